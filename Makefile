@@ -1,0 +1,43 @@
+# Make targets are what CI runs: `make lint test`.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+TEST_OUTPUT ?= $(CURDIR)/test-output
+
+.PHONY: run build test test-unit test-browser lint bench refdata assets docker clean
+
+## run: start the dashboard on :8080 with SQLite at data/resilience.db (demo data on first start)
+run:
+	$(GO) run ./cmd/resilience
+
+## build: build the binary into bin/resilience
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/resilience ./cmd/resilience
+
+## test: every test, including the browser tests in headless Chromium
+test:
+	TEST_OUTPUT=$(TEST_OUTPUT) $(GO) test -race -count=1 -timeout 20m ./...
+
+## lint: gofmt, go vet and staticcheck must all be clean
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: Go benchmarks
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## refdata: regenerate data/reference from ../shared/reference
+refdata:
+	$(GO) run ./cmd/resilience refdata --from ../shared/reference --to data/reference
+
+## assets: re-vendor GOV.UK Frontend, echarts and axe-core from npm
+assets:
+	bash scripts/vendor-assets.sh
+
+docker:
+	docker build -t resilience .
+
+clean:
+	rm -rf bin $(TEST_OUTPUT)

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/demo"
+	"github.com/resilience-dashboard/resilience/internal/reference"
+)
+
+// startApp starts a dashboard on 127.0.0.1:0 with a database in a temporary
+// folder and stops it when the test ends.
+func startApp(t testing.TB, dir string, configure func(*App)) *App {
+	t.Helper()
+	app := &App{
+		Addr:     "127.0.0.1:0",
+		Database: filepath.Join(dir, "resilience.db"),
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:      time.Now,
+	}
+	if configure != nil {
+		configure(app)
+	}
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := app.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return app
+}
+
+var (
+	sharedOnce sync.Once
+	sharedApp  *App
+	sharedDir  string
+)
+
+// demoApp is one server with the full national demo, shared by the tests
+// that only read from it.
+func demoApp(t *testing.T) *App {
+	t.Helper()
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "resilience-e2e-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedDir = dir
+		app := &App{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "resilience.db"),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+		if err := app.Start(context.Background()); err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		sharedApp = app
+	})
+	if sharedApp == nil {
+		t.Fatal("the shared server did not start")
+	}
+	return sharedApp
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedApp != nil {
+		sharedApp.Close()
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
+
+func get(t *testing.T, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b), resp.Header
+}
+
+func TestFirstStartLoadsReferenceAndLabelledDemo(t *testing.T) {
+	app := demoApp(t)
+	status, body, hdr := get(t, app.URL()+"/")
+	if status != http.StatusOK {
+		t.Fatalf("home: status %d", status)
+	}
+	if !strings.Contains(body, demo.Banner) {
+		t.Error("home page does not carry the demonstration data banner")
+	}
+	if !strings.Contains(body, `href="/councils/202"`) || !strings.Contains(body, "Camden") {
+		t.Error("home page does not list Camden")
+	}
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	for _, path := range []string{"/councils/202", "/councils/201"} {
+		status, body, _ := get(t, app.URL()+path)
+		if status != http.StatusOK || !strings.Contains(body, demo.Banner) {
+			t.Errorf("%s: status %d, banner present %v", path, status, strings.Contains(body, demo.Banner))
+		}
+		if n := strings.Count(body, `data-chart-option=`); n != 5 {
+			t.Errorf("%s: %d charts; want one per area (5)", path, n)
+		}
+		if strings.Contains(body, "http://") && strings.Contains(body, "<script src=\"http") {
+			t.Errorf("%s loads a script from another server", path)
+		}
+	}
+	if status, _, _ := get(t, app.URL()+"/healthz"); status != http.StatusOK {
+		t.Errorf("/healthz: %d", status)
+	}
+	if status, _, _ := get(t, app.URL()+"/councils/999"); status != http.StatusNotFound {
+		t.Errorf("/councils/999: %d; want 404", status)
+	}
+	if status, _, _ := get(t, app.URL()+"/councils/abc"); status != http.StatusNotFound {
+		t.Errorf("/councils/abc: %d; want 404", status)
+	}
+}
+
+func TestAPICouncilsListsCurrentCouncilsWithPopulation(t *testing.T) {
+	app := demoApp(t)
+	status, body, _ := get(t, app.URL()+"/api/v1/councils")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var got struct {
+		Count    int `json:"count"`
+		Councils []struct {
+			Number     int    `json:"la_number"`
+			ONS        string `json:"ons_code"`
+			Name       string `json:"name"`
+			Region     string `json:"region_name"`
+			Population *struct {
+				Year     int   `json:"year"`
+				Children int64 `json:"children_0_17"`
+			} `json:"population"`
+		} `json:"councils"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Count != 153 || len(got.Councils) != 153 {
+		t.Fatalf("count %d, %d councils; want 153", got.Count, len(got.Councils))
+	}
+	for _, c := range got.Councils {
+		if c.Population == nil || c.Population.Year != 2024 || c.Population.Children <= 0 {
+			t.Errorf("%d %s: population %+v; want a 2024 figure", c.Number, c.Name, c.Population)
+		}
+		if c.Number == 370 && c.ONS != "E08000038" {
+			t.Errorf("Barnsley's current ONS code is %s; want E08000038", c.ONS)
+		}
+	}
+}
+
+func TestAPISeriesGivesRatesFromCounts(t *testing.T) {
+	app := demoApp(t)
+	status, body, _ := get(t, app.URL()+"/api/v1/councils/202/series?indicator=CSC_REFERRALS")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	var got struct {
+		Points []struct {
+			Month   string   `json:"month"`
+			Value   float64  `json:"value"`
+			Rate    *float64 `json:"rate_per_10000_children"`
+			PopYear int      `json:"population_year"`
+		} `json:"points"`
+		Missing []string `json:"missing_months"`
+		Demo    bool     `json:"demonstration"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Demo || len(got.Points) < 100 || len(got.Missing) != 0 {
+		t.Fatalf("demo %v, %d points, missing %v", got.Demo, len(got.Points), got.Missing)
+	}
+	if got.Points[0].Month != "2017-01" {
+		t.Errorf("first month %s; want 2017-01", got.Points[0].Month)
+	}
+	// January 2017 falls in the financial year that began in 2016, so the
+	// rate divides by the mid-2016 estimate.
+	p := got.Points[0]
+	if p.Rate == nil || p.PopYear != 2016 {
+		t.Fatalf("first point %+v; want a rate on the mid-2016 population", p)
+	}
+	for code, want := range map[string]int{"": 400, "NOPE": 404} {
+		if status, _, _ := get(t, app.URL()+"/api/v1/councils/202/series?indicator="+code); status != want {
+			t.Errorf("indicator %q: status %d; want %d", code, status, want)
+		}
+	}
+}
+
+func TestRestartDoesNotReloadData(t *testing.T) {
+	dir := t.TempDir()
+	first := &App{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "r.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: time.Now, DemoCouncils: []int{202}}
+	if err := first.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n1 := countObservations(t, first)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := startApp(t, dir, func(a *App) { a.Database = first.Database; a.DemoCouncils = []int{202} })
+	if n2 := countObservations(t, second); n1 == 0 || n1 != n2 {
+		t.Fatalf("observations before restart %d, after %d; want equal and non-zero", n1, n2)
+	}
+}
+
+func countObservations(t *testing.T, a *App) int {
+	t.Helper()
+	obs, err := a.db.CouncilObservations(context.Background(), 202)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(obs)
+}
+
+func TestNoDemoLeavesDatabaseEmpty(t *testing.T) {
+	app := startApp(t, t.TempDir(), func(a *App) { a.NoDemo = true })
+	status, body, _ := get(t, app.URL()+"/councils/202")
+	if status != http.StatusOK || strings.Contains(body, demo.Banner) {
+		t.Fatalf("status %d, banner shown %v; want no banner without demo data", status, strings.Contains(body, demo.Banner))
+	}
+	if !strings.Contains(body, "No monthly figures") {
+		t.Error("an empty council should say it has no monthly figures")
+	}
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	t.Setenv("RESILIENCE_ADDR", "127.0.0.1:9999")
+	t.Setenv("RESILIENCE_DATABASE", "/tmp/from-env.db")
+	app, err := newApp(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Addr != "127.0.0.1:9999" || app.Database != "/tmp/from-env.db" {
+		t.Errorf("from environment: %q %q", app.Addr, app.Database)
+	}
+	app, err = newApp([]string{"-addr", ":7000", "-database", "x.db", "-no-demo"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Addr != ":7000" || app.Database != "x.db" || !app.NoDemo {
+		t.Errorf("flags should override: %q %q %v", app.Addr, app.Database, app.NoDemo)
+	}
+	t.Setenv("RESILIENCE_ADDR", "")
+	t.Setenv("RESILIENCE_DATABASE", "")
+	app, _ = newApp(nil, io.Discard)
+	if app.Addr != ":8080" || app.Database != filepath.Join("data", "resilience.db") {
+		t.Errorf("defaults: %q %q", app.Addr, app.Database)
+	}
+}
+
+func TestRefdataCommandRegeneratesFiles(t *testing.T) {
+	from := filepath.Join("..", "..", "..", "shared", "reference")
+	if _, err := os.Stat(from); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("../shared/reference is missing in CI: %v", err)
+		}
+		t.Skipf("../shared/reference not found (%v); skipping outside CI", err)
+	}
+	to := t.TempDir()
+	var out strings.Builder
+	if err := run(context.Background(), []string{"refdata", "--from", from, "--to", to}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"councils.csv", "populations.csv", "neighbours.csv", "indicators.csv", "timeline.csv", "official.csv", "NOTICE"} {
+		want, err := os.ReadFile(filepath.Join("..", "..", "data", "reference", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(to, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from the committed data/reference/%s: run make refdata", name, name)
+		}
+	}
+}
+
+// hostileReference is the real reference data with Camden renamed to a
+// script tag and one indicator labelled with go-echarts' function marker.
+func hostileReference(t *testing.T) *reference.Data {
+	t.Helper()
+	ref, err := reference.Load(data.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ref.Councils {
+		if ref.Councils[i].Number == 202 {
+			ref.Councils[i].Name = "</script><script>alert(1)</script>"
+		}
+	}
+	for i := range ref.Indicators {
+		if ref.Indicators[i].Code == "CSC_REFERRALS" {
+			ref.Indicators[i].Label = "__f__alert(1)__f__"
+		}
+	}
+	return ref
+}

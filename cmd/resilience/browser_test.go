@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser, or skips the test outside CI; in CI a missing
+// browser is a failure, because .ci/run installs it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is not installed; .ci/run installs it with apt-get install -y chromium")
+	}
+	t.Skip("Chromium is not installed (apt-get install -y chromium); the browser tests run in CI")
+	return ""
+}
+
+// outputDir is where screenshots go: $TEST_OUTPUT, or a temporary folder.
+func outputDir(t *testing.T) string {
+	dir := os.Getenv("TEST_OUTPUT")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "resilience-test-output")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// watchScript runs before any page script: it records Content-Security-
+// Policy violations and any call to alert, so tests can assert on both.
+const watchScript = `window.__csp = []; window.__alerts = [];
+document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
+window.alert = function (m) { window.__alerts.push(String(m)); };`
+
+// tab is one browser tab with a record of every request it made.
+type tab struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	requests []string
+	dialogs  []string
+}
+
+func newTab(t *testing.T) *tab {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	tb := &tab{ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			tb.mu.Lock()
+			tb.requests = append(tb.requests, e.Request.URL)
+			tb.mu.Unlock()
+		case *page.EventJavascriptDialogOpening:
+			tb.mu.Lock()
+			tb.dialogs = append(tb.dialogs, e.Message)
+			tb.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("start browser: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchScript}); err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
+// open navigates and waits until every chart on the page has been drawn.
+func (tb *tab) open(t *testing.T, u string) {
+	t.Helper()
+	if err := chromedp.Do(tb.ctx, chromedp.Navigate(u)); err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.readyState === 'complete' &&
+		document.querySelectorAll('[data-chart-option]').length === document.querySelectorAll('[data-chart-ready]').length`)); err != nil {
+		t.Fatalf("%s: charts not drawn: %v", u, err)
+	}
+	// Let echarts finish its first animation frame.
+	if err := chromedp.Do(tb.ctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// inkedCharts counts, for each chart, its canvas pixels that are not blank.
+const inkedCharts = `Array.from(document.querySelectorAll('[data-chart-option]')).map(function (el) {
+  var c = el.querySelector('canvas');
+  if (!c) { return 0; }
+  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
+  for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { n++; } }
+  return n;
+})`
+
+// checkPage asserts what must hold on every page: charts drawn, no request
+// outside this server, no CSP violation, no alert, and no serious or
+// critical accessibility violation reported by axe-core.
+func (tb *tab) checkPage(t *testing.T, base, name string, wantCharts int) {
+	t.Helper()
+	inked, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]int](inkedCharts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inked) != wantCharts {
+		t.Errorf("%s: %d charts; want %d", name, len(inked), wantCharts)
+	}
+	for i, n := range inked {
+		if n < 500 {
+			t.Errorf("%s: chart %d has %d drawn pixels; looks blank", name, i+1, n)
+		}
+	}
+	host := mustHost(t, base)
+	tb.mu.Lock()
+	for _, r := range tb.requests {
+		u, err := url.Parse(r)
+		if err != nil || (u.Scheme != "data" && u.Scheme != "blob" && u.Host != host) {
+			t.Errorf("%s: request outside the server: %s", name, r)
+		}
+		if u != nil && u.Hostname() != "127.0.0.1" && u.Scheme != "data" && u.Scheme != "blob" {
+			t.Errorf("%s: request to a host other than 127.0.0.1: %s", name, r)
+		}
+	}
+	if len(tb.dialogs) > 0 {
+		t.Errorf("%s: script opened dialogs %q", name, tb.dialogs)
+	}
+	tb.requests = nil
+	tb.mu.Unlock()
+	csp, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`window.__csp`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(csp) > 0 {
+		t.Errorf("%s: Content-Security-Policy violations: %q", name, csp)
+	}
+	alerts, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`window.__alerts`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts) > 0 {
+		t.Errorf("%s: alert called with %q", name, alerts)
+	}
+	tb.axe(t, name)
+	tb.screenshot(t, name)
+}
+
+func mustHost(t *testing.T, base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// axe runs axe-core (vendored in testdata) against WCAG 2.2 A and AA rules.
+func (tb *tab) axe(t *testing.T, name string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	found, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+		.then(function (r) { return r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+		.map(function (v) { return v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); }); })`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	for _, v := range found {
+		t.Errorf("%s: accessibility violation %s", name, v)
+	}
+}
+
+func (tb *tab) screenshot(t *testing.T, name string) {
+	t.Helper()
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(outputDir(t), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+func TestBrowserHomeAndCouncilProfile(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+
+	tb.open(t, app.URL()+"/")
+	tb.checkPage(t, app.URL(), "home", 0)
+	// The search box filters the list as the user types.
+	if err := chromedp.Do(tb.ctx, chromedp.SendKeys("#q", "camd")); err != nil {
+		t.Fatal(err)
+	}
+	visible, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('[data-search]')).filter(function (li) { return !li.hidden; }).map(function (li) { return li.querySelector('a').textContent; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(visible) != 1 || visible[0] != "Camden" {
+		t.Errorf("typing 'camd' leaves %q visible; want only Camden", visible)
+	}
+
+	tb.open(t, app.URL()+"/councils/202")
+	tb.checkPage(t, app.URL(), "council-202", 5)
+	title, err := chromedp.Run(tb.ctx, chromedp.Text("h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(title) != "Camden" {
+		t.Errorf("profile heading %q; want Camden", title)
+	}
+}
+
+// SECURITY W4: a council name of </script><script>alert(1)</script> and an
+// indicator label of __f__alert(1)__f__ pass through the page and its chart
+// options as inert text: no script runs, nothing is injected.
+func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
+	ref := hostileReference(t)
+	app := startApp(t, t.TempDir(), func(a *App) { a.Reference = ref; a.DemoCouncils = []int{202} })
+	_, body, _ := get(t, app.URL()+"/councils/202")
+	if strings.Contains(body, "<script>alert(1)</script>") {
+		t.Fatal("the hostile council name reached the page unescaped")
+	}
+	if !strings.Contains(body, "__f__alert(1)__f__") {
+		t.Fatal("the hostile label should appear as text in the chart data")
+	}
+	tb := newTab(t)
+	tb.open(t, app.URL()+"/councils/202")
+	tb.checkPage(t, app.URL(), "council-hostile", 5)
+	injected, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
+		`Array.from(document.scripts).filter(function (s) { return !s.src && s.type !== 'application/json'; }).length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if injected != 0 {
+		t.Errorf("%d inline scripts found on the page; want none", injected)
+	}
+	h1, err := chromedp.Run(tb.ctx, chromedp.Text("h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != "</script><script>alert(1)</script>" {
+		t.Errorf("heading %q; want the name shown as plain text", h1)
+	}
+}

@@ -1,0 +1,77 @@
+// Command resilience runs the children's services resilience dashboard and
+// its administrative jobs.
+//
+//	resilience [serve] [-addr :8080] [-database data/resilience.db] [-no-demo]
+//	resilience refdata --from ../shared/reference [--to data/reference]
+//	resilience healthcheck [-url http://127.0.0.1:8080/healthz]
+//
+// Configuration comes from RESILIENCE_ADDR and RESILIENCE_DATABASE; flags
+// override them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "resilience:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: resilience <command> [flags]
+
+Commands:
+  serve        run the dashboard (the default)
+  refdata      regenerate data/reference from DfE's and ONS's published files
+  healthcheck  ask a running server's /healthz (for container health checks)
+
+Run 'resilience <command> -h' for a command's flags.
+`
+
+// run dispatches to a subcommand; it is main without the process exits.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, stdout, stderr)
+	case "refdata":
+		return runRefdata(args, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// getenv returns the environment variable or a default: every default lives
+// here and in the flag definitions that call it.
+func getenv(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

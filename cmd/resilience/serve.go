@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/demo"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/reference"
+	"github.com/resilience-dashboard/resilience/internal/store"
+	"github.com/resilience-dashboard/resilience/internal/web"
+)
+
+// App is a running dashboard: the database, the handler and the listener.
+// Tests start one on 127.0.0.1:0 with a temporary database.
+type App struct {
+	Addr     string
+	Database string
+	NoDemo   bool
+	// DemoCouncils restricts the demo to these councils (nil: every one);
+	// tests use it to start quickly.
+	DemoCouncils []int
+	// Reference replaces the embedded reference data when set (tests).
+	Reference *reference.Data
+	Logger    *slog.Logger
+	// Now is the clock used to decide the demo's last complete month.
+	Now func() time.Time
+
+	db       *store.DB
+	srv      *http.Server
+	listener net.Listener
+	done     chan error
+}
+
+// newApp reads the serve command's configuration: environment variables
+// first, flags over them.
+func newApp(args []string, stderr io.Writer) (*App, error) {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	app := &App{Logger: newLogger(stderr), Now: time.Now}
+	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
+	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
+	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data into an empty database")
+	if err := fl.Parse(args); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	app, err := newApp(args, stderr)
+	if err != nil {
+		return err
+	}
+	if err := app.Start(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Resilience is running at %s (database %s). Press Ctrl+C to stop.\n", app.URL(), app.Database)
+	return app.Wait(ctx)
+}
+
+// Start opens the database, loads the reference data and (into an empty
+// database) the demonstration data, and starts listening. It returns once
+// the server accepts connections.
+func (a *App) Start(ctx context.Context) error {
+	db, err := store.Open(ctx, a.Database)
+	if err != nil {
+		return err
+	}
+	a.db = db
+	if err := a.seed(ctx); err != nil {
+		db.Close()
+		return err
+	}
+	handler, err := web.NewServer(web.Config{Logger: a.Logger}, db)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Addr)
+	if err != nil {
+		db.Close()
+		return fmt.Errorf("listen on %s: %w", a.Addr, err)
+	}
+	a.listener = ln
+	a.srv = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 16,
+	}
+	a.done = make(chan error, 1)
+	go func() { a.done <- a.srv.Serve(ln) }()
+	return nil
+}
+
+// seed loads what an empty or out-of-date database needs.
+func (a *App) seed(ctx context.Context) error {
+	ref, hash := a.Reference, "test"
+	if ref == nil {
+		var err error
+		if ref, err = reference.Load(data.Reference); err != nil {
+			return fmt.Errorf("read reference data: %w", err)
+		}
+		if hash, err = hashFS(data.Reference); err != nil {
+			return err
+		}
+	}
+	loaded, err := a.db.LoadReference(ctx, ref, hash)
+	if err != nil {
+		return err
+	}
+	if loaded {
+		a.Logger.Info("reference data loaded", "councils", len(ref.Councils), "indicators", len(ref.Indicators))
+	}
+	if a.NoDemo {
+		return nil
+	}
+	has, err := a.db.HasObservations(ctx)
+	if err != nil || has {
+		return err
+	}
+	start := time.Now()
+	opts := demo.Options{Seed: demo.DefaultSeed, Last: domain.LastComplete(a.Now()), Councils: a.DemoCouncils}
+	n, err := a.db.LoadDemo(ctx, func(emit func(domain.Observation) error) error {
+		return demo.Generate(ref, opts, emit)
+	})
+	if err != nil {
+		return fmt.Errorf("load demonstration data: %w", err)
+	}
+	a.Logger.Info("demonstration data loaded", "observations", n, "to", opts.Last.String(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// hashFS fingerprints the embedded reference files, so start-up reloads
+// them only when a new binary carries new ones.
+func hashFS(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// URL is the address the server answers on, for people and tests.
+func (a *App) URL() string {
+	addr := a.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Wait serves until ctx ends (SIGINT or SIGTERM), then shuts down
+// gracefully: in-flight requests finish, the database closes cleanly.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case err := <-a.done:
+		a.db.Close()
+		return err
+	case <-ctx.Done():
+	}
+	return a.Close()
+}
+
+// Close stops the server gracefully and closes the database.
+func (a *App) Close() error {
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := a.srv.Shutdown(shutdown)
+	if serveErr := <-a.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+		err = serveErr
+	}
+	if cerr := a.db.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	a.Logger.Info("stopped")
+	return err
+}

@@ -1,0 +1,425 @@
+package demo
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/reference"
+)
+
+// testLast is a fixed last month, so the tests' figures do not move with
+// the calendar (except in the coverage test, which uses today's).
+var testLast = domain.Month{Year: 2026, Month: time.October}
+
+// run is one Generate call's output: series by council and indicator code,
+// in month order, plus the order the observations came in.
+type run struct {
+	series map[int]map[string][]float64
+	order  []domain.Observation
+}
+
+func generate(tb testing.TB, ref *reference.Data, opts Options) run {
+	tb.Helper()
+	out := run{series: map[int]map[string][]float64{}}
+	err := Generate(ref, opts, func(o domain.Observation) error {
+		if out.series[o.Council] == nil {
+			out.series[o.Council] = map[string][]float64{}
+		}
+		out.series[o.Council][o.Indicator] = append(out.series[o.Council][o.Indicator], o.Value)
+		out.order = append(out.order, o)
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("Generate: %v", err)
+	}
+	return out
+}
+
+var (
+	fullOnce sync.Once
+	fullRun  run
+)
+
+// full is the default-seed run over every current council to testLast,
+// shared by the tests that only read it.
+func full(t *testing.T) run {
+	t.Helper()
+	ref := testRef(t)
+	fullOnce.Do(func() { fullRun = generate(t, ref, Options{Seed: DefaultSeed, Last: testLast}) })
+	return fullRun
+}
+
+// monthIndex is the position of m in a series starting at FirstMonth.
+func monthIndex(m domain.Month) int { return m.Index() - domain.FirstMonth.Index() }
+
+func currentCouncils(ref *reference.Data) []int {
+	var out []int
+	for _, c := range ref.Councils {
+		if c.Current {
+			out = append(out, c.Number)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func official(ref *reference.Data, measure string, council, year int) (float64, bool) {
+	area := strconv.Itoa(council)
+	for _, o := range ref.Official {
+		if o.Measure == measure && o.Level == "council" && o.Area == area && o.Year == year && o.Value != nil {
+			return *o.Value, true
+		}
+	}
+	return 0, false
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	ref := testRef(t)
+	a := full(t)
+	b := generate(t, ref, Options{Seed: DefaultSeed, Last: testLast})
+	if !slices.Equal(a.order, b.order) {
+		t.Fatal("two runs with the same options differ")
+	}
+
+	t.Run("CouncilsFilter", func(t *testing.T) {
+		// Out of order and repeated on purpose: the filter must not
+		// change a council's figures or the output order.
+		some := []int{940, 201, 886, 420, 201}
+		f := generate(t, ref, Options{Seed: DefaultSeed, Last: testLast, Councils: some})
+		if len(f.series) != 4 {
+			t.Fatalf("got %d councils, want 4", len(f.series))
+		}
+		for c, byCode := range f.series {
+			for code, s := range byCode {
+				if !slices.Equal(s, a.series[c][code]) {
+					t.Errorf("council %d %s differs between a filtered and a full run", c, code)
+				}
+			}
+		}
+		if got := f.order[0].Council; got != 201 {
+			t.Errorf("first council %d, want 201", got)
+		}
+	})
+
+	t.Run("OtherSeed", func(t *testing.T) {
+		f := generate(t, ref, Options{Seed: 1, Last: testLast, Councils: []int{886}})
+		if slices.Equal(f.series[886]["CSC_S47"], a.series[886]["CSC_S47"]) {
+			t.Error("a different seed gave the same series")
+		}
+	})
+}
+
+func TestGenerateCoverage(t *testing.T) {
+	ref := testRef(t)
+	last := domain.LastComplete(time.Now())
+	months := domain.MonthsBetween(domain.FirstMonth, last)
+	councils := currentCouncils(ref)
+	inds := slices.Clone(ref.Indicators)
+	slices.SortFunc(inds, func(a, b domain.Indicator) int { return a.Position - b.Position })
+	if len(councils) < 150 || len(inds) != 24 {
+		t.Fatalf("reference data has %d current councils and %d indicators", len(councils), len(inds))
+	}
+
+	type key struct {
+		council   int
+		indicator string
+		month     string
+	}
+	seen := map[key]int{}
+	var got []key
+	err := Generate(ref, Options{Seed: DefaultSeed, Last: last}, func(o domain.Observation) error {
+		k := key{o.Council, o.Indicator, o.Month}
+		seen[k]++
+		got = append(got, k)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Expect exactly the stable order: council, indicator position, month.
+	var want []key
+	for _, c := range councils {
+		for _, ind := range inds {
+			for _, m := range months {
+				want = append(want, key{c, ind.Code, m.String()})
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d observations, want %d (%d councils × %d indicators × %d months)",
+			len(got), len(want), len(councils), len(inds), len(months))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("observation %d is %v, want %v", i, got[i], want[i])
+		}
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%v emitted %d times", k, n)
+		}
+	}
+	if got[0].month != "2017-01" || got[len(got)-1].month != last.String() {
+		t.Errorf("months run %s to %s, want 2017-01 to %s", got[0].month, got[len(got)-1].month, last)
+	}
+}
+
+func TestGenerateAnchoring(t *testing.T) {
+	ref := testRef(t)
+	r := full(t)
+	// Large and middling councils across regions; small ones are left out
+	// because a count of 20 cannot be within 5% after rounding.
+	councils := []int{886, 330, 352, 383, 202, 860, 881}
+	for _, c := range councils {
+		for _, year := range []int{2017, 2019, 2021, 2023, 2025} {
+			if want, ok := official(ref, mCIN, c, year); ok {
+				got := r.series[c]["CSC_CIN"][monthIndex(domain.Month{Year: year, Month: time.March})]
+				if math.Abs(got-want) > 0.05*want {
+					t.Errorf("council %d: children in need March %d = %v, official %v", c, year, got, want)
+				}
+			} else {
+				t.Errorf("council %d: no official children in need for %d", c, year)
+			}
+			// The September workforce census, give or take the noise.
+			for code, measure := range map[string]string{
+				"WF_VACANCY": mVacancy, "WF_AGENCY": mAgency, "WF_CASELOAD": mCaseload, "WF_ABSENCE": mAbsence,
+			} {
+				if want, ok := official(ref, measure, c, year); ok {
+					got := r.series[c][code][monthIndex(domain.Month{Year: year, Month: time.September})]
+					if math.Abs(got-want) > 1.5 {
+						t.Errorf("council %d: %s September %d = %v, official %v", c, code, year, got, want)
+					}
+				}
+			}
+			// Referrals for the year ending March `year`; 2017 starts
+			// before the demo does.
+			if year == 2017 {
+				continue
+			}
+			if want, ok := official(ref, mReferrals, c, year); ok {
+				april := domain.Month{Year: year - 1, Month: time.April}
+				var sum float64
+				for k := range 12 {
+					sum += r.series[c]["CSC_REFERRALS"][monthIndex(april.Add(k))]
+				}
+				if math.Abs(sum-want) > 0.02*want {
+					t.Errorf("council %d: referrals April %d to March %d sum to %v, official %v", c, year-1, year, sum, want)
+				}
+			}
+		}
+	}
+}
+
+// national sums an indicator over every council for a month.
+func (r run) national(code string, m domain.Month) float64 {
+	var sum float64
+	for _, byCode := range r.series {
+		sum += byCode[code][monthIndex(m)]
+	}
+	return sum
+}
+
+// mean averages an indicator over councils and the months of a year.
+func (r run) mean(code string, year int) float64 {
+	var sum float64
+	var n int
+	for _, byCode := range r.series {
+		for mo := time.January; mo <= time.December; mo++ {
+			sum += byCode[code][monthIndex(domain.Month{Year: year, Month: mo})]
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+func TestGeneratePandemicShape(t *testing.T) {
+	r := full(t)
+	baseline := func(code string, mo time.Month) float64 {
+		var sum float64
+		for y := 2017; y <= 2019; y++ {
+			sum += r.national(code, domain.Month{Year: y, Month: mo})
+		}
+		return sum / 3
+	}
+	may := r.national("CSC_REFERRALS", domain.Month{Year: 2020, Month: time.May})
+	if drop := 1 - may/baseline("CSC_REFERRALS", time.May); drop < 0.10 || drop > 0.25 {
+		t.Errorf("referrals in May 2020 %.1f%% below the 2017–19 May mean, want 10–25%%", 100*drop)
+	}
+	jan := r.national("CSC_REFERRALS", domain.Month{Year: 2021, Month: time.January})
+	if base := baseline("CSC_REFERRALS", time.January); jan >= base {
+		t.Errorf("referrals in January 2021 %.0f, not below the 2017–19 January mean %.0f", jan, base)
+	}
+	oct19 := r.national("EHE_KNOWN", domain.Month{Year: 2019, Month: time.October})
+	oct21 := r.national("EHE_KNOWN", domain.Month{Year: 2021, Month: time.October})
+	if oct21 <= 1.2*oct19 {
+		t.Errorf("children known to be home educated: October 2021 %.0f, October 2019 %.0f; want a rise of over 20%%", oct21, oct19)
+	}
+	if oct19 < 45000 || oct19 > 65000 {
+		t.Errorf("children known to be home educated in October 2019: %.0f, want about 55,000", oct19)
+	}
+	gap := func(year int) float64 { return r.mean("SEND_ATTEND_ALL", year) - r.mean("SEND_ATTEND_EHCP", year) }
+	if gap(2023) <= gap(2018) {
+		t.Errorf("attendance gap %.2f points in 2023, %.2f in 2018; want it wider", gap(2023), gap(2018))
+	}
+	t.Logf("May 2020 referrals %.0f vs baseline %.0f; EHE Oct 2019 %.0f, Oct 2021 %.0f; attendance gap 2018 %.2f, 2023 %.2f",
+		may, baseline("CSC_REFERRALS", time.May), oct19, oct21, gap(2018), gap(2023))
+}
+
+func TestGenerateInvariants(t *testing.T) {
+	ref := testRef(t)
+	r := full(t)
+	units := map[string]string{}
+	for _, ind := range ref.Indicators {
+		units[ind.Code] = ind.Unit
+	}
+	subsets := [][2]string{
+		{"CSC_CPP", "CSC_CIN"}, {"CSC_CLA", "CSC_CIN"},
+		{"CSC_REREFERRALS", "CSC_REFERRALS"}, {"EHE_NEW_HEALTH", "EHE_NEW"},
+	}
+	for c, byCode := range r.series {
+		for code, s := range byCode {
+			for i, v := range s {
+				m := domain.FirstMonth.Add(i)
+				switch {
+				case math.IsNaN(v) || math.IsInf(v, 0):
+					t.Fatalf("council %d %s %s: %v", c, code, m, v)
+				case v < 0 || math.Signbit(v):
+					t.Fatalf("council %d %s %s: negative %v", c, code, m, v)
+				case units[code] == domain.UnitCount && v != math.Trunc(v):
+					t.Fatalf("council %d %s %s: count %v is not whole", c, code, m, v)
+				case units[code] == domain.UnitPercent && v > 100:
+					t.Fatalf("council %d %s %s: percent %v over 100", c, code, m, v)
+				case units[code] != domain.UnitCount && math.Abs(v*10-math.Round(v*10)) > 1e-6:
+					t.Fatalf("council %d %s %s: %v has more than one decimal", c, code, m, v)
+				}
+			}
+		}
+		for _, sub := range subsets {
+			part, whole := byCode[sub[0]], byCode[sub[1]]
+			for i := range part {
+				if part[i] > whole[i] {
+					t.Fatalf("council %d %s: %s %v > %s %v", c, domain.FirstMonth.Add(i), sub[0], part[i], sub[1], whole[i])
+				}
+			}
+		}
+		for i := range byCode["SEND_ATTEND_ALL"] {
+			m := domain.FirstMonth.Add(i)
+			if !closure(m) && byCode["SEND_ATTEND_EHCP"][i] >= byCode["SEND_ATTEND_ALL"][i] {
+				t.Fatalf("council %d %s: EHCP attendance %v not below all pupils' %v", c, m,
+					byCode["SEND_ATTEND_EHCP"][i], byCode["SEND_ATTEND_ALL"][i])
+			}
+		}
+	}
+	// Tiny councils legitimately get tiny counts, but not nothing at all.
+	for _, c := range []int{201, 420} {
+		var sum float64
+		for _, v := range r.series[c]["CSC_REFERRALS"] {
+			sum += v
+		}
+		if sum == 0 {
+			t.Errorf("council %d has no referrals in any month", c)
+		}
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	ref := testRef(t)
+	emit := func(domain.Observation) error { return nil }
+	for _, tt := range []struct {
+		name string
+		ref  *reference.Data
+		opts Options
+	}{
+		{"ErrNoReference", nil, Options{Last: testLast}},
+		{"ErrNoLast", ref, Options{}},
+		{"ErrLastBeforeFirst", ref, Options{First: testLast, Last: domain.FirstMonth}},
+		{"ErrUnknownCouncil", ref, Options{Last: testLast, Councils: []int{999}}},
+		{"ErrRetiredCouncil", ref, Options{Last: testLast, Councils: []int{928}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Generate(tt.ref, tt.opts, emit)
+			if domain.ErrorCode(err) != domain.EINVALID {
+				t.Errorf("got %v, want an EINVALID error", err)
+			}
+		})
+	}
+	t.Run("EmitErrorStops", func(t *testing.T) {
+		stop := errors.New("stop")
+		calls := 0
+		err := Generate(ref, Options{Last: testLast}, func(domain.Observation) error {
+			calls++
+			if calls == 10 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || calls != 10 {
+			t.Errorf("got %v after %d calls, want stop after 10", err, calls)
+		}
+	})
+}
+
+// TestGenerateSparseReference covers reference data with no official
+// figures, no population and an indicator the demo does not know: every
+// catalogue indicator still gets a plausible series.
+func TestGenerateSparseReference(t *testing.T) {
+	v := 1000.0
+	ref := &reference.Data{
+		Councils: []domain.Council{
+			{Number: 100, Current: true},
+			{Number: 200, Current: true},
+			{Number: 300, Current: false, Successors: "200"},
+		},
+		Populations: []domain.Population{{Level: "council", Area: "100", Year: 2020, Children: 40000}},
+		Official: []domain.OfficialValue{
+			{Measure: mCIN, Level: "council", Area: "300", Year: 2019, Value: &v},
+			{Measure: mCIN, Level: "council", Area: "100", Year: 2019, Marker: "c"},
+		},
+		Indicators: append(reference.Catalogue(),
+			domain.Indicator{Code: "NEW_COUNT", Unit: domain.UnitCount, Position: 25},
+			domain.Indicator{Code: "NEW_PERCENT", Unit: domain.UnitPercent, Position: 26}),
+	}
+	first, last := domain.Month{Year: 2019, Month: time.January}, domain.Month{Year: 2021, Month: time.December}
+	r := generate(t, ref, Options{Seed: 7, First: first, Last: last})
+	months := len(domain.MonthsBetween(first, last))
+	for _, c := range []int{100, 200} {
+		if len(r.series[c]) != 26 {
+			t.Fatalf("council %d: %d indicators, want 26", c, len(r.series[c]))
+		}
+		for code, s := range r.series[c] {
+			if len(s) != months {
+				t.Errorf("council %d %s: %d months, want %d", c, code, len(s), months)
+			}
+		}
+		if cin := r.series[c]["CSC_CIN"][0]; cin <= 0 {
+			t.Errorf("council %d: no children in need in January 2019", c)
+		}
+	}
+	for _, p := range r.series[100]["NEW_PERCENT"] {
+		if p < 0 || p > 100 {
+			t.Fatalf("generic percent %v out of range", p)
+		}
+	}
+}
+
+// BenchmarkGenerate measures a full first-run demo: every current council,
+// every indicator, January 2017 to October 2026.
+func BenchmarkGenerate(b *testing.B) {
+	ref := testRef(b)
+	opts := Options{Seed: DefaultSeed, Last: testLast}
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = 0
+		if err := Generate(ref, opts, func(domain.Observation) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "obs/op")
+}

@@ -1,0 +1,59 @@
+package domain
+
+// Council is a local authority with children's services responsibilities,
+// identified by its DfE LA number (e.g. 202 for Camden).
+type Council struct {
+	Number     int    `db:"la_number" json:"la_number"`
+	ONSCode    string `db:"ons_code" json:"ons_code"`
+	Name       string `db:"name" json:"name"`
+	RegionCode string `db:"region_code" json:"region_code"`
+	RegionName string `db:"region_name" json:"region_name"`
+	// Current is false for predecessors (e.g. Northamptonshire, 928) that
+	// are kept so that older official figures still have a home.
+	Current bool `db:"current" json:"current"`
+	// StartDate and EndDate are ISO dates; EndDate is empty while current.
+	StartDate string `db:"start_date" json:"start_date"`
+	EndDate   string `db:"end_date" json:"end_date,omitempty"`
+	// Successors lists, space-separated, the LA numbers that replaced a
+	// predecessor.
+	Successors string `db:"successors" json:"successors,omitempty"`
+}
+
+// CouncilCode maps an ONS code, current or retired, to a DfE LA number, so
+// that Barnsley resolves by both E08000016 and E08000038.
+type CouncilCode struct {
+	ONSCode   string `db:"ons_code" json:"ons_code"`
+	Number    int    `db:"la_number" json:"la_number"`
+	ValidFrom string `db:"valid_from" json:"valid_from"`
+	ValidTo   string `db:"valid_to" json:"valid_to,omitempty"`
+}
+
+// Population is the ONS mid-year estimate of children aged 0 to 17 in an
+// area. Level is "national", "regional" or "council"; Area is the ONS code
+// for national and regional rows and the LA number (as text) for councils.
+type Population struct {
+	Level    string `db:"level" json:"level"`
+	Area     string `db:"area" json:"area"`
+	Year     int    `db:"year" json:"year"`
+	Children int64  `db:"children" json:"children"`
+}
+
+// Neighbour is one of a council's ten statistical neighbours (DfE model),
+// Rank 1 being the closest.
+type Neighbour struct {
+	Council   int    `db:"la_number" json:"la_number"`
+	Rank      int    `db:"rank" json:"rank"`
+	Neighbour int    `db:"neighbour" json:"neighbour"`
+	Closeness string `db:"closeness" json:"closeness"`
+}
+
+// TimelineEvent is a dated event or phase drawn on every trend chart. End
+// equals Start for a single-day event.
+type TimelineEvent struct {
+	ID          int64  `db:"id" json:"id"`
+	Start       string `db:"starts" json:"start"`
+	End         string `db:"ends" json:"end"`
+	Kind        string `db:"kind" json:"kind"` // "event", "lockdown" or "phase"
+	Label       string `db:"label" json:"label"`
+	Description string `db:"description" json:"description,omitempty"`
+}

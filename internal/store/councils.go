@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// Councils returns the current councils ordered by region and name.
+func (db *DB) Councils(ctx context.Context) ([]domain.Council, error) {
+	var out []domain.Council
+	err := db.r.SelectContext(ctx, &out, `SELECT la_number, ons_code, name, region_code, region_name, current,
+		start_date, end_date, successors FROM councils WHERE current = 1 ORDER BY region_name, name`)
+	return out, err
+}
+
+// Council returns the council with a DfE LA number, current or predecessor.
+func (db *DB) Council(ctx context.Context, number int) (domain.Council, error) {
+	var c domain.Council
+	err := db.r.GetContext(ctx, &c, `SELECT la_number, ons_code, name, region_code, region_name, current,
+		start_date, end_date, successors FROM councils WHERE la_number = ?`, number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", number)
+	}
+	return c, err
+}
+
+// CouncilByCode returns the council an ONS code belongs to, current or
+// retired (Barnsley is E08000038 and was E08000016).
+func (db *DB) CouncilByCode(ctx context.Context, ons string) (domain.Council, error) {
+	var n int
+	err := db.r.GetContext(ctx, &n, "SELECT la_number FROM council_codes WHERE ons_code = ?", ons)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Council{}, domain.Errorf(domain.ENOTFOUND, "There is no council with ONS code %q.", ons)
+	} else if err != nil {
+		return domain.Council{}, err
+	}
+	return db.Council(ctx, n)
+}
+
+// Neighbours returns a council's statistical neighbours, closest first.
+func (db *DB) Neighbours(ctx context.Context, number int) ([]domain.Neighbour, error) {
+	var out []domain.Neighbour
+	err := db.r.SelectContext(ctx, &out, `SELECT la_number, rank, neighbour, closeness FROM neighbours
+		WHERE la_number = ? ORDER BY rank`, number)
+	return out, err
+}
+
+// Populations returns every population estimate at one level ("national",
+// "regional" or "council"), ordered by area and year.
+func (db *DB) Populations(ctx context.Context, level string) ([]domain.Population, error) {
+	var out []domain.Population
+	err := db.r.SelectContext(ctx, &out, `SELECT level, area, year, children FROM populations
+		WHERE level = ? ORDER BY area, year`, level)
+	return out, err
+}
+
+// Indicators returns the catalogue in display order.
+func (db *DB) Indicators(ctx context.Context) ([]domain.Indicator, error) {
+	var out []domain.Indicator
+	err := db.r.SelectContext(ctx, &out, `SELECT code, area, label, definition, unit, kind, polarity,
+		denominator, required, subset_of, position FROM indicators ORDER BY position`)
+	return out, err
+}
+
+// Timeline returns the timeline events in date order.
+func (db *DB) Timeline(ctx context.Context) ([]domain.TimelineEvent, error) {
+	var out []domain.TimelineEvent
+	err := db.r.SelectContext(ctx, &out, `SELECT id, starts, ends, kind, label, description
+		FROM timeline_events ORDER BY starts, id`)
+	return out, err
+}
+
+// Official returns DfE's published annual figures for one catalogue
+// indicator and area, oldest first.
+func (db *DB) Official(ctx context.Context, indicator, level, area string) ([]domain.OfficialValue, error) {
+	var out []domain.OfficialValue
+	err := db.r.SelectContext(ctx, &out, `SELECT measure, indicator, level, area, year, period_end, value, marker
+		FROM official_values WHERE indicator = ? AND level = ? AND area = ? ORDER BY year`, indicator, level, area)
+	return out, err
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+const settingDemo = "demo_loaded"
+
+// DemoLoaded reports whether the demonstration data is in the database, so
+// that every page can say so.
+func (db *DB) DemoLoaded(ctx context.Context) (bool, error) {
+	v, err := db.Setting(ctx, settingDemo)
+	return v == "1", err
+}
+
+// HasObservations reports whether any monthly figure is stored.
+func (db *DB) HasObservations(ctx context.Context) (bool, error) {
+	var n int
+	err := db.r.GetContext(ctx, &n, "SELECT EXISTS (SELECT 1 FROM observations)")
+	return n == 1, err
+}
+
+// LoadDemo stores the demonstration data that generate emits, in one
+// transaction, as one submission with one current return per council and
+// month, and marks the database as holding demo data. It returns the number
+// of observations stored.
+func (db *DB) LoadDemo(ctx context.Context, generate func(emit func(domain.Observation) error) error) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		now := db.now().UTC().Format(time.RFC3339)
+		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (submitted_by, submitted_at, source, layout, demo)
+			VALUES ('demonstration data generator', ?, 'demo', 'demo', 1)`, now)
+		if err != nil {
+			return err
+		}
+		sub, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		w := newObservationWriter(ctx, tx, sub, now)
+		if err := generate(w.add); err != nil {
+			return fmt.Errorf("generate demo data: %w", err)
+		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+		n = w.count
+		return setSetting(ctx, tx, settingDemo, "1")
+	})
+	return n, err
+}
+
+// observationWriter buffers observations and writes them with multi-row
+// inserts, creating the return each council and month needs on first sight.
+type observationWriter struct {
+	ctx        context.Context
+	tx         *sqlx.Tx
+	submission int64
+	now        string
+	returns    map[returnKey]int64
+	buf        []domain.Observation
+	count      int
+}
+
+type returnKey struct {
+	council int
+	month   string
+}
+
+func newObservationWriter(ctx context.Context, tx *sqlx.Tx, submission int64, now string) *observationWriter {
+	return &observationWriter{ctx: ctx, tx: tx, submission: submission, now: now, returns: map[returnKey]int64{}}
+}
+
+func (w *observationWriter) add(o domain.Observation) error {
+	w.buf = append(w.buf, o)
+	if len(w.buf) >= 5000 {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *observationWriter) returnID(council int, month string) (int64, error) {
+	k := returnKey{council, month}
+	if id, ok := w.returns[k]; ok {
+		return id, nil
+	}
+	var id int64
+	err := w.tx.GetContext(w.ctx, &id, `INSERT INTO returns (la_number, month, version, submission_id, current, created_at)
+		VALUES (?, ?, 1, ?, 1, ?) RETURNING id`, council, month, w.submission, w.now)
+	if err != nil {
+		return 0, fmt.Errorf("create return for council %d, %s: %w", council, month, err)
+	}
+	w.returns[k] = id
+	return id, nil
+}
+
+func (w *observationWriter) flush() error {
+	ids := make([]int64, len(w.buf))
+	for i, o := range w.buf {
+		id, err := w.returnID(o.Council, o.Month)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+	}
+	err := insertBatches(w.ctx, w.tx, "INSERT INTO observations (return_id, la_number, indicator, month, value) VALUES ", 5, len(w.buf), func(i int) []any {
+		o := w.buf[i]
+		return []any{ids[i], o.Council, o.Indicator, o.Month, o.Value}
+	})
+	if err != nil {
+		return fmt.Errorf("store observations: %w", err)
+	}
+	w.count += len(w.buf)
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// CouncilObservations returns every current monthly figure for a council,
+// ordered by indicator and month.
+func (db *DB) CouncilObservations(ctx context.Context, council int) ([]domain.Observation, error) {
+	var out []domain.Observation
+	err := db.r.SelectContext(ctx, &out, `SELECT o.la_number, o.indicator, o.month, o.value
+		FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1
+		WHERE o.la_number = ? ORDER BY o.indicator, o.month`, council)
+	return out, err
+}
+
+// Series returns the current monthly figures of one indicator for a
+// council, ordered by month.
+func (db *DB) Series(ctx context.Context, council int, indicator string) ([]domain.Observation, error) {
+	var out []domain.Observation
+	err := db.r.SelectContext(ctx, &out, `SELECT o.la_number, o.indicator, o.month, o.value
+		FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1
+		WHERE o.la_number = ? AND o.indicator = ? ORDER BY o.month`, council, indicator)
+	return out, err
+}
+
+// LatestMonth returns the most recent month with any current figure, or ""
+// when nothing is stored.
+func (db *DB) LatestMonth(ctx context.Context) (string, error) {
+	var m *string
+	err := db.r.GetContext(ctx, &m, "SELECT max(month) FROM returns WHERE current = 1")
+	if err != nil || m == nil {
+		return "", err
+	}
+	return *m, nil
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+type apiCouncil struct {
+	domain.Council
+	Population *apiPopulation `json:"population"`
+}
+
+type apiPopulation struct {
+	Year     int   `json:"year"`
+	Children int64 `json:"children_0_17"`
+}
+
+// apiCouncils lists the current councils with their codes, region and
+// latest population of children aged 0 to 17.
+func (s *Server) apiCouncils(c *gin.Context) {
+	ctx := c.Request.Context()
+	councils, err := s.db.Councils(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	pops, err := s.db.Populations(ctx, "council")
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	latest := map[string]domain.Population{}
+	for _, p := range pops {
+		if p.Year > latest[p.Area].Year {
+			latest[p.Area] = p
+		}
+	}
+	out := make([]apiCouncil, 0, len(councils))
+	for _, co := range councils {
+		ac := apiCouncil{Council: co}
+		if p, ok := latest[strconv.Itoa(co.Number)]; ok {
+			ac.Population = &apiPopulation{Year: p.Year, Children: p.Children}
+		}
+		out = append(out, ac)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"councils": out, "count": len(out)})
+}
+
+type apiPoint struct {
+	Month             string   `json:"month"`
+	Value             float64  `json:"value"`
+	RatePer10k        *float64 `json:"rate_per_10000_children,omitempty"`
+	PopulationYear    int      `json:"population_year,omitempty"`
+	PopulationCarried bool     `json:"population_carried_forward,omitempty"`
+}
+
+// apiSeries returns one council's monthly series for one indicator.
+func (s *Server) apiSeries(c *gin.Context) {
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	code := c.Query("indicator")
+	if code == "" {
+		s.handleError(c, domain.Errorf(domain.EINVALID, "Give an indicator code, for example ?indicator=CSC_REFERRALS; /api/v1/indicators lists them."))
+		return
+	}
+	d, err := s.loadCouncil(c.Request.Context(), n)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	var ind *domain.Indicator
+	for i := range d.Indicators {
+		if d.Indicators[i].Code == code {
+			ind = &d.Indicators[i]
+		}
+	}
+	if ind == nil {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", code))
+		return
+	}
+	pts := d.Points[code]
+	out := make([]apiPoint, 0, len(pts))
+	for _, p := range pts {
+		ap := apiPoint{Month: p.Month.String(), Value: p.Value}
+		if ind.PerChildren() && p.Displayed {
+			r := p.Display
+			ap.RatePer10k, ap.PopulationYear, ap.PopulationCarried = &r, p.PopYear, p.Carried
+		}
+		out = append(out, ap)
+	}
+	missing := []string{}
+	if !d.First.IsZero() {
+		for _, m := range analytics.MissingMonths(pts, d.First, d.Last) {
+			missing = append(missing, m.String())
+		}
+	}
+	demo, _ := s.isDemo(c.Request.Context())
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{
+		"council":        d.Council,
+		"indicator":      ind,
+		"display_unit":   ind.DisplayUnit(),
+		"source":         "monthly returns",
+		"demonstration":  demo,
+		"points":         out,
+		"missing_months": missing,
+	})
+}

@@ -1,0 +1,384 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/charts"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// councilNumber reads the :number path parameter as a DfE LA number.
+func councilNumber(c *gin.Context) (int, error) {
+	n, err := strconv.Atoi(c.Param("number"))
+	if err != nil || n < 100 || n > 999 {
+		return 0, domain.Errorf(domain.ENOTFOUND, "%q is not a DfE LA number: use three digits, for example 202 for Camden.", c.Param("number"))
+	}
+	return n, nil
+}
+
+// councilData is everything the profile, its CSV files and the series API
+// draw on for one council.
+type councilData struct {
+	Council    domain.Council
+	Pops       analytics.Populations
+	Indicators []domain.Indicator
+	Points     map[string][]analytics.Point
+	First      domain.Month
+	Last       domain.Month
+	Timeline   []domain.TimelineEvent
+}
+
+func (s *Server) loadCouncil(ctx context.Context, n int) (*councilData, error) {
+	co, err := s.db.Council(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := s.db.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pops, err := s.db.Populations(ctx, "council")
+	if err != nil {
+		return nil, err
+	}
+	d := &councilData{Council: co, Indicators: inds, Pops: analytics.Populations{}, Points: map[string][]analytics.Point{}}
+	area := strconv.Itoa(n)
+	for _, p := range pops {
+		if p.Area == area {
+			d.Pops[p.Year] = p.Children
+		}
+	}
+	obs, err := s.db.CouncilObservations(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	byInd := map[string][]domain.Observation{}
+	for _, o := range obs {
+		byInd[o.Indicator] = append(byInd[o.Indicator], o)
+	}
+	for _, ind := range inds {
+		pts := analytics.Present(ind, byInd[ind.Code], d.Pops)
+		d.Points[ind.Code] = pts
+		for _, p := range pts {
+			if d.First.IsZero() || p.Month.Before(d.First) {
+				d.First = p.Month
+			}
+			if d.Last.IsZero() || d.Last.Before(p.Month) {
+				d.Last = p.Month
+			}
+		}
+	}
+	d.Timeline, err = s.db.Timeline(ctx)
+	return d, err
+}
+
+type councilPage struct {
+	Council    domain.Council
+	Population string
+	PopYear    int
+	FirstMonth string
+	LastMonth  string
+	Neighbours []councilLink
+	Areas      []areaView
+	Timeline   []timelineItem
+}
+
+// timelineItem is one line of the key to the events drawn on the charts.
+type timelineItem struct {
+	Dates string
+	Label string
+	Kind  string
+}
+
+// timelineKey describes the timeline in words, for the key under the
+// charts and for people who cannot see them.
+func timelineKey(events []domain.TimelineEvent) []timelineItem {
+	out := make([]timelineItem, 0, len(events))
+	for _, e := range events {
+		dates := humanDate(e.Start)
+		if e.End != e.Start {
+			dates += " to " + humanDate(e.End)
+		}
+		kind := map[string]string{"lockdown": "Lockdown (shaded red)", "phase": "Response phase (shaded blue)"}[e.Kind]
+		if kind == "" {
+			kind = "Event (dashed line)"
+		}
+		out = append(out, timelineItem{Dates: dates, Label: e.Label, Kind: kind})
+	}
+	return out
+}
+
+// humanDate writes an ISO date as "23 March 2020", or leaves it as it is.
+func humanDate(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 January 2006")
+}
+
+type areaView struct {
+	ID         string
+	Label      string
+	ChartLabel string
+	Note       string
+	CSV        string
+	Option     map[string]any
+	Missing    string
+	Columns    []string
+	Rows       []tableRow
+}
+
+type tableRow struct {
+	Month string
+	Cells []string
+}
+
+func (s *Server) councilPage(c *gin.Context) {
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	d, err := s.loadCouncil(ctx, n)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page := councilPage{Council: d.Council, Timeline: timelineKey(d.Timeline)}
+	if y := d.Pops.LatestYear(); y > 0 {
+		page.PopYear, page.Population = y, formatCount(float64(d.Pops[y]))
+	}
+	if !d.First.IsZero() {
+		page.FirstMonth, page.LastMonth = d.First.Start().Format("January 2006"), d.Last.Start().Format("January 2006")
+	}
+	nbs, err := s.db.Neighbours(ctx, n)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	for _, nb := range nbs {
+		if co, err := s.db.Council(ctx, nb.Neighbour); err == nil {
+			page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
+		}
+	}
+	if !d.First.IsZero() {
+		for _, area := range domain.Areas {
+			av, err := buildArea(d, area)
+			if err != nil {
+				s.handleError(c, err)
+				return
+			}
+			if av != nil {
+				page.Areas = append(page.Areas, *av)
+			}
+		}
+	}
+	s.render(c, http.StatusOK, "council", pageData{
+		Title:       d.Council.Name,
+		Breadcrumbs: []crumb{{"Councils", "/"}, {d.Council.RegionName, "/?q=" + d.Council.RegionName}},
+		Scripts:     []string{"vendor/echarts/echarts.min.js", "js/charts.js"},
+		Body:        page,
+	})
+}
+
+// areaIndicators returns the catalogue's indicators in one area.
+func areaIndicators(inds []domain.Indicator, area string) []domain.Indicator {
+	var out []domain.Indicator
+	for _, ind := range inds {
+		if ind.Area == area {
+			out = append(out, ind)
+		}
+	}
+	return out
+}
+
+// buildArea assembles one area's chart, table and notes. Indicators in
+// a second unit (percentages beside rates, say) go on a right-hand axis.
+func buildArea(d *councilData, area string) (*areaView, error) {
+	inds := areaIndicators(d.Indicators, area)
+	if len(inds) == 0 {
+		return nil, nil
+	}
+	months := domain.MonthsBetween(d.First, d.Last)
+	pos := make(map[int]int, len(months))
+	for i, m := range months {
+		pos[m.Index()] = i
+	}
+	label := domain.AreaLabel(area)
+	av := &areaView{ID: strings.ReplaceAll(area, "_", "-"), Label: label,
+		CSV: fmt.Sprintf("/councils/%d/areas/%s.csv", d.Council.Number, area)}
+	var units []string
+	var lines []charts.Line
+	var missing []string
+	carried := false
+	cells := make([][]string, len(months))
+	for i := range cells {
+		cells[i] = make([]string, len(inds))
+	}
+	for j, ind := range inds {
+		unit := ind.DisplayUnit()
+		axis := indexOf(units, unit)
+		if axis < 0 {
+			units = append(units, unit)
+			axis = len(units) - 1
+		}
+		axis = min(axis, 1)
+		vals := make([]*float64, len(months))
+		for _, p := range d.Points[ind.Code] {
+			i, ok := pos[p.Month.Index()]
+			if !ok || !p.Displayed {
+				continue
+			}
+			v := p.Display
+			vals[i] = &v
+			cells[i][j] = formatValue(ind, v)
+			carried = carried || p.Carried
+		}
+		for i := range cells {
+			if cells[i][j] == "" {
+				cells[i][j] = "no figure"
+			}
+		}
+		if gaps := analytics.MissingMonths(d.Points[ind.Code], d.First, d.Last); len(gaps) > 0 {
+			missing = append(missing, fmt.Sprintf("%s (%s)", ind.Label, monthList(gaps)))
+		}
+		lines = append(lines, charts.Line{Name: ind.Label, Values: vals, Axis: axis})
+		av.Columns = append(av.Columns, fmt.Sprintf("%s (%s)", ind.Label, unit))
+	}
+	var axisNames [2]string
+	copy(axisNames[:], units)
+	opt, err := charts.TrendOption(charts.Trend{
+		Title:     label,
+		Subtitle:  d.Council.Name + " · " + strings.Join(units, " and "),
+		Months:    months,
+		Lines:     lines,
+		AxisNames: axisNames,
+		Events:    d.Timeline,
+	})
+	if err != nil {
+		return nil, err
+	}
+	av.Option = opt
+	av.ChartLabel = fmt.Sprintf("Line chart of %s in %s by month, %s to %s. The same figures are in the table below.",
+		strings.ToLower(label), d.Council.Name, d.First.Label(), d.Last.Label())
+	av.Note = "Source: monthly returns. Shaded periods are lockdowns (red) and response phases (blue); dashed lines mark dated events, listed under “Timeline on the charts”."
+	if units[0] == "per 10,000 children" || len(units) > 1 && units[1] == "per 10,000 children" {
+		av.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
+		if carried {
+			av.Note += fmt.Sprintf(" The latest published estimate (mid-%d) is carried forward for later months.", d.Pops.LatestYear())
+		}
+	}
+	if len(missing) > 0 {
+		av.Missing = strings.Join(missing, "; ")
+	}
+	for i := len(months) - 1; i >= 0; i-- {
+		av.Rows = append(av.Rows, tableRow{Month: months[i].Label(), Cells: cells[i]})
+	}
+	return av, nil
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// monthList writes months compactly, e.g. "Mar 2021, Apr 2021".
+func monthList(ms []domain.Month) string {
+	const most = 12
+	parts := make([]string, 0, min(len(ms), most))
+	for i, m := range ms {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-most))
+			break
+		}
+		parts = append(parts, m.Label())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// formatValue writes a displayed value as a table shows it: rates and
+// percentages to one decimal place, counts whole.
+func formatValue(ind domain.Indicator, v float64) string {
+	if ind.PerChildren() || ind.Unit != domain.UnitCount {
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return formatCount(v)
+}
+
+// formatCount writes a whole number with thousands separators.
+func formatCount(v float64) string {
+	s := strconv.FormatInt(int64(v+0.5), 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// councilAreaCSV downloads one area's figures in long format.
+func (s *Server) councilAreaCSV(c *gin.Context) {
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	area := strings.TrimSuffix(c.Param("file"), ".csv")
+	if indexOf(domain.Areas, area) < 0 || !strings.HasSuffix(c.Param("file"), ".csv") {
+		s.notFound(c)
+		return
+	}
+	d, err := s.loadCouncil(c.Request.Context(), n)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"})
+	for _, ind := range areaIndicators(d.Indicators, area) {
+		for _, p := range d.Points[ind.Code] {
+			rate, popYear := "", ""
+			if ind.PerChildren() && p.Displayed {
+				rate, popYear = strconv.FormatFloat(p.Display, 'f', 2, 64), strconv.Itoa(p.PopYear)
+			}
+			_ = w.Write(csvSafe([]string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
+				ind.Unit, strconv.FormatFloat(p.Value, 'f', -1, 64), rate, popYear, "monthly return"}))
+		}
+	}
+	w.Flush()
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%d-%s.csv"`, d.Council.Number, area))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// csvSafe neutralises cells a spreadsheet would run as a formula (SECURITY
+// U10) by prefixing them with an apostrophe.
+func csvSafe(row []string) []string {
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r\n", rune(v[0])) {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				continue // a negative number is data, not a formula
+			}
+			row[i] = "'" + v
+		}
+	}
+	return row
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+type homePage struct {
+	Query       string
+	Count       int
+	Shown       int
+	LatestMonth string
+	Regions     []regionView
+}
+
+type regionView struct {
+	Name     string
+	Councils []councilLink
+}
+
+type councilLink struct {
+	Number int
+	Name   string
+	Search string
+}
+
+// home lists the current councils by region; ?q= filters them on the
+// server so the search works without JavaScript too.
+func (s *Server) home(c *gin.Context) {
+	ctx := c.Request.Context()
+	councils, err := s.db.Councils(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	latest, err := s.db.LatestMonth(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	page := homePage{Query: q, Count: len(councils)}
+	if m, err := domain.ParseMonth(latest); err == nil {
+		page.LatestMonth = m.Start().Format("January 2006")
+	}
+	needle := strings.ToLower(q)
+	for _, co := range councils {
+		key := strings.ToLower(co.Name + " " + strconv.Itoa(co.Number) + " " + co.ONSCode)
+		if needle != "" && !strings.Contains(key, needle) {
+			continue
+		}
+		page.Shown++
+		if n := len(page.Regions); n == 0 || page.Regions[n-1].Name != co.RegionName {
+			page.Regions = append(page.Regions, regionView{Name: co.RegionName})
+		}
+		r := &page.Regions[len(page.Regions)-1]
+		r.Councils = append(r.Councils, councilLink{Number: co.Number, Name: co.Name, Search: key})
+	}
+	s.render(c, http.StatusOK, "home", pageData{Title: "Councils", Scripts: []string{"js/search.js"}, Body: page})
+}

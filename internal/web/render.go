@@ -1,0 +1,72 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/assets"
+	"github.com/resilience-dashboard/resilience/internal/demo"
+)
+
+// pageData is what the layout needs; Body is the page's own data, given to
+// its "content" template.
+type pageData struct {
+	Title       string
+	Demo        bool
+	DemoBanner  string
+	Breadcrumbs []crumb
+	Scripts     []string
+	Body        any
+}
+
+type crumb struct{ Text, Href string }
+
+// pages holds one parsed template set per page, each being the layout plus
+// the page's content.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+func newPages(static *staticFiles) (*pages, error) {
+	funcs := template.FuncMap{
+		"static": static.url,
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, name := range []string{"home", "council", "error"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		p.sets[name] = t
+	}
+	return p, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean error page rather than half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data pageData) {
+	data.Demo, _ = s.isDemo(c.Request.Context())
+	data.DemoBanner = demo.Banner
+	var buf bytes.Buffer
+	t, ok := s.pages.sets[name]
+	if !ok {
+		s.cfg.Logger.Error("unknown template", "name", name)
+		c.String(http.StatusInternalServerError, "Something went wrong.")
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.cfg.Logger.Error("render", "template", name, "error", err, "request_id", c.GetString(requestIDKey))
+		c.String(http.StatusInternalServerError, "Something went wrong. Reference: "+c.GetString(requestIDKey))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (s *Server) isDemo(ctx context.Context) (bool, error) {
+	return s.db.DemoLoaded(ctx)
+}
