@@ -3,18 +3,25 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/demo"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 )
 
@@ -34,6 +41,7 @@ func startApp(t testing.TB, dir string, configure func(*App)) *App {
 	if err := app.Start(context.Background()); err != nil {
 		t.Fatalf("start: %v", err)
 	}
+	register(app)
 	t.Cleanup(func() {
 		if err := app.Close(); err != nil {
 			t.Errorf("close: %v", err)
@@ -43,9 +51,10 @@ func startApp(t testing.TB, dir string, configure func(*App)) *App {
 }
 
 var (
-	sharedOnce sync.Once
-	sharedApp  *App
-	sharedDir  string
+	sharedStdout syncBuffer
+	sharedOnce   sync.Once
+	sharedApp    *App
+	sharedDir    string
 )
 
 // demoApp is one server with the full national demo, shared by the tests
@@ -59,10 +68,11 @@ func demoApp(t *testing.T) *App {
 		}
 		sharedDir = dir
 		app := &App{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "resilience.db"),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now, Stdout: &sharedStdout}
 		if err := app.Start(context.Background()); err != nil {
 			t.Fatalf("start: %v", err)
 		}
+		register(app)
 		sharedApp = app
 	})
 	if sharedApp == nil {
@@ -80,11 +90,60 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func get(t *testing.T, url string) (int, string, http.Header) {
+var userSeq atomic.Int64
+
+// newAccount creates an account with the role (council 202 when scoped)
+// and returns its email and password.
+func newAccount(t *testing.T, app *App, role domain.Role) (string, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	email := fmt.Sprintf("%s-%d@test.invalid", role, userSeq.Add(1))
+	password := auth.RandomPassword()
+	hash, err := auth.HashPassword(password)
 	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
+		t.Fatal(err)
+	}
+	u := &domain.User{Email: email, Role: role, PasswordHash: hash}
+	if role.Scoped() {
+		u.Council = 202
+	}
+	if err := app.db.CreateUser(context.Background(), u, domain.AuditEntry{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return email, password
+}
+
+// signedIn creates an account with the role on the app's database and
+// returns an HTTP client signed in as it.
+func signedIn(t *testing.T, app *App, role domain.Role) *http.Client {
+	t.Helper()
+	email, password := newAccount(t, app, role)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(app.URL()+"/sign-in", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path == "/sign-in" {
+		t.Fatalf("sign in as %s: %d at %s", email, resp.StatusCode, resp.Request.URL)
+	}
+	return c
+}
+
+// get fetches a URL as an LGA officer.
+func get(t *testing.T, u string) (int, string, http.Header) {
+	t.Helper()
+	return getAs(t, nil, u)
+}
+
+func getAs(t *testing.T, c *http.Client, u string) (int, string, http.Header) {
+	t.Helper()
+	if c == nil {
+		c = lgaClient(t, u)
+	}
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -222,6 +281,41 @@ func TestRestartDoesNotReloadData(t *testing.T) {
 	}
 }
 
+var (
+	lgaMu      sync.Mutex
+	lgaClients = map[string]*http.Client{}
+)
+
+// lgaClient returns a client signed in as an LGA officer on the server at
+// u, made once per server.
+func lgaClient(t *testing.T, u string) *http.Client {
+	t.Helper()
+	base, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lgaMu.Lock()
+	defer lgaMu.Unlock()
+	if c, ok := lgaClients[base.Host]; ok {
+		return c
+	}
+	v, ok := appsByHost.Load(base.Host)
+	if !ok {
+		t.Fatalf("no running app at %s", u)
+	}
+	c := signedIn(t, v.(*App), domain.RoleLGA)
+	lgaClients[base.Host] = c
+	return c
+}
+
+// appsByHost finds the app answering on a host:port, for lgaClient.
+var appsByHost sync.Map
+
+func register(app *App) {
+	u, _ := url.Parse(app.URL())
+	appsByHost.Store(u.Host, app)
+}
+
 func countObservations(t *testing.T, a *App) int {
 	t.Helper()
 	obs, err := a.db.CouncilObservations(context.Background(), 202)
@@ -231,8 +325,37 @@ func countObservations(t *testing.T, a *App) int {
 	return len(obs)
 }
 
+// First run with the demo creates one account per role, printed once.
+func TestFirstRunCreatesOneAccountPerRole(t *testing.T) {
+	app := demoApp(t)
+	out := sharedStdout.String()
+	lines := regexp.MustCompile(`(?m)^\s+(uploader|dcs|lga|admin)\s+(\S+@demo\.resilience\.invalid)\s+(\S+)`).FindAllStringSubmatch(out, -1)
+	if len(lines) != 4 {
+		t.Fatalf("want 4 demo accounts printed, got %d:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.PostForm(app.URL()+"/sign-in", url.Values{"email": {l[2]}, "password": {l[3]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Request.URL.Path == "/sign-in" {
+			t.Errorf("the printed password for %s does not sign in", l[2])
+		}
+		u, err := app.db.UserByEmail(context.Background(), l[2])
+		if err != nil || strings.Contains(u.PasswordHash, l[3]) {
+			t.Errorf("%s: stored as %q, %v", l[2], u.PasswordHash, err)
+		}
+	}
+}
+
 func TestNoDemoLeavesDatabaseEmpty(t *testing.T) {
 	app := startApp(t, t.TempDir(), func(a *App) { a.NoDemo = true })
+	if n, err := app.db.CountUsers(context.Background()); err != nil || n != 0 {
+		t.Fatalf("%d accounts exist with --no-demo; want none (%v)", n, err)
+	}
 	status, body, _ := get(t, app.URL()+"/councils/202")
 	if status != http.StatusOK || strings.Contains(body, demo.Banner) {
 		t.Fatalf("status %d, banner shown %v; want no banner without demo data", status, strings.Contains(body, demo.Banner))
@@ -277,7 +400,7 @@ func TestRefdataCommandRegeneratesFiles(t *testing.T) {
 	}
 	to := t.TempDir()
 	var out strings.Builder
-	if err := run(context.Background(), []string{"refdata", "--from", from, "--to", to}, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"refdata", "--from", from, "--to", to}, nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"councils.csv", "populations.csv", "neighbours.csv", "indicators.csv", "timeline.csv", "official.csv", "NOTICE"} {

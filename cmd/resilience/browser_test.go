@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // chromium finds the browser, or skips the test outside CI; in CI a missing
@@ -218,9 +219,37 @@ func (tb *tab) screenshot(t *testing.T, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
+// signIn signs in through the sign-in page, checking that page too.
+func (tb *tab) signIn(t *testing.T, app *App, role domain.Role) {
+	t.Helper()
+	email, password := newAccount(t, app, role)
+	tb.open(t, app.URL()+"/sign-in")
+	tb.checkPage(t, app.URL(), "sign-in", 0)
+	if err := chromedp.Do(tb.ctx,
+		chromedp.SendKeys("#email", email),
+		chromedp.SendKeys("#password", password),
+		chromedp.Click("form[action='/sign-in'] button[type=submit]"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// The click navigates, so poll from outside the page until it lands.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		path, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.pathname : ''`))
+		if err == nil && path != "" && path != "/sign-in" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sign in as %s: still at %q (%v)", role, path, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func TestBrowserHomeAndCouncilProfile(t *testing.T) {
 	app := demoApp(t)
 	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleLGA)
 
 	tb.open(t, app.URL()+"/")
 	tb.checkPage(t, app.URL(), "home", 0)
@@ -254,7 +283,7 @@ func TestBrowserHomeAndCouncilProfile(t *testing.T) {
 func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
 	ref := hostileReference(t)
 	app := startApp(t, t.TempDir(), func(a *App) { a.Reference = ref; a.DemoCouncils = []int{202} })
-	_, body, _ := get(t, app.URL()+"/councils/202")
+	_, body, _ := getAs(t, signedIn(t, app, domain.RoleDCS), app.URL()+"/councils/202")
 	if strings.Contains(body, "<script>alert(1)</script>") {
 		t.Fatal("the hostile council name reached the page unescaped")
 	}
@@ -262,6 +291,7 @@ func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
 		t.Fatal("the hostile label should appear as text in the chart data")
 	}
 	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleDCS)
 	tb.open(t, app.URL()+"/councils/202")
 	tb.checkPage(t, app.URL(), "council-hostile", 5)
 	injected, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
@@ -279,4 +309,18 @@ func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
 	if h1 != "</script><script>alert(1)</script>" {
 		t.Errorf("heading %q; want the name shown as plain text", h1)
 	}
+}
+
+// The administration pages pass the same checks: no CSP violation, no
+// outside request, no serious accessibility problem.
+func TestBrowserAdminPages(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleAdmin)
+	tb.open(t, app.URL()+"/admin/users")
+	tb.checkPage(t, app.URL(), "admin-users", 0)
+	tb.open(t, app.URL()+"/admin/audit")
+	tb.checkPage(t, app.URL(), "admin-audit", 0)
+	tb.open(t, app.URL()+"/no-such-page")
+	tb.checkPage(t, app.URL(), "not-found", 0)
 }

@@ -2,6 +2,8 @@
 // its administrative jobs.
 //
 //	resilience [serve] [-addr :8080] [-database data/resilience.db] [-no-demo]
+//	resilience users add --email E --role R [--council N] [--password-stdin]
+//	resilience users disable --email E
 //	resilience refdata --from ../shared/reference [--to data/reference]
 //	resilience healthcheck [-url http://127.0.0.1:8080/healthz]
 //
@@ -24,7 +26,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "resilience:", err)
 		}
@@ -37,13 +39,14 @@ const usage = `Usage: resilience <command> [flags]
 Commands:
   serve        run the dashboard (the default)
   refdata      regenerate data/reference from DfE's and ONS's published files
+  users        add, disable, enable or list accounts
   healthcheck  ask a running server's /healthz (for container health checks)
 
 Run 'resilience <command> -h' for a command's flags.
 `
 
 // run dispatches to a subcommand; it is main without the process exits.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args, stdout, stderr)
 	case "refdata":
 		return runRefdata(args, stdout, stderr)
+	case "users":
+		return runUsers(ctx, args, stdin, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, args, stdout, stderr)
 	case "help":

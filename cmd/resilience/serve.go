@@ -13,9 +13,11 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
@@ -34,7 +36,15 @@ type App struct {
 	DemoCouncils []int
 	// Reference replaces the embedded reference data when set (tests).
 	Reference *reference.Data
-	Logger    *slog.Logger
+	// BaseURL is the address people use (RESILIENCE_BASE_URL); https makes
+	// the session cookie Secure.
+	BaseURL string
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (RESILIENCE_TRUSTED_PROXIES, comma-separated); none by default.
+	TrustedProxies []string
+	// Stdout receives the first-run accounts' passwords, printed once.
+	Stdout io.Writer
+	Logger *slog.Logger
 	// Now is the clock used to decide the demo's last complete month.
 	Now func() time.Time
 
@@ -50,11 +60,19 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	app := &App{Logger: newLogger(stderr), Now: time.Now}
+	var proxies string
 	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
 	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
-	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data into an empty database")
+	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data (nor its demo accounts) into an empty database")
+	fl.StringVar(&app.BaseURL, "base-url", getenv("RESILIENCE_BASE_URL", ""), "address people use, e.g. https://resilience.example.gov.uk (RESILIENCE_BASE_URL)")
+	fl.StringVar(&proxies, "trusted-proxies", getenv("RESILIENCE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs to trust for X-Forwarded-For (RESILIENCE_TRUSTED_PROXIES)")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			app.TrustedProxies = append(app.TrustedProxies, p)
+		}
 	}
 	return app, nil
 }
@@ -64,6 +82,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	app.Stdout = stdout
 	if err := app.Start(ctx); err != nil {
 		return err
 	}
@@ -84,7 +103,7 @@ func (a *App) Start(ctx context.Context) error {
 		db.Close()
 		return err
 	}
-	handler, err := web.NewServer(web.Config{Logger: a.Logger}, db)
+	handler, err := web.NewServer(web.Config{Logger: a.Logger, BaseURL: a.BaseURL, TrustedProxies: a.TrustedProxies}, db)
 	if err != nil {
 		db.Close()
 		return err
@@ -143,6 +162,39 @@ func (a *App) seed(ctx context.Context) error {
 		return fmt.Errorf("load demonstration data: %w", err)
 	}
 	a.Logger.Info("demonstration data loaded", "observations", n, "to", opts.Last.String(), "took", time.Since(start).Round(time.Millisecond))
+	return a.createDemoAccounts(ctx)
+}
+
+// demoCouncil is the council the first-run demo accounts belong to.
+const demoCouncil = 202 // Camden
+
+// createDemoAccounts makes one account per role on a new demo database,
+// with random passwords printed once to the console and kept nowhere else.
+func (a *App) createDemoAccounts(ctx context.Context) error {
+	n, err := a.db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	out := a.Stdout
+	if out == nil {
+		out = io.Discard
+	}
+	fmt.Fprintf(out, "\nDemo accounts (passwords shown once; they are stored only as hashes):\n")
+	for _, r := range domain.Roles {
+		u := &domain.User{Email: fmt.Sprintf("%s@demo.resilience.invalid", r), Role: r}
+		if r.Scoped() {
+			u.Council = demoCouncil
+		}
+		password := auth.RandomPassword()
+		if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+			return err
+		}
+		if err := a.db.CreateUser(ctx, u, domain.AuditEntry{Actor: "first run", Detail: "demo account, role " + string(r)}); err != nil {
+			return fmt.Errorf("create demo account: %w", err)
+		}
+		fmt.Fprintf(out, "  %-8s %-36s %s%s\n", r, u.Email, password, councilSuffix(u.Council))
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 

@@ -39,7 +39,7 @@ func TestServePrintsAddressLogsRequestsAndShutsDownGracefully(t *testing.T) {
 	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "serve.db")
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", db, "-no-demo"}, &stdout, &stderr)
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-database", db, "-no-demo"}, nil, &stdout, &stderr)
 	}()
 	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	deadline := time.Now().Add(30 * time.Second)

@@ -10,12 +10,14 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/assets"
 	"github.com/resilience-dashboard/resilience/internal/demo"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // pageData is what the layout needs; Body is the page's own data, given to
 // its "content" template.
 type pageData struct {
 	Title       string
+	User        *domain.User
 	Demo        bool
 	DemoBanner  string
 	Breadcrumbs []crumb
@@ -36,7 +38,7 @@ func newPages(static *staticFiles) (*pages, error) {
 		"static": static.url,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"home", "council", "error"} {
+	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
@@ -49,6 +51,7 @@ func newPages(static *staticFiles) (*pages, error) {
 // render executes a page into a buffer first, so a template error becomes a
 // clean error page rather than half a page.
 func (s *Server) render(c *gin.Context, status int, name string, data pageData) {
+	data.User = currentUser(c)
 	data.Demo, _ = s.isDemo(c.Request.Context())
 	data.DemoBanner = demo.Banner
 	var buf bytes.Buffer

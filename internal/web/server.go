@@ -4,32 +4,60 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 // Config holds what the web layer needs to know about its surroundings.
+// Zero values take the defaults in NewServer.
 type Config struct {
 	// Logger receives one line per request.
 	Logger *slog.Logger
+	// BaseURL is the address people use; https makes cookies Secure.
+	BaseURL string
+	// TrustedProxies lists the proxies (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; none by default.
+	TrustedProxies []string
+	// IdleTimeout ends a session nobody has used for this long.
+	IdleTimeout time.Duration
+	// SessionLifetime ends any session this long after sign-in.
+	SessionLifetime time.Duration
+	// Now is the clock, replaceable in tests.
+	Now func() time.Time
 }
 
 // Server is the dashboard's HTTP handler.
 type Server struct {
-	cfg    Config
-	db     *store.DB
-	engine *gin.Engine
-	pages  *pages
-	static *staticFiles
+	cfg       Config
+	db        *store.DB
+	engine    *gin.Engine
+	pages     *pages
+	static    *staticFiles
+	sessions  *scs.SessionManager
+	handler   http.Handler
+	routeList []RouteInfo
 }
 
 // NewServer builds the handler with every route.
 func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.SessionLifetime == 0 {
+		cfg.SessionLifetime = 12 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	gin.SetMode(gin.ReleaseMode)
 	static, err := newStaticFiles()
@@ -41,38 +69,77 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static}
-	// No proxy is trusted unless configured, so a forged X-Forwarded-For
-	// cannot change the client address the logs and limits see.
-	if err := s.engine.SetTrustedProxies(nil); err != nil {
-		return nil, err
+	s.sessions = s.sessionManager()
+	// Only the proxies named in the configuration are trusted, so a forged
+	// X-Forwarded-For cannot change the client address (SECURITY W3).
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	s.engine.HandleMethodNotAllowed = true
-	s.engine.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders())
+	s.engine.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders(), s.loadUser())
 	s.engine.NoRoute(func(c *gin.Context) { s.notFound(c) })
 	s.engine.NoMethod(func(c *gin.Context) {
 		s.fail(c, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept that kind of request.")
 	})
 	s.routes()
+
+	// Sessions wrap everything but static files and the health check, which
+	// need none; cross-origin protection refuses state-changing requests
+	// from other sites on every route (SECURITY W5).
+	withSessions := s.sessions.LoadAndSave(s.engine)
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sessionless(r.URL.Path) {
+			s.engine.ServeHTTP(w, r)
+			return
+		}
+		withSessions.ServeHTTP(w, r)
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		http.Error(w, "Cross-site request refused.", http.StatusForbidden)
+	}))
+	s.handler = cop.Handler(inner)
 	return s, nil
 }
 
 func (s *Server) routes() {
-	e := s.engine
-	e.GET("/healthz", s.healthz)
-	e.HEAD("/healthz", s.healthz)
-	e.GET("/static/*path", s.static.serve)
-	e.GET("/", s.home)
-	e.GET("/councils/:number", s.councilPage)
-	e.GET("/councils/:number/areas/:file", s.councilAreaCSV)
-	api := e.Group("/api/v1")
-	api.GET("/councils", s.apiCouncils)
-	api.GET("/councils/:number/series", s.apiSeries)
+	s.handle(http.MethodGet, "/healthz", public, s.healthz)
+	s.handle(http.MethodHead, "/healthz", public, s.healthz)
+	s.handle(http.MethodGet, "/static/*path", public, s.static.serve)
+	s.handle(http.MethodGet, "/sign-in", public, s.signInPage)
+	s.handle(http.MethodPost, "/sign-in", public, s.signIn)
+	s.handle(http.MethodPost, "/sign-out", signedIn, s.signOut)
+
+	s.handle(http.MethodGet, "/", signedIn, s.home)
+	s.handle(http.MethodGet, "/councils/:number", signedIn, s.councilPage)
+	s.handle(http.MethodGet, "/councils/:number/areas/:file", signedIn, s.councilAreaCSV)
+
+	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.apiCouncils)
+	s.handle(http.MethodGet, "/api/v1/councils/:number/series", signedIn, s.apiSeries)
+
+	s.handle(http.MethodGet, "/admin/users", adminOnly, s.adminUsers)
+	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)
+	s.handle(http.MethodPost, "/admin/users/:id/disable", adminOnly, s.adminDisableUser)
+	s.handle(http.MethodPost, "/admin/users/:id/enable", adminOnly, s.adminEnableUser)
+	s.handle(http.MethodGet, "/admin/audit", adminOnly, s.adminAudit)
+}
+
+// sessionless reports whether a path is served without loading a session:
+// static files and the health check need none, and skipping them saves a
+// database read per request.
+func sessionless(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/healthz"
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
 
 func (s *Server) healthz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
 	if err := s.db.Ping(c.Request.Context()); err != nil {
 		c.String(http.StatusServiceUnavailable, "database unavailable\n")
 		return

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/store"
+)
+
+type adminUsersPage struct {
+	Me       int64
+	Users    []domain.User
+	Roles    []domain.Role
+	Councils []domain.Council
+	Form     newUserForm
+	Errors   []fieldError
+	Created  *createdUser
+	Notice   string
+}
+
+type newUserForm struct {
+	Email   string
+	Role    string
+	Council string
+}
+
+type createdUser struct {
+	Email    string
+	Password string
+}
+
+func (s *Server) adminUsersData(c *gin.Context) (adminUsersPage, error) {
+	ctx := c.Request.Context()
+	users, err := s.db.Users(ctx)
+	if err != nil {
+		return adminUsersPage{}, err
+	}
+	councils, err := s.db.Councils(ctx)
+	if err != nil {
+		return adminUsersPage{}, err
+	}
+	page := adminUsersPage{Users: users, Roles: domain.Roles, Councils: councils}
+	if u := currentUser(c); u != nil {
+		page.Me = u.ID
+	}
+	return page, nil
+}
+
+func (s *Server) adminUsers(c *gin.Context) {
+	page, err := s.adminUsersData(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	switch c.Query("done") {
+	case "disabled":
+		page.Notice = "The account is disabled and its sessions have ended."
+	case "enabled":
+		page.Notice = "The account is enabled again."
+	}
+	s.renderAdminUsers(c, http.StatusOK, page)
+}
+
+func (s *Server) renderAdminUsers(c *gin.Context, status int, page adminUsersPage) {
+	s.render(c, status, "admin-users", pageData{Title: "Users", Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+}
+
+// adminAddUser creates an account with a random first password, shown to
+// the administrator once and stored nowhere but as a hash.
+func (s *Server) adminAddUser(c *gin.Context) {
+	ctx := c.Request.Context()
+	page, err := s.adminUsersData(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page.Form = newUserForm{Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role"), Council: strings.TrimSpace(c.PostForm("council"))}
+	u := &domain.User{Email: page.Form.Email}
+	role, err := domain.ParseRole(page.Form.Role)
+	if err != nil {
+		page.Errors = append(page.Errors, fieldError{"role", "Select a role"})
+	}
+	u.Role = role
+	if role.Scoped() {
+		n, err := strconv.Atoi(page.Form.Council)
+		if err != nil || n == 0 {
+			page.Errors = append(page.Errors, fieldError{"council", "Select the council this person works for"})
+		}
+		u.Council = n
+	}
+	if len(page.Errors) == 0 {
+		if err := u.Validate(); err != nil {
+			page.Errors = append(page.Errors, fieldError{"email", domain.ErrorMessage(err)})
+		}
+	}
+	if len(page.Errors) > 0 {
+		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		return
+	}
+	password := auth.RandomPassword()
+	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+		s.handleError(c, err)
+		return
+	}
+	admin := currentUser(c)
+	err = s.db.CreateUser(ctx, u, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP(), Detail: "role " + string(u.Role) + ", added on the users page"})
+	if code := domain.ErrorCode(err); code == domain.EINVALID || code == domain.ECONFLICT {
+		page.Errors = append(page.Errors, fieldError{"email", domain.ErrorMessage(err)})
+		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		return
+	} else if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page, err = s.adminUsersData(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page.Created = &createdUser{Email: u.Email, Password: password}
+	s.renderAdminUsers(c, http.StatusCreated, page)
+}
+
+func (s *Server) adminDisableUser(c *gin.Context) { s.adminSetDisabled(c, true) }
+func (s *Server) adminEnableUser(c *gin.Context)  { s.adminSetDisabled(c, false) }
+
+// adminSetDisabled disables or re-enables an account; disabling also ends
+// every session the account has.
+func (s *Server) adminSetDisabled(c *gin.Context, disabled bool) {
+	ctx := c.Request.Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.notFound(c)
+		return
+	}
+	target, err := s.db.UserByID(ctx, id)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	admin := currentUser(c)
+	if disabled && target.ID == admin.ID {
+		s.handleError(c, domain.Errorf(domain.EINVALID, "You cannot disable your own account."))
+		return
+	}
+	if _, err := s.db.SetUserDisabled(ctx, target.Email, disabled, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP()}); err != nil {
+		s.handleError(c, err)
+		return
+	}
+	done := "enabled"
+	if disabled {
+		done = "disabled"
+		if err := s.endSessionsOf(ctx, target.ID); err != nil {
+			s.handleError(c, err)
+			return
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
+}
+
+type adminAuditPage struct {
+	User    string
+	Council string
+	Entries []domain.AuditEntry
+}
+
+// adminAudit lists the audit log, newest first, filtered by user and
+// council.
+func (s *Server) adminAudit(c *gin.Context) {
+	page := adminAuditPage{User: strings.TrimSpace(c.Query("user")), Council: strings.TrimSpace(c.Query("council"))}
+	f := store.AuditFilter{User: page.User, Limit: 500}
+	if page.Council != "" {
+		n, err := strconv.Atoi(page.Council)
+		if err != nil {
+			s.handleError(c, domain.Errorf(domain.EINVALID, "Council must be a DfE number, for example 202."))
+			return
+		}
+		f.Council = n
+	}
+	entries, err := s.db.AuditLog(c.Request.Context(), f)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page.Entries = entries
+	s.render(c, http.StatusOK, "admin-audit", pageData{Title: "Audit log", Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// who is a kind of visitor in the scope table.
+type who string
+
+const (
+	anon     who = "anonymous"
+	uploader who = "uploader"
+	dcs      who = "dcs"
+	lga      who = "lga"
+	admin    who = "admin"
+)
+
+var everyone = []who{anon, uploader, dcs, lga, admin}
+
+// expect gives, for one route, the status each visitor gets for their own
+// council and for another council. Routes without a council in the path
+// use own only.
+type expect struct {
+	path  string // the concrete path; {n} is replaced by a council number
+	form  url.Values
+	own   map[who]int
+	other map[who]int // nil when the route names no council
+}
+
+// all returns the same status for every signed-in role and anon's own.
+func all(anonStatus, signedIn int) map[who]int {
+	return map[who]int{anon: anonStatus, uploader: signedIn, dcs: signedIn, lga: signedIn, admin: signedIn}
+}
+
+func adminOnlyStatus(anonStatus, adminStatus int) map[who]int {
+	return map[who]int{anon: anonStatus, uploader: http.StatusForbidden, dcs: http.StatusForbidden, lga: http.StatusForbidden, admin: adminStatus}
+}
+
+// scopeTable is SECURITY V5's table: every route × every role × own
+// council / other council. A route the server answers that has no entry
+// here fails the test, so new routes must declare what each role gets.
+func scopeTable(disableID int64) map[string]expect {
+	see, redirect, unauth := http.StatusOK, http.StatusSeeOther, http.StatusUnauthorized
+	return map[string]expect{
+		"GET /healthz":                      {path: "/healthz", own: all(see, see)},
+		"HEAD /healthz":                     {path: "/healthz", own: all(see, see)},
+		"GET /static/*path":                 {path: "/static/css/app.css", own: all(see, see)},
+		"GET /sign-in":                      {path: "/sign-in", own: all(see, redirect)},
+		"POST /sign-in":                     {path: "/sign-in", form: url.Values{}, own: all(http.StatusBadRequest, http.StatusBadRequest)},
+		"POST /sign-out":                    {path: "/sign-out", form: url.Values{}, own: all(unauth, redirect)},
+		"GET /":                             {path: "/", own: all(redirect, see)},
+		"GET /councils/:number":             {path: "/councils/{n}", own: all(redirect, see), other: all(redirect, see)},
+		"GET /councils/:number/areas/:file": {path: "/councils/{n}/areas/social_care.csv", own: all(redirect, see), other: all(redirect, see)},
+		"GET /api/v1/councils":              {path: "/api/v1/councils", own: all(unauth, see)},
+		"GET /api/v1/councils/:number/series": {path: "/api/v1/councils/{n}/series?indicator=CSC_REFERRALS",
+			own: all(unauth, see), other: all(unauth, see)},
+		"GET /admin/users":              {path: "/admin/users", own: adminOnlyStatus(redirect, see)},
+		"POST /admin/users":             {path: "/admin/users", form: url.Values{}, own: adminOnlyStatus(unauth, http.StatusBadRequest)},
+		"POST /admin/users/:id/disable": {path: fmt.Sprintf("/admin/users/%d/disable", disableID), form: url.Values{}, own: adminOnlyStatus(unauth, redirect)},
+		"POST /admin/users/:id/enable":  {path: fmt.Sprintf("/admin/users/%d/enable", disableID), form: url.Values{}, own: adminOnlyStatus(unauth, redirect)},
+		"GET /admin/audit":              {path: "/admin/audit", own: adminOnlyStatus(redirect, see)},
+	}
+}
+
+// SECURITY V5: every route, for every role, for the user's own council and
+// another, answers with the status the table says.
+func TestScopeEveryRouteEveryRole(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	const own, other = 202, 301
+	passwords := map[who]string{}
+	emails := map[who]string{}
+	for _, w := range everyone[1:] {
+		council := 0
+		if domain.Role(w).Scoped() {
+			council = own
+		}
+		emails[w] = string(w) + "@scope.test"
+		passwords[w] = env.addUser(emails[w], domain.Role(w), council)
+	}
+	env.addUser("target@scope.test", domain.RoleDCS, other)
+	target, err := env.db.UserByEmail(t.Context(), "target@scope.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := scopeTable(target.ID)
+	for _, r := range env.srv.Routes() {
+		if _, ok := table[r.Method+" "+r.Path]; !ok {
+			t.Errorf("route %s %s (access: %s) has no entry in the scope table", r.Method, r.Path, r.Access)
+		}
+	}
+	clients := map[who]*http.Client{anon: env.client()}
+	for _, w := range everyone[1:] {
+		clients[w] = env.signIn(emails[w], passwords[w])
+	}
+	for key, ex := range table {
+		method := strings.Fields(key)[0]
+		for _, scope := range []struct {
+			name    string
+			council int
+			want    map[who]int
+		}{{"own", own, ex.own}, {"other", other, ex.other}} {
+			if scope.want == nil {
+				continue
+			}
+			for _, w := range everyone {
+				c := clients[w]
+				if key == "POST /sign-out" && w != anon {
+					c = env.signIn(emails[w], passwords[w]) // signing out must not end the shared session
+				}
+				path := strings.ReplaceAll(ex.path, "{n}", fmt.Sprint(scope.council))
+				req, err := http.NewRequest(method, env.ts.URL+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ex.form != nil {
+					req, _ = http.NewRequest(method, env.ts.URL+path, strings.NewReader(ex.form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != scope.want[w] {
+					t.Errorf("%s (%s council) as %s: status %d; want %d", key, scope.name, w, resp.StatusCode, scope.want[w])
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+const (
+	sessionUserID   = "user_id"
+	sessionLastSeen = "last_seen"
+	userKey         = "user"
+	// touchEvery limits session writes: the last-seen time is saved at most
+	// once a minute per user, not on every request.
+	touchEvery = time.Minute
+)
+
+// sessionManager keeps sessions server-side in the database (SECURITY W2),
+// so they can be ended at once and shared between instances. The cookie is
+// HttpOnly and SameSite=Lax, and Secure when the service is served over
+// https. The new session ID at sign-in is issued by RenewToken.
+func (s *Server) sessionManager() *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = sqlite3store.NewWithCleanupInterval(s.db.SessionDB(), 10*time.Minute)
+	sm.Lifetime = s.cfg.SessionLifetime
+	sm.Cookie.Name = "resilience_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = strings.HasPrefix(s.cfg.BaseURL, "https://")
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.cfg.Logger.Error("session", "error", err, "path", r.URL.Path)
+		http.Error(w, "Something went wrong with your session. Sign in again.", http.StatusInternalServerError)
+	}
+	return sm
+}
+
+// loadUser puts the signed-in user, if any, into the request. The account
+// is read on every request, so disabling it ends its sessions at once; a
+// session idle for longer than the timeout is ended too.
+func (s *Server) loadUser() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if sessionless(c.Request.URL.Path) {
+			c.Next()
+			return
+		}
+		ctx := c.Request.Context()
+		id := s.sessions.GetInt64(ctx, sessionUserID)
+		if id == 0 {
+			c.Next()
+			return
+		}
+		now := s.now()
+		last := time.Unix(s.sessions.GetInt64(ctx, sessionLastSeen), 0)
+		u, err := s.db.UserByID(ctx, id)
+		switch {
+		case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
+			s.handleError(c, err)
+			return
+		case err != nil || u.Disabled || now.Sub(last) > s.cfg.IdleTimeout:
+			_ = s.sessions.Destroy(ctx)
+			c.Next()
+			return
+		}
+		if now.Sub(last) > touchEvery {
+			s.sessions.Put(ctx, sessionLastSeen, now.Unix())
+		}
+		c.Set(userKey, u)
+		c.Next()
+	}
+}
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(c *gin.Context) *domain.User {
+	if v, ok := c.Get(userKey); ok {
+		if u, ok := v.(*domain.User); ok {
+			return u
+		}
+	}
+	return nil
+}
+
+// endSessionsOf destroys every session of one user, so a disabled account
+// is signed out everywhere without waiting for its next request.
+func (s *Server) endSessionsOf(ctx context.Context, userID int64) error {
+	return s.sessions.Iterate(ctx, func(ctx context.Context) error {
+		if s.sessions.GetInt64(ctx, sessionUserID) == userID {
+			return s.sessions.Destroy(ctx)
+		}
+		return nil
+	})
+}
