@@ -82,6 +82,10 @@ func demoApp(t *testing.T) *App {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv("RESILIENCE_CRASH_CHILD") == "1" {
+		crashChild()
+		os.Exit(0)
+	}
 	code := m.Run()
 	if sharedApp != nil {
 		sharedApp.Close()

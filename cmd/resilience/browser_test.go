@@ -324,3 +324,55 @@ func TestBrowserAdminPages(t *testing.T) {
 	tb.open(t, app.URL()+"/no-such-page")
 	tb.checkPage(t, app.URL(), "not-found", 0)
 }
+
+// A bulk upload through the web form shows a progress bar that moves, then
+// the report; the returns and report pages pass the page checks.
+func TestBrowserBulkUploadShowsProgress(t *testing.T) {
+	app := demoApp(t)
+	last := domain.LastComplete(time.Now())
+	file := filepath.Join(t.TempDir(), "bulk.xlsx")
+	writeDemoWorkbook(t, file, 99, nil, last.Add(-35), last)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleLGA)
+	tb.open(t, app.URL()+"/councils/202/returns")
+	tb.checkPage(t, app.URL(), "returns-202", 0)
+	if err := chromedp.Do(tb.ctx,
+		chromedp.SetUploadFiles("#file", []string{file}),
+		chromedp.Click("form[data-upload-form] button[type=submit]"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		state, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]any](
+			`[location.pathname, document.getElementById('job-progress') ? document.getElementById('job-progress').value : -1]`))
+		if err == nil && len(state) == 2 {
+			path, _ := state[0].(string)
+			if v, ok := state[1].(float64); ok && v >= 0 {
+				seen[int(v)] = true
+			}
+			if strings.HasPrefix(path, "/returns/submissions/") {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the upload never reached its report; progress values seen %v", seen)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	if len(seen) < 2 {
+		t.Errorf("the progress bar showed %v; want it to move", seen)
+	}
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.readyState === 'complete'`)); err != nil {
+		t.Fatal(err)
+	}
+	tb.checkPage(t, app.URL(), "returns-report-bulk", 0)
+	h1, err := chromedp.Run(tb.ctx, chromedp.Text("h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 == "" {
+		t.Error("the report has no heading")
+	}
+}

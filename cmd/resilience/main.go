@@ -2,6 +2,8 @@
 // its administrative jobs.
 //
 //	resilience [serve] [-addr :8080] [-database data/resilience.db] [-no-demo]
+//	resilience template --council 202 --month 2021-01 -o return.xlsx
+//	resilience import [--explain-queries FILE] FILE...
 //	resilience users add --email E --role R [--council N] [--password-stdin]
 //	resilience users disable --email E
 //	resilience refdata --from ../shared/reference [--to data/reference]
@@ -30,6 +32,10 @@ func main() {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "resilience:", err)
 		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
 		os.Exit(1)
 	}
 }
@@ -39,6 +45,8 @@ const usage = `Usage: resilience <command> [flags]
 Commands:
   serve        run the dashboard (the default)
   refdata      regenerate data/reference from DfE's and ONS's published files
+  template     write the monthly return workbook for a council and month
+  import       check and store returns from files (as an administrator)
   users        add, disable, enable or list accounts
   healthcheck  ask a running server's /healthz (for container health checks)
 
@@ -56,6 +64,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, args, stdout, stderr)
 	case "refdata":
 		return runRefdata(args, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, stdin, stdout, stderr)
+	case "template":
+		return runTemplate(ctx, args, stdout, stderr)
 	case "users":
 		return runUsers(ctx, args, stdin, stdout, stderr)
 	case "healthcheck":

@@ -127,6 +127,37 @@ func (a *App) Start(ctx context.Context) error {
 	return nil
 }
 
+// openDB opens the database for a command and makes sure it holds the
+// reference data embedded in this binary, so that every command works on a
+// new database as well as on one the server has used.
+func openDB(ctx context.Context, path string) (*store.DB, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := reference.Load(data.Reference)
+	if err == nil {
+		_, err = loadReference(ctx, db, ref, "")
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// loadReference loads reference data unless the same is already there;
+// hash "" means the embedded files' own hash.
+func loadReference(ctx context.Context, db *store.DB, ref *reference.Data, hash string) (bool, error) {
+	if hash == "" {
+		var err error
+		if hash, err = hashFS(data.Reference); err != nil {
+			return false, err
+		}
+	}
+	return db.LoadReference(ctx, ref, hash)
+}
+
 // seed loads what an empty or out-of-date database needs.
 func (a *App) seed(ctx context.Context) error {
 	ref, hash := a.Reference, "test"
@@ -135,11 +166,9 @@ func (a *App) seed(ctx context.Context) error {
 		if ref, err = reference.Load(data.Reference); err != nil {
 			return fmt.Errorf("read reference data: %w", err)
 		}
-		if hash, err = hashFS(data.Reference); err != nil {
-			return err
-		}
+		hash = ""
 	}
-	loaded, err := a.db.LoadReference(ctx, ref, hash)
+	loaded, err := loadReference(ctx, a.db, ref, hash)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/domain"
-	"github.com/resilience-dashboard/resilience/internal/store"
 	"golang.org/x/term"
 )
 
@@ -46,7 +45,7 @@ func runUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, *database)
+	db, err := openDB(ctx, *database)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,7 @@ func TestUsersCommandAddsListsAndDisables(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "users.db")
 	// Reference data must be present for the council check.
-	app := startApp(t, filepath.Dir(db), func(a *App) { a.Database = db; a.NoDemo = true })
-	_ = app
+	prepareDB(t, db)
 	var out strings.Builder
 	add := []string{"users", "add", "--database", db, "--email", "Lead@Camden.gov.uk", "--role", "uploader", "--council", "202", "--password-stdin"}
 	if err := run(ctx, add, strings.NewReader("short\n"), &out, io.Discard); err == nil || !strings.Contains(err.Error(), "12 characters") {

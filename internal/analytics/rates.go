@@ -1,6 +1,8 @@
 // Package analytics holds the product's arithmetic as pure functions over
 // domain values: rates per 10,000 children, the population convention,
-// aggregates and comparisons. It touches no database, web or chart code.
+// aggregates, summaries, ranks and quartile bands, baselines and trends,
+// and small-number suppression. It touches no database, web or chart code,
+// and knows nothing of users or roles.
 package analytics
 
 import (
@@ -93,7 +95,8 @@ func Present(ind domain.Indicator, obs []domain.Observation, pops Populations) [
 
 // MissingMonths lists the months between first and last for which points
 // holds nothing, so that pages can say which months are missing rather than
-// plot a gap as zero.
+// plot a gap as zero. A stored point counts as present even when it has no
+// displayed value; Series.Missing instead lists months with nothing to show.
 func MissingMonths(points []Point, first, last domain.Month) []domain.Month {
 	have := make(map[int]bool, len(points))
 	for _, p := range points {

@@ -97,6 +97,7 @@ type Observation struct {
 	Indicator string  `db:"indicator" json:"indicator"`
 	Month     string  `db:"month" json:"month"` // YYYY-MM
 	Value     float64 `db:"value" json:"value"`
+	Note      string  `db:"note" json:"note,omitempty"`
 }
 
 // OfficialValue is one figure from DfE's annual published statistics, kept

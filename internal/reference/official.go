@@ -10,8 +10,10 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
-// officialMeasure is one column of DfE's EES files that the product keeps.
-type officialMeasure struct {
+// OfficialMeasure is one column of DfE's EES files that the product keeps.
+// The returns package reads uploaded EES files with the same mapping, so a
+// figure means the same whether it came from data/reference or an upload.
+type OfficialMeasure struct {
 	Measure   string // our name, e.g. "cin_at31"
 	Column    string // the EES column, found by name in whichever file has it
 	Indicator string // the monthly indicator it sits beside, or ""
@@ -24,7 +26,7 @@ type officialMeasure struct {
 // officialMeasures are the DfE figures written to official.csv. Children in
 // need census figures are for the year to 31 March; workforce census
 // figures are at 30 September.
-var officialMeasures = []officialMeasure{
+var officialMeasures = []OfficialMeasure{
 	{"cin_at31", "At31_episodes", "CSC_CIN", "03-31", true},
 	{"referrals", "referral_count", "CSC_REFERRALS", "03-31", true},
 	{"rereferrals", "rereferral_count", "CSC_REREFERRALS", "03-31", true},
@@ -38,6 +40,11 @@ var officialMeasures = []officialMeasure{
 	{"sw_absence_rate", "absence_rate_fte", "WF_ABSENCE", "09-30", false},
 	{"sw_fte", "inpost_fte", "", "09-30", true},
 }
+
+// OfficialMeasures returns the DfE columns the product keeps, in the order
+// official.csv lists them. It is a copy: callers may not change the
+// mapping.
+func OfficialMeasures() []OfficialMeasure { return slices.Clone(officialMeasures) }
 
 // officialKey identifies one official figure.
 type officialKey struct {
@@ -65,7 +72,7 @@ func (s *officialSet) read(t *table, cs *councilSet) error {
 	if s.m == nil {
 		s.m, s.found, s.unknown = map[officialKey]officialEntry{}, map[string]bool{}, map[string]string{}
 	}
-	var ms []officialMeasure
+	var ms []OfficialMeasure
 	for _, m := range officialMeasures {
 		if t.has(m.Column) {
 			ms = append(ms, m)

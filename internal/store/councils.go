@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
@@ -79,5 +80,55 @@ func (db *DB) Official(ctx context.Context, indicator, level, area string) ([]do
 	var out []domain.OfficialValue
 	err := db.r.SelectContext(ctx, &out, `SELECT measure, indicator, level, area, year, period_end, value, marker
 		FROM official_values WHERE indicator = ? AND level = ? AND area = ? ORDER BY year`, indicator, level, area)
+	return out, err
+}
+
+// CodeIndex resolves council codes: current LA numbers, and ONS codes
+// (current and retired) to LA numbers.
+type CodeIndex struct {
+	Current map[int]struct{}
+	ByONS   map[string]int
+}
+
+// CouncilCodes loads the index of council codes.
+func (db *DB) CouncilCodes(ctx context.Context) (CodeIndex, error) {
+	idx := CodeIndex{Current: map[int]struct{}{}, ByONS: map[string]int{}}
+	var nums []int
+	if err := db.r.SelectContext(ctx, &nums, "SELECT la_number FROM councils WHERE current = 1"); err != nil {
+		return idx, err
+	}
+	for _, n := range nums {
+		idx.Current[n] = struct{}{}
+	}
+	var codes []domain.CouncilCode
+	if err := db.r.SelectContext(ctx, &codes, "SELECT ons_code, la_number, valid_from, valid_to FROM council_codes"); err != nil {
+		return idx, err
+	}
+	for _, c := range codes {
+		idx.ByONS[strings.ToUpper(c.ONSCode)] = c.Number
+	}
+	return idx, nil
+}
+
+// AllNeighbours returns every council's statistical neighbours, closest
+// first.
+func (db *DB) AllNeighbours(ctx context.Context) (map[int][]domain.Neighbour, error) {
+	var rows []domain.Neighbour
+	if err := db.r.SelectContext(ctx, &rows, "SELECT la_number, rank, neighbour, closeness FROM neighbours ORDER BY la_number, rank"); err != nil {
+		return nil, err
+	}
+	out := map[int][]domain.Neighbour{}
+	for _, n := range rows {
+		out[n.Council] = append(out[n.Council], n)
+	}
+	return out, nil
+}
+
+// AllOfficial returns every official annual figure that sits beside a
+// monthly indicator.
+func (db *DB) AllOfficial(ctx context.Context) ([]domain.OfficialValue, error) {
+	var out []domain.OfficialValue
+	err := db.r.SelectContext(ctx, &out, `SELECT measure, indicator, level, area, year, period_end, value, marker
+		FROM official_values WHERE indicator <> '' ORDER BY indicator, level, area, year`)
 	return out, err
 }

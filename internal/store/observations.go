@@ -50,6 +50,9 @@ func (db *DB) LoadDemo(ctx context.Context, generate func(emit func(domain.Obser
 			return err
 		}
 		n = w.count
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
 		return setSetting(ctx, tx, settingDemo, "1")
 	})
 	return n, err
@@ -149,4 +152,35 @@ func (db *DB) LatestMonth(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return *m, nil
+}
+
+// CountObservations counts every stored figure, current or not.
+func (db *DB) CountObservations(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.GetContext(ctx, &n, "SELECT count(*) FROM observations")
+	return n, err
+}
+
+// EachCurrentObservation calls fn for every current figure, streaming the
+// rows rather than building a slice, for the in-memory data set that
+// comparisons are computed from.
+func (db *DB) EachCurrentObservation(ctx context.Context, fn func(council int, indicator, month string, value float64)) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT o.la_number, o.indicator, o.month, o.value
+		FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		council          int
+		indicator, month string
+		value            float64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&council, &indicator, &month, &value); err != nil {
+			return err
+		}
+		fn(council, indicator, month, value)
+	}
+	return rows.Err()
 }

@@ -26,6 +26,7 @@ var headingOf = map[int]string{
 	http.StatusUnauthorized:          "Sign in to continue",
 	http.StatusForbidden:             "You do not have access to this page",
 	http.StatusRequestEntityTooLarge: "The file is too large",
+	http.StatusUnprocessableEntity:   "The file could not be used",
 	http.StatusInternalServerError:   "Sorry, there is a problem with the service",
 }
 

@@ -35,10 +35,13 @@ type pages struct {
 
 func newPages(static *staticFiles) (*pages, error) {
 	funcs := template.FuncMap{
-		"static": static.url,
+		"static":       static.url,
+		"statusLabel":  statusLabel,
+		"explainField": explanationField,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit"} {
+	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
+		"returns-home", "returns-council", "returns-job", "returns-report", "compare"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
@@ -72,4 +75,21 @@ func (s *Server) render(c *gin.Context, status int, name string, data pageData) 
 
 func (s *Server) isDemo(ctx context.Context) (bool, error) {
 	return s.db.DemoLoaded(ctx)
+}
+
+// statusLabel names a submission status for people.
+func statusLabel(status string) string {
+	switch status {
+	case domain.StatusStored:
+		return "Stored"
+	case domain.StatusRejected:
+		return "Not accepted (errors)"
+	case domain.StatusAwaiting:
+		return "Waiting for explanations"
+	case domain.StatusUnchanged:
+		return "Identical to the current return"
+	case domain.StatusSuperseded:
+		return "Replaced by a later upload"
+	}
+	return status
 }

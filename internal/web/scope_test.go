@@ -45,9 +45,28 @@ func adminOnlyStatus(anonStatus, adminStatus int) map[who]int {
 // scopeTable is SECURITY V5's table: every route × every role × own
 // council / other council. A route the server answers that has no entry
 // here fails the test, so new routes must declare what each role gets.
-func scopeTable(disableID int64) map[string]expect {
+// byRole lists statuses for anonymous, uploader, dcs, lga and admin.
+func byRole(a, u, d, l, ad int) map[who]int {
+	return map[who]int{anon: a, uploader: u, dcs: d, lga: l, admin: ad}
+}
+
+func scopeTable(disableID int64, month string) map[string]expect {
 	see, redirect, unauth := http.StatusOK, http.StatusSeeOther, http.StatusUnauthorized
+	bad, forbidden, missing, conflict := http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict
 	return map[string]expect{
+		"GET /returns":  {path: "/returns", own: byRole(redirect, redirect, redirect, see, see)},
+		"POST /returns": {path: "/returns", form: url.Values{}, own: byRole(unauth, bad, forbidden, bad, bad)},
+		"GET /returns/template": {path: "/returns/template?council={n}&month=" + month,
+			own: all(redirect, see), other: byRole(redirect, forbidden, forbidden, see, see)},
+		"GET /returns/jobs/:id":          {path: "/returns/jobs/unknown", own: byRole(redirect, missing, forbidden, missing, missing)},
+		"GET /returns/jobs/:id/progress": {path: "/returns/jobs/unknown/progress", own: byRole(redirect, missing, forbidden, missing, missing)},
+		"GET /returns/submissions/:id": {path: "/returns/submissions/{s}",
+			own: all(redirect, see), other: byRole(redirect, missing, missing, see, see)},
+		"POST /returns/submissions/:id/explanations": {path: "/returns/submissions/{s}/explanations", form: url.Values{},
+			own: byRole(unauth, conflict, forbidden, conflict, conflict), other: byRole(unauth, missing, forbidden, conflict, conflict)},
+		"GET /councils/:number/returns": {path: "/councils/{n}/returns",
+			own: all(redirect, see), other: byRole(redirect, forbidden, forbidden, see, see)},
+		"POST /api/v1/returns":              {path: "/api/v1/returns", form: url.Values{}, own: byRole(unauth, bad, forbidden, bad, bad)},
 		"GET /healthz":                      {path: "/healthz", own: all(see, see)},
 		"HEAD /healthz":                     {path: "/healthz", own: all(see, see)},
 		"GET /static/*path":                 {path: "/static/css/app.css", own: all(see, see)},
@@ -57,6 +76,11 @@ func scopeTable(disableID int64) map[string]expect {
 		"GET /":                             {path: "/", own: all(redirect, see)},
 		"GET /councils/:number":             {path: "/councils/{n}", own: all(redirect, see), other: all(redirect, see)},
 		"GET /councils/:number/areas/:file": {path: "/councils/{n}/areas/social_care.csv", own: all(redirect, see), other: all(redirect, see)},
+		"GET /compare":                      {path: "/compare?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
+		"GET /compare.csv":                  {path: "/compare.csv?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
+		"GET /compare.xlsx":                 {path: "/compare.xlsx?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
+		"GET /api/v1/indicators":            {path: "/api/v1/indicators", own: all(unauth, see)},
+		"GET /api/v1/compare":               {path: "/api/v1/compare?indicator=CSC_CIN&council={n}", own: all(unauth, see), other: all(unauth, see)},
 		"GET /api/v1/councils":              {path: "/api/v1/councils", own: all(unauth, see)},
 		"GET /api/v1/councils/:number/series": {path: "/api/v1/councils/{n}/series?indicator=CSC_REFERRALS",
 			own: all(unauth, see), other: all(unauth, see)},
@@ -88,7 +112,16 @@ func TestScopeEveryRouteEveryRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := scopeTable(target.ID)
+	subs := map[int]int64{}
+	for _, n := range []int{own, other} {
+		sub := &domain.Submission{SubmittedBy: "scope test", Source: "api", FileName: "x.xlsx", Status: domain.StatusRejected}
+		obs := []domain.Observation{{Council: n, Indicator: "CSC_CIN", Month: "2024-01", Value: 1}}
+		if err := env.db.RecordSubmission(t.Context(), sub, obs, "", domain.AuditEntry{Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		subs[n] = sub.ID
+	}
+	table := scopeTable(target.ID, domain.LastComplete(env.clock.Now()).String())
 	for _, r := range env.srv.Routes() {
 		if _, ok := table[r.Method+" "+r.Path]; !ok {
 			t.Errorf("route %s %s (access: %s) has no entry in the scope table", r.Method, r.Path, r.Access)
@@ -114,6 +147,7 @@ func TestScopeEveryRouteEveryRole(t *testing.T) {
 					c = env.signIn(emails[w], passwords[w]) // signing out must not end the shared session
 				}
 				path := strings.ReplaceAll(ex.path, "{n}", fmt.Sprint(scope.council))
+				path = strings.ReplaceAll(path, "{s}", fmt.Sprint(subs[scope.council]))
 				req, err := http.NewRequest(method, env.ts.URL+path, nil)
 				if err != nil {
 					t.Fatal(err)

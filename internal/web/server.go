@@ -12,6 +12,8 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/intake"
+	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
@@ -31,6 +33,10 @@ type Config struct {
 	SessionLifetime time.Duration
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
+	// Limits bound uploads; zero values take returns.DefaultLimits.
+	Limits returns.Limits
+	// Tolerance is the month-on-month change that raises a query.
+	Tolerance float64
 }
 
 // Server is the dashboard's HTTP handler.
@@ -43,6 +49,10 @@ type Server struct {
 	sessions  *scs.SessionManager
 	handler   http.Handler
 	routeList []RouteInfo
+	limits    returns.Limits
+	intake    *intake.Service
+	jobs      jobs
+	data      datasets
 }
 
 // NewServer builds the handler with every route.
@@ -68,7 +78,11 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static}
+	if cfg.Limits == (returns.Limits{}) {
+		cfg.Limits = returns.DefaultLimits()
+	}
+	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits}
+	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, Now: cfg.Now}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
@@ -116,8 +130,24 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/councils/:number", signedIn, s.councilPage)
 	s.handle(http.MethodGet, "/councils/:number/areas/:file", signedIn, s.councilAreaCSV)
 
+	s.handle(http.MethodGet, "/compare", signedIn, s.comparePage)
+	s.handle(http.MethodGet, "/compare.csv", signedIn, s.compareCSV)
+	s.handle(http.MethodGet, "/compare.xlsx", signedIn, s.compareXLSX)
+
+	s.handle(http.MethodGet, "/api/v1/indicators", signedIn, s.apiIndicators)
+	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.apiCompare)
 	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.apiCouncils)
 	s.handle(http.MethodGet, "/api/v1/councils/:number/series", signedIn, s.apiSeries)
+
+	s.handle(http.MethodGet, "/returns", signedIn, s.returnsHome)
+	s.handle(http.MethodPost, "/returns", submitters, s.uploadReturn)
+	s.handle(http.MethodGet, "/returns/template", templateReaders, s.returnTemplate)
+	s.handle(http.MethodGet, "/returns/jobs/:id", submitters, s.returnJob)
+	s.handle(http.MethodGet, "/returns/jobs/:id/progress", submitters, s.returnJobProgress)
+	s.handle(http.MethodGet, "/returns/submissions/:id", signedIn, s.submissionReport)
+	s.handle(http.MethodPost, "/returns/submissions/:id/explanations", submitters, s.explainSubmission)
+	s.handle(http.MethodGet, "/councils/:number/returns", returnsViewers, s.councilReturns)
+	s.handle(http.MethodPost, "/api/v1/returns", submitters, s.apiSubmitReturn)
 
 	s.handle(http.MethodGet, "/admin/users", adminOnly, s.adminUsers)
 	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)

@@ -1,0 +1,104 @@
+package returns
+
+import "fmt"
+
+// Limits bound what reading one uploaded file may cost (SECURITY U2, U3).
+// A zero field takes its default, so Limits{} is safe to pass.
+type Limits struct {
+	// MaxFileBytes caps the file as uploaded. Default 25 MiB.
+	MaxFileBytes int64
+	// MaxEntries caps the number of entries in an xlsx (zip) file. Default
+	// 500: a workbook has a few dozen.
+	MaxEntries int
+	// MaxUnzippedBytes caps the total uncompressed size of every entry.
+	// Default 512 MiB, so the national bulk file (440,640 long-format rows:
+	// a 9 MB upload holding about 80 MB of sheet XML) fits with room to
+	// spare.
+	MaxUnzippedBytes int64
+	// MaxPartBytes caps one worksheet or the shared-strings table
+	// uncompressed. Default 400 MiB. Other parts, which excelize holds in
+	// memory whole, are capped at the smaller of this and 64 MiB.
+	MaxPartBytes int64
+	// MaxRows caps the figures (rows of Parsed.Rows and Parsed.Official)
+	// one file may hold, so a compressed sheet of millions of repeated rows
+	// cannot exhaust memory. Default 1,000,000: twice the national scale.
+	MaxRows int
+}
+
+// Defaults for Limits.
+const (
+	defaultMaxFileBytes     = 25 << 20
+	defaultMaxEntries       = 500
+	defaultMaxUnzippedBytes = 512 << 20
+	defaultMaxPartBytes     = 400 << 20
+	defaultMaxRows          = 1_000_000
+
+	// wholePartBytes caps the parts excelize reads into memory whole and
+	// may parse at open (styles, workbook, relationships, drawings). Real
+	// ones are kilobytes; a styles.xml of tens of megabytes is either
+	// corrupt or hostile.
+	wholePartBytes = 64 << 20
+	// spillBytes is excelize's UnzipXMLSizeLimit: worksheets and the
+	// shared-strings table larger than this are unzipped to a temporary
+	// file and streamed instead of held in memory. It is a memory
+	// threshold, not a cap (excelize rejects nothing above it); the caps
+	// are MaxPartBytes and MaxUnzippedBytes, enforced by Inspect.
+	spillBytes = 4 << 20
+	// maxSharedStrings caps the shared-strings table's items. excelize
+	// keeps a Go value per item (about 200 bytes in memory, or an offset
+	// pair when spilled), so a small file with millions of tiny strings is
+	// a memory bomb even under the byte caps. A return has a few hundred;
+	// a bulk file with a free-text note on every row has under a million.
+	maxSharedStrings = 1_000_000
+	// maxContentTypesBytes caps [Content_Types].xml, which Inspect reads
+	// whole to look for the macro-enabled content type. Real ones are a
+	// few kilobytes.
+	maxContentTypesBytes = 1 << 20
+)
+
+// DefaultLimits returns the limits used when none are configured.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileBytes:     defaultMaxFileBytes,
+		MaxEntries:       defaultMaxEntries,
+		MaxUnzippedBytes: defaultMaxUnzippedBytes,
+		MaxPartBytes:     defaultMaxPartBytes,
+		MaxRows:          defaultMaxRows,
+	}
+}
+
+// withDefaults fills zero (or negative) fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileBytes <= 0 {
+		l.MaxFileBytes = d.MaxFileBytes
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = d.MaxEntries
+	}
+	if l.MaxUnzippedBytes <= 0 {
+		l.MaxUnzippedBytes = d.MaxUnzippedBytes
+	}
+	if l.MaxPartBytes <= 0 {
+		l.MaxPartBytes = d.MaxPartBytes
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	// excelize refuses a part limit above the total limit.
+	l.MaxPartBytes = min(l.MaxPartBytes, l.MaxUnzippedBytes)
+	return l
+}
+
+// sizeText writes a byte count for people: "25 MB", "300 KB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

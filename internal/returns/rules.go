@@ -1,0 +1,734 @@
+package returns
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// Rule is one validation rule (SECURITY V1). An error blocks a return; a
+// query lets it through only with an explanation. Title is the rule's
+// line in the documentation.
+type Rule struct {
+	ID, Severity, Title string
+}
+
+// Rule IDs. They are stable: explanations and documentation refer to
+// them.
+const (
+	RuleMissing          = "E01"
+	RuleNotNumber        = "E02"
+	RuleNegative         = "E03"
+	RuleFractional       = "E04"
+	RulePercent          = "E05"
+	RuleWrongCouncil     = "E06"
+	RuleFuture           = "E07"
+	RuleTooEarly         = "E08"
+	RuleUnknownIndicator = "E09"
+	RuleUnknownCouncil   = "E10"
+	RuleBadMonth         = "E11"
+	RuleDuplicate        = "E12"
+	RuleTemplateVersion  = "E13"
+	RuleNoCachedValue    = "E14"
+	RuleUnrecognised     = "E15"
+
+	RuleChange       = "Q01"
+	RuleSubset       = "Q02"
+	RuleOutlier      = "Q03"
+	RuleFormula      = "Q04"
+	RuleSkippedAreas = "Q05"
+)
+
+// rules is the table: the documentation, in order.
+var rules = []Rule{
+	{RuleMissing, domain.SeverityError, "A required indicator has no value (template: every required indicator; bulk files: every council and month present)"},
+	{RuleNotNumber, domain.SeverityError, "A value is not a number"},
+	{RuleNegative, domain.SeverityError, "A count or ratio is negative"},
+	{RuleFractional, domain.SeverityError, "A count is not a whole number"},
+	{RulePercent, domain.SeverityError, "A percentage is outside 0 to 100"},
+	{RuleWrongCouncil, domain.SeverityError, "The return is for a council this user may not submit for"},
+	{RuleFuture, domain.SeverityError, "The month is in the future or has not ended yet"},
+	{RuleTooEarly, domain.SeverityError, "The month is before January 2017"},
+	{RuleUnknownIndicator, domain.SeverityError, "The indicator is not in the catalogue"},
+	{RuleUnknownCouncil, domain.SeverityError, "The council (DfE LA number or ONS code) is not a current council"},
+	{RuleBadMonth, domain.SeverityError, "The month cannot be read"},
+	{RuleDuplicate, domain.SeverityError, "The same council, indicator and month appear twice"},
+	{RuleTemplateVersion, domain.SeverityError, "The template version is not the current one"},
+	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
+	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
+	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance since the previous month"},
+	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
+	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
+	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
+	{RuleSkippedAreas, domain.SeverityQuery, "Official figures for areas that are not current councils were skipped"},
+}
+
+// Rules returns the rule table, in order.
+func Rules() []Rule { return slices.Clone(rules) }
+
+// severityOf returns a rule's severity.
+func severityOf(id string) string {
+	if strings.HasPrefix(id, "Q") {
+		return domain.SeverityQuery
+	}
+	return domain.SeverityError
+}
+
+// Context is what validation compares a file with.
+type Context struct {
+	Catalogue Catalogue
+	Now       time.Time
+	// ScopeCouncil is 0 when the user may submit for any council (LGA,
+	// admin, command line), else the only council they may submit for.
+	ScopeCouncil int
+	// Previous returns the accepted value of indicator for council in the
+	// month before month.
+	Previous func(council int, indicator string, month domain.Month) (float64, bool)
+	// History returns the council's accepted values of the indicator
+	// before month (any order).
+	History func(council int, indicator string, month domain.Month) []float64
+	// Tolerance is the relative change that raises a query (0.25 is 25%);
+	// 0 means 0.25. A change of exactly the tolerance does not.
+	Tolerance float64
+	// MinAbsChange: changes smaller than this never raise Q01, so small
+	// numbers (3 → 5) do not; 0 means 5, a negative value means none.
+	MinAbsChange float64
+	// OutlierSDs is how many standard deviations from the council's mean
+	// raise Q03; 0 means 4. It needs at least 12 points of history.
+	OutlierSDs float64
+}
+
+// Defaults of Context.
+const (
+	defaultTolerance    = 0.25
+	defaultMinAbsChange = 5
+	defaultOutlierSDs   = 4
+	minHistory          = 12
+)
+
+// maxPerRule caps the messages one rule lists, so a bulk file with the
+// same mistake on 400,000 rows gives a readable report; the rest are
+// counted in one closing message of the same rule.
+const maxPerRule = 200
+
+// Validate checks a parsed file against the rules and returns every
+// error and query, errors first. Parse's own messages (in p.Messages) are
+// not repeated.
+func Validate(p *Parsed, vc Context) []domain.Message {
+	if vc.Tolerance == 0 {
+		vc.Tolerance = defaultTolerance
+	}
+	if vc.MinAbsChange == 0 {
+		vc.MinAbsChange = defaultMinAbsChange
+	} else if vc.MinAbsChange < 0 {
+		vc.MinAbsChange = 0
+	}
+	if vc.OutlierSDs == 0 {
+		vc.OutlierSDs = defaultOutlierSDs
+	}
+	if vc.Now.IsZero() {
+		vc.Now = time.Now()
+	}
+	v := &validator{p: p, vc: vc, last: domain.LastComplete(vc.Now), out: newCollector(),
+		inds: map[string]int{}, seen: map[obsKey]int{}}
+	for i, ind := range vc.Catalogue.Indicators {
+		v.inds[ind.Code] = i
+	}
+	v.run()
+	return v.out.result()
+}
+
+// validator holds one validation's state.
+type validator struct {
+	p    *Parsed
+	vc   Context
+	last domain.Month
+	out  *collector
+	inds map[string]int // code → position in the catalogue
+	// seen maps council, indicator and month to the first row with them.
+	seen map[obsKey]int
+	// bad marks rows with an error of their own, left out of the
+	// comparisons that raise queries.
+	bad []bool
+}
+
+type obsKey struct {
+	council, ind, month int
+}
+
+func (v *validator) indicator(code string) (domain.Indicator, int, bool) {
+	i, ok := v.inds[code]
+	if !ok {
+		return domain.Indicator{}, 0, false
+	}
+	return v.vc.Catalogue.Indicators[i], i, true
+}
+
+func (v *validator) run() {
+	p := v.p
+	template := p.Layout == LayoutTemplate
+	v.bad = make([]bool, len(p.Rows))
+	okCouncil, okMonth := true, true
+	if template {
+		okCouncil, okMonth = v.templateMeta()
+	}
+	if p.Layout == LayoutEES && v.vc.ScopeCouncil != 0 && len(p.Official) > 0 {
+		v.add(RuleWrongCouncil, p.Sheet, "", nil,
+			"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
+	}
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		if !template {
+			okCouncil, okMonth = v.rowCouncil(r), v.rowMonth(r)
+		}
+		ind, pos, known := v.indicator(r.Indicator)
+		if !known {
+			what := "is not an indicator code in the catalogue"
+			if strings.TrimSpace(r.IndicatorRaw) == "" {
+				what = "has no indicator code"
+			}
+			v.addKey(RuleUnknownIndicator, r.Sheet, v.rowCell(r, -2), r, r.Sheet+"|"+r.IndicatorRaw,
+				fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
+			v.bad[i] = true
+			continue
+		}
+		if !v.rowValue(i, r, ind) {
+			v.bad[i] = true
+		}
+		if !okCouncil || !okMonth {
+			v.bad[i] = true
+			if !template {
+				continue
+			}
+		}
+		k := obsKey{r.Council, pos, r.Month.Index()}
+		if first, dup := v.seen[k]; dup {
+			v.add(RuleDuplicate, r.Sheet, r.Cell, r,
+				fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(r), refFrom(p.Rows[first].Sheet, p.Rows[first].Cell, r.Sheet)))
+			v.bad[i] = true
+			continue
+		}
+		v.seen[k] = i
+	}
+	v.missing(template)
+	v.queries(okCouncil && okMonth || !template)
+}
+
+// templateMeta checks the template's version, council and month once.
+func (v *validator) templateMeta() (okCouncil, okMonth bool) {
+	p := v.p
+	sheet := p.Sheet
+	if got := strings.TrimSpace(p.TemplateVersion); got != TemplateVersion {
+		text := fmt.Sprintf("the template version is %s, but returns must use version %s. Download this month's template from the dashboard, copy your figures into it, and upload that.", quote(got), TemplateVersion)
+		if got == "" {
+			text = fmt.Sprintf("no template version was found (the cell beside “%s”). Download this month's template from the dashboard, copy your figures into it, and upload that.", LabelTemplateVersion)
+		}
+		v.add(RuleTemplateVersion, sheet, p.TemplateVersionCell, nil, text)
+	}
+	var r Row
+	if len(p.Rows) > 0 {
+		r = p.Rows[0]
+	} else {
+		r.CouncilRaw, r.MonthRaw = p.TemplateCouncil, p.TemplateMonth
+		_, r.Council = newCatIndex(v.vc.Catalogue).resolveCouncil(p.TemplateCouncil)
+		r.Month, _ = parseMonth(p.TemplateMonth)
+	}
+	r.Sheet, r.Indicator = sheet, ""
+	okCouncil = v.council(&r, p.TemplateCouncilCell, LabelCouncilNumber)
+	okMonth = v.month(&r, p.TemplateMonthCell, LabelMonth)
+	return okCouncil, okMonth
+}
+
+// rowCouncil and rowMonth check a bulk row's council and month.
+func (v *validator) rowCouncil(r *Row) bool { return v.council(r, v.rowCell(r, 0), "") }
+func (v *validator) rowMonth(r *Row) bool   { return v.month(r, v.rowCell(r, 1), "") }
+
+// rowCell names the cell of a bulk row's council (which=0), month (1) or
+// indicator (-2: the value cell for a wide sheet, whose indicator is its
+// column) from how Parse read the sheet, falling back to the value cell.
+func (v *validator) rowCell(r *Row, which int) string {
+	info := v.p.sheets[r.Sheet]
+	if info == nil || which < 0 {
+		return r.Cell
+	}
+	col := info.councilCol
+	if which == 1 {
+		col = info.monthCol
+	}
+	_, row, ok := splitCell(r.Cell)
+	if col < 0 || !ok {
+		return r.Cell
+	}
+	return cellName(col, row)
+}
+
+// council checks a council: known, and one the user may submit for.
+func (v *validator) council(r *Row, where, label string) bool {
+	m := *r
+	m.Council = 0 // the message's council is only set when it is one
+	switch {
+	case strings.TrimSpace(r.CouncilRaw) == "" && label != "":
+		v.add(RuleUnknownCouncil, r.Sheet, where, &m,
+			fmt.Sprintf("no DfE LA number was found (the cell beside “%s”). Enter your council's three-digit DfE number, for example 202, or download the template again.", label))
+		return false
+	case strings.TrimSpace(r.CouncilRaw) == "":
+		v.addKey(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|",
+			"the council is blank. Enter the council's DfE LA number (for example 202) or ONS code (for example E09000007).")
+		return false
+	case r.Council == 0:
+		v.addKey(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|"+r.CouncilRaw,
+			fmt.Sprintf("%s is not the DfE LA number or ONS code of a current council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
+		return false
+	case v.vc.ScopeCouncil != 0 && r.Council != v.vc.ScopeCouncil:
+		v.addKey(RuleWrongCouncil, r.Sheet, where, r, r.Sheet+"|"+strconv.Itoa(r.Council),
+			fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
+		return false
+	}
+	return true
+}
+
+// month checks a month: readable, ended, and not before 2017.
+func (v *validator) month(r *Row, where, label string) bool {
+	m := *r
+	switch {
+	case r.Month.IsZero() || r.Month.Month < 1 || r.Month.Month > 12:
+		m.Month = domain.Month{}
+		text := fmt.Sprintf("the month %s cannot be read. Write it as 2021-01 or Jan 2021, or use a date.", quote(r.MonthRaw))
+		switch info := v.p.sheets[r.Sheet]; {
+		case strings.TrimSpace(r.MonthRaw) == "" && label != "":
+			text = fmt.Sprintf("no month was found (the cell beside “%s”). Enter the month the return is for, as 2021-01.", label)
+		case strings.TrimSpace(r.MonthRaw) == "" && info != nil && info.monthCol < 0:
+			text = "the sheet has no month: add a month column, a “Month” label above the header with the month beside it, or name the sheet after the month (for example 2021-01)."
+		case strings.TrimSpace(r.MonthRaw) == "":
+			text = "the month is blank. Enter the month as 2021-01 or Jan 2021."
+		}
+		v.addKey(RuleBadMonth, r.Sheet, where, &m, r.Sheet+"|"+r.MonthRaw, text)
+		return false
+	case v.last.Before(r.Month):
+		v.addKey(RuleFuture, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+			fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
+		return false
+	case r.Month.Before(domain.FirstMonth):
+		v.addKey(RuleTooEarly, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+			fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
+		return false
+	}
+	return true
+}
+
+// rowValue checks one figure; it reports false when the row has an error.
+func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
+	blank := strings.TrimSpace(r.Raw) == "" && r.Value == nil
+	switch {
+	case r.NoCachedValue:
+		v.add(RuleNoCachedValue, r.Sheet, r.Cell, r,
+			fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(ind)))
+		return false
+	case r.Formula:
+		v.add(RuleFormula, r.Sheet, r.Cell, r,
+			fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(ind), displayValue(r)))
+	}
+	switch {
+	case blank && ind.Required:
+		v.add(RuleMissing, r.Sheet, r.Cell, r,
+			fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
+		return false
+	case blank:
+		return true
+	case r.Value == nil:
+		v.add(RuleNotNumber, r.Sheet, r.Cell, r,
+			fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(ind), quote(r.Raw)))
+		return false
+	}
+	x := *r.Value
+	switch ind.Unit {
+	case domain.UnitCount, domain.UnitRatio:
+		if x < 0 {
+			v.add(RuleNegative, r.Sheet, r.Cell, r,
+				fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(x), ind.Unit))
+			return false
+		}
+		if ind.Unit == domain.UnitCount && x != math.Trunc(x) {
+			v.add(RuleFractional, r.Sheet, r.Cell, r,
+				fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(x)))
+			return false
+		}
+	case domain.UnitPercent:
+		if x < 0 || x > 100 {
+			hint := ""
+			if x > 100 && x <= 10000 {
+				hint = " (enter 12.5 for 12.5%)"
+			}
+			v.add(RulePercent, r.Sheet, r.Cell, r,
+				fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
+			return false
+		}
+	}
+	return true
+}
+
+// missing reports required indicators with no row (E01); blank cells were
+// reported where they are. Template: every required indicator. Bulk:
+// every council and month present.
+func (v *validator) missing(template bool) {
+	var required []int
+	for i, ind := range v.vc.Catalogue.Indicators {
+		if ind.Required {
+			required = append(required, i)
+		}
+	}
+	if template {
+		have := map[int]bool{}
+		for _, r := range v.p.Rows {
+			if _, pos, ok := v.indicator(r.Indicator); ok {
+				have[pos] = true
+			}
+		}
+		for _, i := range required {
+			if !have[i] {
+				ind := v.vc.Catalogue.Indicators[i]
+				v.add(RuleMissing, v.p.Sheet, "", &Row{Indicator: ind.Code},
+					fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
+			}
+		}
+		return
+	}
+	// Groups in the order of their first row, so the report reads down the
+	// file.
+	type group struct{ council, month int }
+	first := map[group]int{}
+	var order []group
+	for i := range v.p.Rows {
+		r := &v.p.Rows[i]
+		_, pos, ok := v.indicator(r.Indicator)
+		if !ok {
+			continue
+		}
+		if j, kept := v.seen[obsKey{r.Council, pos, r.Month.Index()}]; !kept || j != i {
+			continue // a row with an error, or a duplicate
+		}
+		g := group{r.Council, r.Month.Index()}
+		if _, ok := first[g]; !ok {
+			first[g] = i
+			order = append(order, g)
+		}
+	}
+	for _, g := range order {
+		r := v.p.Rows[first[g]]
+		for _, i := range required {
+			if _, ok := v.seen[obsKey{g.council, i, g.month}]; ok {
+				continue
+			}
+			ind := v.vc.Catalogue.Indicators[i]
+			m := Row{Sheet: r.Sheet, Council: r.Council, Month: r.Month, Indicator: ind.Code}
+			v.addKey(RuleMissing, r.Sheet, "", &m, r.Sheet+"|"+ind.Code,
+				fmt.Sprintf("%s is required but has no figure for %s. Add it (a column or rows for %s).", name(ind), v.councilMonth(&m), ind.Code))
+		}
+	}
+}
+
+// queries raises Q01, Q02 and Q03 over the rows without errors.
+func (v *validator) queries(compare bool) {
+	if !compare {
+		return
+	}
+	for i := range v.p.Rows {
+		r := &v.p.Rows[i]
+		if v.bad[i] || r.Value == nil {
+			continue
+		}
+		ind, pos, _ := v.indicator(r.Indicator)
+		x := *r.Value
+		v.subset(r, ind, x)
+		v.change(r, ind, pos, x)
+		v.outlier(r, ind, x)
+	}
+}
+
+// subset raises Q02 when a subset is larger than its total in the same
+// council and month of this upload.
+func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
+	if ind.SubsetOf == "" {
+		return
+	}
+	total, tpos, ok := v.indicator(ind.SubsetOf)
+	if !ok {
+		return
+	}
+	j, ok := v.seen[obsKey{r.Council, tpos, r.Month.Index()}]
+	if !ok || v.bad[j] || v.p.Rows[j].Value == nil {
+		return
+	}
+	t := v.p.Rows[j]
+	if x > *t.Value {
+		v.add(RuleSubset, r.Sheet, r.Cell, r,
+			fmt.Sprintf("%s is %s, more than %s (%s, %s in %s), which includes it. Check both figures or explain why.",
+				name(ind), formatNumber(x), lowerFirst(total.Label), total.Code, formatNumber(*t.Value), refFrom(t.Sheet, t.Cell, r.Sheet)))
+	}
+}
+
+// change raises Q01 when a figure moved by more than the tolerance from
+// the previous month: the previous month in this upload if it holds one
+// (a bulk load of several months), else the last accepted return.
+// Exactly the tolerance is not a query; changes under MinAbsChange never
+// are.
+func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
+	prevMonth := r.Month.Add(-1)
+	var prev float64
+	from := ""
+	if j, ok := v.seen[obsKey{r.Council, pos, prevMonth.Index()}]; ok && v.p.Rows[j].Value != nil && !v.bad[j] {
+		prev = *v.p.Rows[j].Value
+		from = fmt.Sprintf("%s in %s", prevMonth.Label(), refFrom(v.p.Rows[j].Sheet, v.p.Rows[j].Cell, r.Sheet))
+	} else if v.vc.Previous != nil {
+		p, ok := v.vc.Previous(r.Council, ind.Code, r.Month)
+		if !ok {
+			return
+		}
+		prev, from = p, prevMonth.Label()+", the last accepted return"
+	} else {
+		return
+	}
+	d := math.Abs(x - prev)
+	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) {
+		return
+	}
+	dir := "up"
+	if x < prev {
+		dir = "down"
+	}
+	how := "from 0"
+	if prev != 0 {
+		how = fmt.Sprintf("%s %s%%", dir, formatNumber(math.Round(100*d/math.Abs(prev))))
+	}
+	v.add(RuleChange, r.Sheet, r.Cell, r,
+		fmt.Sprintf("%s is %s, %s from %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
+			name(ind), formatNumber(x), how, formatNumber(prev), from, formatNumber(100*v.vc.Tolerance)))
+}
+
+// beyond reports whether d is more than limit, so that a change of exactly
+// the tolerance, give or take floating-point rounding, is not a query.
+func beyond(d, limit float64) bool {
+	return d > limit+1e-9*math.Max(1, math.Abs(limit))
+}
+
+// outlier raises Q03 for a value far outside the council's own history.
+func (v *validator) outlier(r *Row, ind domain.Indicator, x float64) {
+	if v.vc.History == nil {
+		return
+	}
+	h := v.vc.History(r.Council, ind.Code, r.Month)
+	if len(h) < minHistory {
+		return
+	}
+	var sum float64
+	for _, y := range h {
+		sum += y
+	}
+	mean := sum / float64(len(h))
+	var ss float64
+	for _, y := range h {
+		ss += (y - mean) * (y - mean)
+	}
+	sd := math.Sqrt(ss / float64(len(h)-1))
+	if !beyond(math.Abs(x-mean), v.vc.OutlierSDs*sd) {
+		return
+	}
+	v.add(RuleOutlier, r.Sheet, r.Cell, r,
+		fmt.Sprintf("%s is %s, far outside this council's own figures (average %s over %d months, usually between %s and %s). Check the figure, or explain it.",
+			name(ind), formatNumber(x), formatNumber(round1(mean)), len(h), formatNumber(round1(mean-2*sd)), formatNumber(round1(mean+2*sd))))
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// councilMonth names a row's council and month for a message.
+func (v *validator) councilMonth(r *Row) string {
+	if r.Council == 0 || r.Month.IsZero() {
+		return "this return"
+	}
+	return fmt.Sprintf("council %d in %s", r.Council, r.Month.Label())
+}
+
+// add and addKey record a message; addKey folds messages with the same key
+// into the first, counting the rest.
+func (v *validator) add(rule, sheet, where string, r *Row, text string) {
+	v.out.add(rule, sheet, where, r, "", text)
+}
+
+func (v *validator) addKey(rule, sheet, where string, r *Row, key, text string) {
+	v.out.add(rule, sheet, where, r, key, text)
+}
+
+// collector gathers messages, folding repeats and capping each rule.
+type collector struct {
+	list       []domain.Message
+	extra      []int          // per message: further cells folded into it
+	byKey      map[string]int // rule|key → index in list
+	perRule    map[string]int
+	suppressed map[string]int
+	order      []string // rules in the order first suppressed
+}
+
+func newCollector() *collector {
+	return &collector{byKey: map[string]int{}, perRule: map[string]int{}, suppressed: map[string]int{}}
+}
+
+func (c *collector) add(rule, sheet, where string, r *Row, key, text string) {
+	if key != "" {
+		if i, ok := c.byKey[rule+"|"+key]; ok {
+			c.extra[i]++
+			return
+		}
+	}
+	if c.perRule[rule] >= maxPerRule {
+		if c.suppressed[rule] == 0 {
+			c.order = append(c.order, rule)
+		}
+		c.suppressed[rule]++
+		return
+	}
+	c.perRule[rule]++
+	m := domain.Message{Rule: rule, Severity: severityOf(rule), Sheet: sheet, Cell: where,
+		Text: locate(sheet, where, true) + upperFirst(text)}
+	if r != nil {
+		m.Council, m.Indicator = r.Council, r.Indicator
+		if !r.Month.IsZero() {
+			m.Month = r.Month.String()
+		}
+	}
+	if key != "" {
+		c.byKey[rule+"|"+key] = len(c.list)
+	}
+	c.list = append(c.list, m)
+	c.extra = append(c.extra, 0)
+}
+
+// result finishes the messages, errors first.
+func (c *collector) result() []domain.Message {
+	for _, rule := range c.order {
+		n := c.suppressed[rule]
+		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule),
+			Text: fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))})
+		c.extra = append(c.extra, 0)
+	}
+	for i := range c.list {
+		if n := c.extra[i]; n > 0 {
+			c.list[i].Text = strings.TrimRight(c.list[i].Text, ". ") + fmt.Sprintf(". The same applies to %s more %s", formatNumber(float64(n)), plural(n, "cell", "cells"))
+		}
+		c.list[i].Text = strings.TrimRight(c.list[i].Text, " ")
+		if !strings.HasSuffix(c.list[i].Text, ".") {
+			c.list[i].Text += "."
+		}
+		c.list[i].Text += " [" + c.list[i].Rule + "]"
+	}
+	slices.SortStableFunc(c.list, func(a, b domain.Message) int {
+		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+	})
+	return c.list
+}
+
+func severityRank(s string) int {
+	if s == domain.SeverityError {
+		return 0
+	}
+	return 1
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// locate writes where a message points: "Return!E14: ", "'Jan 2021'!C3: ",
+// "E14: " for a CSV file, "Return: " for a whole sheet. With colon false
+// it writes just the reference, for use inside a sentence.
+func locate(sheet, where string, colon bool) string {
+	s := ""
+	switch {
+	case sheet != "" && where != "":
+		s = sheetRef(sheet) + "!" + where
+	case sheet != "":
+		s = sheet
+	case where != "":
+		s = where
+	}
+	if !colon {
+		if s == "" {
+			return "this file"
+		}
+		return s
+	}
+	if s == "" {
+		return ""
+	}
+	return s + ": "
+}
+
+// refFrom names a cell as seen from sheet from: "E13" on the same sheet,
+// "'Jan 2021'!E13" on another.
+func refFrom(sheet, cell, from string) string {
+	if sheet == from && cell != "" {
+		return cell
+	}
+	return locate(sheet, cell, false)
+}
+
+// sheetRef quotes a sheet name as Excel does in references when it is not
+// plain letters and digits.
+func sheetRef(s string) string {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		}
+	}
+	return s
+}
+
+// upperFirst capitalises a message's first letter.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// name writes an indicator for a message: "Children looked after
+// (CSC_CLA)".
+func name(ind domain.Indicator) string {
+	if ind.Label == "" {
+		return ind.Code
+	}
+	return ind.Label + " (" + ind.Code + ")"
+}
+
+// lowerFirst lower-cases a label's first letter for use inside a
+// sentence, unless it starts an abbreviation ("EHC plans").
+func lowerFirst(s string) string {
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && (s[1] < 'A' || s[1] > 'Z') {
+		return string(s[0]-'A'+'a') + s[1:]
+	}
+	return s
+}
+
+// displayRaw quotes raw text, or says what is missing.
+func displayRaw(raw, none string) string {
+	if strings.TrimSpace(raw) == "" {
+		return none
+	}
+	return quote(raw)
+}
+
+// displayValue writes a row's value for a message.
+func displayValue(r *Row) string {
+	if r.Value != nil {
+		return formatNumber(*r.Value)
+	}
+	return quote(r.Raw)
+}

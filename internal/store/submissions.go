@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+const submissionColumns = `id, submitted_by, submitted_at, source, user_id, file_name, file_size, sha256, layout,
+	error_count, query_count, status, la_number, councils, months, row_count, messages, explanations, demo`
+
+// CouncilMonth names one council's return for one month.
+type CouncilMonth struct {
+	Council int
+	Month   string
+}
+
+// Coverage lists the councils and months a set of observations covers.
+func Coverage(obs []domain.Observation) (councils []int, months []string, keys []CouncilMonth) {
+	cs, ms, ks := map[int]bool{}, map[string]bool{}, map[CouncilMonth]bool{}
+	for _, o := range obs {
+		cs[o.Council], ms[o.Month] = true, true
+		ks[CouncilMonth{o.Council, o.Month}] = true
+	}
+	for c := range cs {
+		councils = append(councils, c)
+	}
+	for m := range ms {
+		months = append(months, m)
+	}
+	for k := range ks {
+		keys = append(keys, k)
+	}
+	sort.Ints(councils)
+	sort.Strings(months)
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Council != keys[j].Council {
+			return keys[i].Council < keys[j].Council
+		}
+		return keys[i].Month < keys[j].Month
+	})
+	return councils, months, keys
+}
+
+func joinInts(ns []int) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	// Padded with spaces so that LIKE '% 202 %' finds one council.
+	return " " + strings.Join(parts, " ") + " "
+}
+
+// describe fills a submission's coverage fields from its observations.
+func describe(sub *domain.Submission, obs []domain.Observation) {
+	councils, months, _ := Coverage(obs)
+	sub.Councils, sub.Months, sub.RowCount = joinInts(councils), strings.Join(months, " "), len(obs)
+	if len(councils) == 1 {
+		sub.Council = councils[0]
+	}
+}
+
+// RecordSubmission keeps a submission that was not stored (rejected for
+// errors, or waiting for explanations) with its audit line. payload holds
+// the parsed figures of one awaiting explanations.
+func (db *DB) RecordSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, payload string, audit domain.AuditEntry) error {
+	describe(sub, obs)
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if sub.Status == domain.StatusAwaiting {
+			// An earlier upload for the same council still waiting for
+			// explanations is replaced by this one.
+			if _, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, payload = ''
+				WHERE status = ? AND councils = ? AND months = ?`, domain.StatusSuperseded, domain.StatusAwaiting, sub.Councils, sub.Months); err != nil {
+				return err
+			}
+		}
+		if err := db.insertSubmission(ctx, tx, sub, payload); err != nil {
+			return err
+		}
+		return db.auditSubmission(ctx, tx, sub, audit)
+	})
+}
+
+func (db *DB) insertSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, payload string) error {
+	if sub.SubmittedAt == "" {
+		sub.SubmittedAt = db.now().UTC().Format(time.RFC3339)
+	}
+	if sub.MessagesJSON == "" {
+		sub.MessagesJSON = "[]"
+	}
+	if sub.Explained == "" {
+		sub.Explained = "[]"
+	}
+	return tx.GetContext(ctx, &sub.ID, `INSERT INTO submissions (submitted_by, submitted_at, source, user_id, file_name, file_size,
+		sha256, layout, error_count, query_count, status, la_number, councils, months, row_count, messages, explanations, payload, demo)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`,
+		sub.SubmittedBy, sub.SubmittedAt, sub.Source, sub.UserID, sub.FileName, sub.FileSize, sub.SHA256, sub.Layout,
+		sub.ErrorCount, sub.QueryCount, sub.Status, sub.Council, sub.Councils, sub.Months, sub.RowCount, sub.MessagesJSON, sub.Explained, payload)
+}
+
+func (db *DB) auditSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, audit domain.AuditEntry) error {
+	audit.Action = "return_" + sub.Status
+	audit.Council = sub.Council
+	audit.Subject = fmt.Sprintf("submission %d", sub.ID)
+	audit.Detail = fmt.Sprintf("%s (%d bytes, sha256 %s), layout %s, months %s, %d rows, %d errors, %d queries",
+		sub.FileName, sub.FileSize, sub.SHA256, sub.Layout, sub.Months, sub.RowCount, sub.ErrorCount, sub.QueryCount)
+	if audit.Actor == "" {
+		audit.Actor = sub.SubmittedBy
+	}
+	return db.appendAudit(ctx, tx, audit)
+}
+
+// StoreSubmission makes a submission's figures the current returns for
+// every council and month it covers, in one transaction: each gets a new
+// version and the previous version stops being current but is kept
+// (SECURITY V3, R1). A submission that was waiting for explanations (ID
+// set) is updated rather than added. Official figures from an EES file are
+// upserted in the same transaction. progress, if set, hears how many
+// observations are written.
+func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, official []domain.OfficialValue, audit domain.AuditEntry, progress func(done int)) error {
+	describe(sub, obs)
+	sub.Status = domain.StatusStored
+	_, _, keys := Coverage(obs)
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if sub.ID == 0 {
+			if err := db.insertSubmission(ctx, tx, sub, ""); err != nil {
+				return err
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, messages = ?, error_count = ?, query_count = ?,
+				payload = '', submitted_at = ? WHERE id = ? AND status = ?`,
+				sub.Status, sub.MessagesJSON, sub.ErrorCount, sub.QueryCount, sub.SubmittedAt, sub.ID, domain.StatusAwaiting)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
+			}
+		}
+		now := db.now().UTC().Format(time.RFC3339)
+		ids := make(map[CouncilMonth]int64, len(keys))
+		for _, k := range keys {
+			var version int
+			if err := tx.GetContext(ctx, &version, "SELECT coalesce(max(version), 0) FROM returns WHERE la_number = ? AND month = ?", k.Council, k.Month); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE returns SET current = 0 WHERE la_number = ? AND month = ? AND current = 1", k.Council, k.Month); err != nil {
+				return err
+			}
+			var id int64
+			if err := tx.GetContext(ctx, &id, `INSERT INTO returns (la_number, month, version, submission_id, current, created_at)
+				VALUES (?, ?, ?, ?, 1, ?) RETURNING id`, k.Council, k.Month, version+1, sub.ID, now); err != nil {
+				return err
+			}
+			ids[k] = id
+		}
+		const chunk = 5000
+		for start := 0; start < len(obs); start += chunk {
+			part := obs[start:min(start+chunk, len(obs))]
+			err := insertBatches(ctx, tx, "INSERT INTO observations (return_id, la_number, indicator, month, value, note) VALUES ", 6, len(part), func(i int) []any {
+				o := part[i]
+				return []any{ids[CouncilMonth{o.Council, o.Month}], o.Council, o.Indicator, o.Month, o.Value, o.Note}
+			})
+			if err != nil {
+				return fmt.Errorf("store figures: %w", err)
+			}
+			if progress != nil {
+				progress(start + len(part))
+			}
+		}
+		if len(official) > 0 {
+			if err := upsertOfficial(ctx, tx, official); err != nil {
+				return fmt.Errorf("store official figures: %w", err)
+			}
+		}
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
+		return db.auditSubmission(ctx, tx, sub, audit)
+	})
+}
+
+func upsertOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue) error {
+	for _, v := range vs {
+		if _, err := tx.NamedExecContext(ctx, `INSERT INTO official_values (measure, indicator, level, area, year, period_end, value, marker)
+			VALUES (:measure, :indicator, :level, :area, :year, :period_end, :value, :marker)
+			ON CONFLICT (measure, level, area, year) DO UPDATE SET indicator = excluded.indicator,
+			period_end = excluded.period_end, value = excluded.value, marker = excluded.marker`, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// IdenticalToCurrent reports whether every council and month a file covers
+// is already held from a submission with the same SHA-256: re-uploading an
+// identical file changes nothing.
+func (db *DB) IdenticalToCurrent(ctx context.Context, sha string, keys []CouncilMonth) (bool, error) {
+	if len(keys) == 0 || sha == "" {
+		return false, nil
+	}
+	for _, k := range keys {
+		var got string
+		err := db.r.GetContext(ctx, &got, `SELECT s.sha256 FROM returns r JOIN submissions s ON s.id = r.submission_id
+			WHERE r.la_number = ? AND r.month = ? AND r.current = 1`, k.Council, k.Month)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && got != sha {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// Submission returns one submission and, if it awaits explanations, its
+// parsed figures.
+func (db *DB) Submission(ctx context.Context, id int64) (*domain.Submission, string, error) {
+	var row struct {
+		domain.Submission
+		Payload string `db:"payload"`
+	}
+	err := db.r.GetContext(ctx, &row, "SELECT "+submissionColumns+", payload FROM submissions WHERE id = ?", id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", domain.Errorf(domain.ENOTFOUND, "There is no upload with reference %d.", id)
+	}
+	return &row.Submission, row.Payload, err
+}
+
+// CouncilSubmissions lists the uploads that concern a council, newest
+// first: its own returns and bulk loads that include it.
+func (db *DB) CouncilSubmissions(ctx context.Context, council int, limit int) ([]domain.Submission, error) {
+	var out []domain.Submission
+	err := db.r.SelectContext(ctx, &out, "SELECT "+submissionColumns+` FROM submissions
+		WHERE demo = 0 AND (la_number = ? OR councils LIKE ?) ORDER BY id DESC LIMIT ?`,
+		council, "% "+strconv.Itoa(council)+" %", limit)
+	return out, err
+}
+
+// ReturnStatus gives, for each month from first to last, whether the
+// council's return is missing, submitted, or submitted with explained
+// queries.
+func (db *DB) ReturnStatus(ctx context.Context, council int, first, last domain.Month) ([]domain.MonthStatus, error) {
+	var rows []struct {
+		Month       string `db:"month"`
+		Version     int    `db:"version"`
+		Submission  int64  `db:"submission_id"`
+		At          string `db:"submitted_at"`
+		By          string `db:"submitted_by"`
+		QueryCount  int    `db:"query_count"`
+		Demo        bool   `db:"demo"`
+		CreatedAt   string `db:"created_at"`
+		Explanation string `db:"messages"`
+	}
+	err := db.r.SelectContext(ctx, &rows, `SELECT r.month, r.version, r.submission_id, s.submitted_at, s.submitted_by,
+		s.query_count, s.demo, r.created_at, s.messages
+		FROM returns r JOIN submissions s ON s.id = r.submission_id
+		WHERE r.la_number = ? AND r.current = 1 AND r.month BETWEEN ? AND ?`, council, first.String(), last.String())
+	if err != nil {
+		return nil, err
+	}
+	byMonth := map[string]domain.MonthStatus{}
+	for _, r := range rows {
+		st := domain.MonthStatus{Month: r.Month, Status: "submitted", Version: r.Version, SubmissionID: r.Submission, SubmittedAt: r.At, SubmittedBy: r.By, Demo: r.Demo}
+		if r.QueryCount > 0 {
+			st.Status = "explained"
+		}
+		byMonth[r.Month] = st
+	}
+	var out []domain.MonthStatus
+	for _, m := range domain.MonthsBetween(first, last) {
+		st, ok := byMonth[m.String()]
+		if !ok {
+			st = domain.MonthStatus{Month: m.String(), Status: "missing"}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ReturnVersions lists every version of one council's return for one
+// month, newest first.
+func (db *DB) ReturnVersions(ctx context.Context, council int, month string) ([]domain.MonthStatus, error) {
+	var out []domain.MonthStatus
+	err := db.r.SelectContext(ctx, &out, `SELECT r.month AS month, CASE WHEN r.current = 1 THEN 'current' ELSE 'replaced' END AS status,
+		r.version AS version, r.submission_id AS submission_id, s.submitted_at AS submitted_at, s.submitted_by AS submitted_by,
+		s.demo AS demo
+		FROM returns r JOIN submissions s ON s.id = r.submission_id
+		WHERE r.la_number = ? AND r.month = ? ORDER BY r.version DESC`, council, month)
+	return out, err
+}
+
+// CurrentObservations returns every current figure for the given councils,
+// which validation compares new figures with.
+func (db *DB) CurrentObservations(ctx context.Context, councils []int) ([]domain.Observation, error) {
+	var out []domain.Observation
+	for start := 0; start < len(councils); start += 500 {
+		part := councils[start:min(start+500, len(councils))]
+		q, args, err := sqlx.In(`SELECT o.la_number, o.indicator, o.month, o.value
+			FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1
+			WHERE o.la_number IN (?)`, part)
+		if err != nil {
+			return nil, err
+		}
+		var rows []domain.Observation
+		if err := db.r.SelectContext(ctx, &rows, db.r.Rebind(q), args...); err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+const settingDataVersion = "data_version"
+
+// DataVersion changes whenever stored figures change, so caches of
+// computed results know when to refresh.
+func (db *DB) DataVersion(ctx context.Context) (string, error) {
+	return db.Setting(ctx, settingDataVersion)
+}
+
+func bumpDataVersion(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, settingDataVersion)
+	return err
+}

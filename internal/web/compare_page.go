@@ -1,0 +1,251 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	ourcharts "github.com/resilience-dashboard/resilience/internal/charts"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/xuri/excelize/v2"
+)
+
+type comparePage struct {
+	*comparison
+	Indicators []domain.Indicator
+	Months     []monthOption
+	Choices    []domain.Council
+	Selected   *domain.Council
+	Ranking    map[string]any
+	Neighbours map[string]any
+	Query      string
+}
+
+// comparePage shows a ranking of every council for one indicator and
+// month, the selected council against each of its neighbours over time,
+// the quartile thresholds, and a table of the same.
+func (s *Server) comparePage(c *gin.Context) {
+	d, err := s.dataset(c.Request.Context())
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	ind, m, council, err := s.compareParams(c, d)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	cmp := s.buildComparison(c, d, ind, m, council)
+	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.councils,
+		Query: fmt.Sprintf("indicator=%s&month=%s&council=%d", ind.Code, m, council)}
+	for _, mm := range d.months() {
+		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Start().Format("January 2006"), Selected: mm == m}}, page.Months...)
+	}
+	if co, ok := d.byNumber[council]; ok {
+		page.Selected = &co
+	}
+	page.Ranking = rankingOption(cmp, ind)
+	if page.Selected != nil {
+		page.Neighbours = s.neighboursOption(c, d, ind, m, council)
+	}
+	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils", Breadcrumbs: []crumb{{"Councils", "/"}},
+		Scripts: []string{"vendor/echarts/echarts.min.js", "js/charts.js"}, Body: page})
+}
+
+// rankingOption is a bar chart of every council's shown value, best first,
+// with the selected council and its neighbours picked out and the quartile
+// thresholds drawn across it.
+func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: ind.Label + ", " + cmp.Month, Subtitle: "Every council, ranked · " + ind.DisplayUnit()}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "46", Left: "8"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
+			DataZoom:    &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
+			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "Reset zoom"},
+		}}),
+		charts.WithGridOpts(opts.Grid{Left: "56", Right: "40", Top: "100", Bottom: "70", ContainLabel: opts.Bool(true)}),
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Name: ind.DisplayUnit(), Type: "value", Scale: opts.Bool(true)}),
+	)
+	var names []string
+	var all, picked, nbs []opts.BarData
+	for _, r := range cmp.Councils {
+		if !r.Shown.OK || r.Shown.Suppressed {
+			continue
+		}
+		names = append(names, r.Name)
+		v := roundTo(r.Shown.Value, 2)
+		switch {
+		case r.Selected:
+			all, picked, nbs = append(all, opts.BarData{Value: "-"}), append(picked, opts.BarData{Value: v}), append(nbs, opts.BarData{Value: "-"})
+		case r.Neighbour:
+			all, picked, nbs = append(all, opts.BarData{Value: "-"}), append(picked, opts.BarData{Value: "-"}), append(nbs, opts.BarData{Value: v})
+		default:
+			all, picked, nbs = append(all, opts.BarData{Value: v}), append(picked, opts.BarData{Value: "-"}), append(nbs, opts.BarData{Value: "-"})
+		}
+	}
+	bar.SetXAxis(names)
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "councils", BarCategoryGap: "10%"})
+	lines := []any{}
+	if q := cmp.Quartiles; q != nil {
+		lines = append(lines, map[string]any{"name": "Lower quartile", "yAxis": roundTo(q.Q1, 2)},
+			map[string]any{"name": "Median", "yAxis": roundTo(q.Median, 2)}, map[string]any{"name": "Upper quartile", "yAxis": roundTo(q.Q3, 2)})
+	}
+	bar.AddSeries("Other councils", all, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#b1b4b6"}),
+		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+			s.MarkLines = &opts.MarkLines{Data: lines, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}, LineStyle: &opts.LineStyle{Color: "#0b0c0c", Type: "dashed"}}}
+		}))
+	bar.AddSeries("Statistical neighbours", nbs, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#1d70b8"}))
+	bar.AddSeries("Selected council", picked, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#d4351c"}))
+	bar.Validate()
+	option := bar.JSON()
+	option["xAxis"] = []map[string]any{{"type": "category", "data": names, "axisLabel": map[string]any{"show": false}, "axisTick": map[string]any{"show": false}}}
+	option["dataZoom"] = []map[string]any{{"type": "inside", "xAxisIndex": 0}, {"type": "slider", "xAxisIndex": 0, "bottom": 10, "height": 22}}
+	return option
+}
+
+// neighboursOption is the selected council against each of its
+// statistical neighbours over the last three years, each a line the
+// legend can switch off.
+func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) map[string]any {
+	v := viewerOf(currentUser(c))
+	first := m.Add(-35)
+	if first.Before(d.first) {
+		first = d.first
+	}
+	months := domain.MonthsBetween(first, m)
+	line := func(n int) []*float64 {
+		vals := make([]*float64, len(months))
+		series := d.values[ind.Code][n]
+		for i, mm := range months {
+			raw, ok := series[mm.Index()]
+			if !ok || v.suppressed(ind, n, raw) {
+				continue
+			}
+			if shown, ok := d.display(ind, n, mm, raw); ok {
+				x := roundTo(shown, 2)
+				vals[i] = &x
+			}
+		}
+		return vals
+	}
+	lines := []ourcharts.Line{{Name: d.byNumber[council].Name, Values: line(council)}}
+	for _, n := range d.neighbours[council] {
+		if co, ok := d.byNumber[n]; ok {
+			lines = append(lines, ourcharts.Line{Name: co.Name, Values: line(n)})
+		}
+	}
+	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.byNumber[council].Name + " and its statistical neighbours",
+		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
+	if err != nil {
+		return nil
+	}
+	return opt
+}
+
+// compareCSV downloads the comparison as CSV, with cells that a
+// spreadsheet would run as formulas neutralised (SECURITY U10).
+func (s *Server) compareCSV(c *gin.Context) {
+	cmp, ok := s.comparisonFor(c)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(compareHeader(cmp))
+	for _, row := range compareRows(cmp) {
+		_ = w.Write(csvSafe(row))
+	}
+	w.Flush()
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.csv"`, cmp.Indicator.Code, cmp.Month))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// compareXLSX downloads the comparison as a workbook; text goes in through
+// SetCellValue as text, never as a formula (SECURITY U10).
+func (s *Server) compareXLSX(c *gin.Context) {
+	cmp, ok := s.comparisonFor(c)
+	if !ok {
+		return
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Comparison"
+	_ = f.SetSheetName("Sheet1", sheet)
+	_ = f.SetCellStr(sheet, "A1", cmp.Indicator.Label+", "+cmp.Month)
+	_ = f.SetCellStr(sheet, "A2", cmp.Note)
+	header := compareHeader(cmp)
+	for i, h := range header {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
+		_ = f.SetCellStr(sheet, cell, h)
+	}
+	for r, row := range compareRows(cmp) {
+		for i, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+5)
+			if n, err := strconv.ParseFloat(v, 64); err == nil && i != 1 && i != 2 {
+				_ = f.SetCellValue(sheet, cell, n)
+			} else {
+				_ = f.SetCellStr(sheet, cell, v)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		s.handleError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.xlsx"`, cmp.Indicator.Code, cmp.Month))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+func (s *Server) comparisonFor(c *gin.Context) (*comparison, bool) {
+	d, err := s.dataset(c.Request.Context())
+	if err != nil {
+		s.handleError(c, err)
+		return nil, false
+	}
+	ind, m, council, err := s.compareParams(c, d)
+	if err != nil {
+		s.handleError(c, err)
+		return nil, false
+	}
+	return s.buildComparison(c, d, ind, m, council), true
+}
+
+func compareHeader(cmp *comparison) []string {
+	return []string{"la_number", "council", "region", "month", "indicator_code", "value", "rate_per_10000_children", "rank", "quartile_band", "source"}
+}
+
+func compareRows(cmp *comparison) [][]string {
+	var out [][]string
+	for _, r := range cmp.Councils {
+		if !r.Value.OK {
+			continue
+		}
+		rank := fmt.Sprint(r.Rank)
+		out = append(out, []string{strconv.Itoa(r.Number), r.Name, r.Region, cmp.Month, cmp.Indicator.Code,
+			r.Value.Text(2), r.Rate.Text(2), rank, r.Band, "monthly return"})
+	}
+	out = append(out, []string{"", "England", "", cmp.Month, cmp.Indicator.Code, cmp.England.Total.Text(0), cmp.England.Value.Text(2), "", "", "aggregate of monthly returns"})
+	for _, a := range cmp.Regions {
+		out = append(out, []string{"", a.Name, a.Name, cmp.Month, cmp.Indicator.Code, a.Total.Text(0), a.Value.Text(2), "", "", "aggregate of monthly returns"})
+	}
+	for _, row := range out {
+		for i := range row {
+			row[i] = strings.TrimSpace(row[i])
+		}
+	}
+	return out
+}

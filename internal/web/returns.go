@@ -1,0 +1,422 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/intake"
+	"github.com/resilience-dashboard/resilience/internal/returns"
+)
+
+// Who may do what with returns: council staff see their own council's,
+// data leads (and LGA officers and administrators, for any council)
+// upload.
+var (
+	returnsViewers  = Access{CouncilParam: "number"}
+	templateReaders = Access{CouncilParam: "council"}
+	submitters      = Access{Roles: []domain.Role{domain.RoleUploader, domain.RoleLGA, domain.RoleAdmin}}
+)
+
+// returnsHome sends council staff to their council's returns and lets
+// others choose a council.
+func (s *Server) returnsHome(c *gin.Context) {
+	u := currentUser(c)
+	if u.Role.Scoped() {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/returns", u.Council))
+		return
+	}
+	if n, err := strconv.Atoi(c.Query("council")); err == nil {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/returns", n))
+		return
+	}
+	councils, err := s.db.Councils(c.Request.Context())
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "returns-home", pageData{Title: "Monthly returns", Breadcrumbs: []crumb{{"Councils", "/"}},
+		Body: returnsHomePage{Councils: councils, CanUpload: canSubmit(u)}})
+}
+
+type returnsHomePage struct {
+	Councils  []domain.Council
+	CanUpload bool
+}
+
+func canSubmit(u *domain.User) bool {
+	return u != nil && (u.Role == domain.RoleUploader || u.Role == domain.RoleLGA || u.Role == domain.RoleAdmin)
+}
+
+type councilReturnsPage struct {
+	Council     domain.Council
+	Grid        []gridCell
+	Submissions []domain.Submission
+	Months      []monthOption
+	CanUpload   bool
+	MaxMB       int64
+}
+
+type gridCell struct {
+	domain.MonthStatus
+	Label string
+}
+
+type monthOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// councilReturns shows a council's return status for the last 24 months,
+// its upload history, and the template and upload forms.
+func (s *Server) councilReturns(c *gin.Context) {
+	ctx := c.Request.Context()
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	co, err := s.db.Council(ctx, n)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	last := domain.LastComplete(s.now())
+	grid, err := s.db.ReturnStatus(ctx, n, last.Add(-23), last)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	subs, err := s.db.CouncilSubmissions(ctx, n, 50)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20}
+	for i := len(grid) - 1; i >= 0; i-- {
+		m, _ := domain.ParseMonth(grid[i].Month)
+		page.Grid = append(page.Grid, gridCell{MonthStatus: grid[i], Label: m.Start().Format("Jan 2006")})
+	}
+	for i := 0; i < 36; i++ {
+		m := last.Add(-i)
+		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("January 2006"), Selected: i == 0})
+	}
+	s.render(c, http.StatusOK, "returns-council", pageData{Title: co.Name + " returns",
+		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)}},
+		Scripts:     []string{"js/upload.js"}, Body: page})
+}
+
+// returnTemplate downloads the return workbook for a council and month.
+func (s *Server) returnTemplate(c *gin.Context) {
+	ctx := c.Request.Context()
+	n, err := strconv.Atoi(c.Query("council"))
+	if err != nil {
+		s.handleError(c, domain.Errorf(domain.EINVALID, "Choose a council: ?council= takes a DfE number, for example 202."))
+		return
+	}
+	co, err := s.db.Council(ctx, n)
+	if err != nil || !co.Current {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no current council with DfE number %d.", n))
+		return
+	}
+	m, err := domain.ParseMonth(c.Query("month"))
+	if err != nil {
+		s.handleError(c, domain.Errorf(domain.EINVALID, "Choose a month written as YYYY-MM, for example 2021-01."))
+		return
+	}
+	if m.Before(domain.FirstMonth) || domain.LastComplete(s.now()).Before(m) {
+		s.handleError(c, domain.Errorf(domain.EINVALID, "Returns can be made for months from January 2017 to %s.", domain.LastComplete(s.now()).Start().Format("January 2006")))
+		return
+	}
+	inds, err := s.db.Indicators(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := returns.WriteTemplate(&buf, co, m, inds); err != nil {
+		s.handleError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, returns.TemplateFileName(co, m)))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// intakeRequest builds the request for an upload from the signed-in user.
+func (s *Server) intakeRequest(c *gin.Context, path, name, source string) intake.Request {
+	u := currentUser(c)
+	req := intake.Request{Path: path, FileName: name, Submitter: u.Email, UserID: u.ID, Source: source, Remote: c.ClientIP()}
+	if u.Role.Scoped() {
+		req.ScopeCouncil = u.Council
+	}
+	return req
+}
+
+// uploadReturn receives a file from the upload form and processes it in
+// the background; the next page shows its progress.
+func (s *Server) uploadReturn(c *gin.Context) {
+	path, name, _, err := s.receiveUpload(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	j := s.jobs.start(s.intake, s.intakeRequest(c, path, name, "web"), currentUser(c).ID)
+	c.Redirect(http.StatusSeeOther, "/returns/jobs/"+j.ID)
+}
+
+type jobPage struct {
+	ID       string
+	Snapshot jobSnapshot
+}
+
+func (s *Server) userJob(c *gin.Context) *job {
+	j := s.jobs.get(c.Param("id"))
+	if j == nil || j.UserID != currentUser(c).ID {
+		return nil
+	}
+	return j
+}
+
+// returnJob shows an upload's progress; when it has finished, it goes on
+// to the validation report.
+func (s *Server) returnJob(c *gin.Context) {
+	j := s.userJob(c)
+	if j == nil {
+		s.notFound(c)
+		return
+	}
+	snap := j.snapshot()
+	if snap.Finished && snap.Submission != 0 {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", snap.Submission))
+		return
+	}
+	if snap.Finished && snap.Error != "" {
+		s.fail(c, http.StatusUnprocessableEntity, "The file could not be used", snap.Error)
+		return
+	}
+	s.render(c, http.StatusOK, "returns-job", pageData{Title: "Checking your return", Scripts: []string{"js/upload.js"},
+		Body: jobPage{ID: j.ID, Snapshot: snap}})
+}
+
+func (s *Server) returnJobProgress(c *gin.Context) {
+	j := s.userJob(c)
+	if j == nil {
+		s.fail(c, http.StatusNotFound, headingOf[http.StatusNotFound], "There is no such upload.")
+		return
+	}
+	snap := j.snapshot()
+	if snap.Finished && snap.Submission != 0 {
+		snap.Next = fmt.Sprintf("/returns/submissions/%d", snap.Submission)
+	} else if snap.Finished {
+		snap.Next = "/returns/jobs/" + j.ID
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, snap)
+}
+
+// reportShown caps the messages a report page lists, so a bulk load with
+// thousands of findings stays a usable page; the rest are counted.
+const reportShown = 200
+
+type reportPage struct {
+	Submission  *domain.Submission
+	Council     *domain.Council
+	Errors      []domain.Message
+	Queries     []domain.Message
+	MoreErrors  int
+	MoreQueries int
+	Councils    []councilOutcomeView
+	CanExplain  bool
+	Notice      string
+}
+
+type councilOutcomeView struct {
+	Number  int
+	Name    string
+	Months  string
+	Rows    int
+	Errors  int
+	Queries int
+}
+
+// visibleSubmission loads a submission the user may see: council staff see
+// only their own council's.
+func (s *Server) visibleSubmission(c *gin.Context) (*domain.Submission, string, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return nil, "", domain.Errorf(domain.ENOTFOUND, "There is no such upload.")
+	}
+	sub, payload, err := s.db.Submission(c.Request.Context(), id)
+	if err != nil {
+		return nil, "", err
+	}
+	u := currentUser(c)
+	if sub.Demo || (u.Role.Scoped() && sub.Council != u.Council) {
+		return nil, "", domain.Errorf(domain.ENOTFOUND, "There is no upload with reference %d.", id)
+	}
+	return sub, payload, nil
+}
+
+// submissionReport lists every error and query with its cell, and for a
+// return waiting for explanations, the form to give them.
+func (s *Server) submissionReport(c *gin.Context) {
+	sub, payload, err := s.visibleSubmission(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	s.renderReport(c, http.StatusOK, sub, payload, "")
+}
+
+func (s *Server) renderReport(c *gin.Context, status int, sub *domain.Submission, payload, notice string) {
+	ctx := c.Request.Context()
+	page := reportPage{Submission: sub, CanExplain: sub.Status == domain.StatusAwaiting && canSubmit(currentUser(c)), Notice: notice}
+	for _, m := range sub.Messages() {
+		switch {
+		case m.Severity == domain.SeverityError && len(page.Errors) < reportShown:
+			page.Errors = append(page.Errors, m)
+		case m.Severity == domain.SeverityError:
+			page.MoreErrors++
+		case len(page.Queries) < reportShown:
+			page.Queries = append(page.Queries, m)
+		default:
+			page.MoreQueries++
+		}
+	}
+	if page.MoreQueries > 0 {
+		page.CanExplain = false
+	}
+	if sub.Council != 0 {
+		if co, err := s.db.Council(ctx, sub.Council); err == nil {
+			page.Council = &co
+		}
+	}
+	if page.Council == nil && sub.Councils != "" {
+		for _, f := range strings.Fields(sub.Councils) {
+			n, _ := strconv.Atoi(f)
+			name := f
+			if co, err := s.db.Council(ctx, n); err == nil {
+				name = co.Name
+			}
+			page.Councils = append(page.Councils, councilOutcomeView{Number: n, Name: name})
+		}
+		counts := map[int]*councilOutcomeView{}
+		for i := range page.Councils {
+			counts[page.Councils[i].Number] = &page.Councils[i]
+		}
+		for _, m := range sub.Messages() {
+			if v := counts[m.Council]; v != nil {
+				if m.Severity == domain.SeverityError {
+					v.Errors++
+				} else {
+					v.Queries++
+				}
+			}
+		}
+	}
+	crumbs := []crumb{{"Councils", "/"}}
+	if page.Council != nil {
+		crumbs = append(crumbs, crumb{page.Council.Name, fmt.Sprintf("/councils/%d", page.Council.Number)},
+			crumb{"Returns", fmt.Sprintf("/councils/%d/returns", page.Council.Number)})
+	} else {
+		crumbs = append(crumbs, crumb{"Returns", "/returns"})
+	}
+	s.render(c, status, "returns-report", pageData{Title: "Upload " + strconv.FormatInt(sub.ID, 10), Breadcrumbs: crumbs, Body: page})
+}
+
+// explainSubmission takes the explanations given on the report page and,
+// once every query has one, stores the return.
+func (s *Server) explainSubmission(c *gin.Context) {
+	sub, payload, err := s.visibleSubmission(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	explanations := map[string]string{}
+	for _, m := range sub.Messages() {
+		if v := strings.TrimSpace(c.PostForm("explain-" + explanationField(m))); v != "" {
+			explanations[m.Key()] = v
+		}
+	}
+	u := currentUser(c)
+	scope := 0
+	if u.Role.Scoped() {
+		scope = u.Council
+	}
+	res, err := s.intake.Explain(c.Request.Context(), sub.ID, explanations, u.Email, scope, c.ClientIP())
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	if res.Status == domain.StatusStored {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", sub.ID))
+		return
+	}
+	s.renderReport(c, http.StatusUnprocessableEntity, res.Submission, payload, "Every query needs an explanation before the return can be submitted.")
+}
+
+// explanationField names a query's textarea: a form-safe version of its key.
+func explanationField(m domain.Message) string {
+	r := strings.NewReplacer("|", "-", "!", "-", " ", "-", ":", "-")
+	return r.Replace(m.Rule + "-" + m.Sheet + "-" + m.Cell)
+}
+
+// apiSubmitReturn is the JSON door: a multipart upload with a "file" and,
+// optionally, "explanations" as a JSON object from query key (as reported,
+// or "RULE|CELL") to text. It answers 201 when stored, 200 when identical
+// to what is held, 409 when queries need explanations and 422 on errors.
+func (s *Server) apiSubmitReturn(c *gin.Context) {
+	path, name, values, err := s.receiveUpload(c)
+	if path != "" {
+		defer removeFile(path)
+	}
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	req := s.intakeRequest(c, path, name, "api")
+	if raw := strings.TrimSpace(values["explanations"]); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &req.Explanations); err != nil {
+			s.handleError(c, domain.Errorf(domain.EINVALID, "explanations must be a JSON object from query key to text."))
+			return
+		}
+	}
+	res, err := s.intake.Submit(c.Request.Context(), req)
+	if err != nil && res == nil {
+		s.handleError(c, err)
+		return
+	}
+	status := map[string]int{domain.StatusStored: http.StatusCreated, domain.StatusUnchanged: http.StatusOK,
+		domain.StatusAwaiting: http.StatusConflict, domain.StatusRejected: http.StatusUnprocessableEntity}[res.Status]
+	if err != nil && domain.ErrorCode(err) == domain.ETOOLARGE {
+		status = http.StatusRequestEntityTooLarge
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(status, apiReport(res))
+}
+
+func apiReport(res *intake.Result) gin.H {
+	msgs := res.Messages
+	if msgs == nil {
+		msgs = []domain.Message{}
+	}
+	keyed := make([]gin.H, len(msgs))
+	for i, m := range msgs {
+		keyed[i] = gin.H{"key": m.Key(), "rule": m.Rule, "severity": m.Severity, "sheet": m.Sheet, "cell": m.Cell,
+			"la_number": m.Council, "month": m.Month, "indicator": m.Indicator, "message": m.Text, "explanation": m.Explanation}
+	}
+	out := gin.H{"status": res.Status, "messages": keyed, "councils": res.Councils}
+	if res.Submission != nil {
+		out["submission"] = res.Submission
+		if res.Status == domain.StatusUnchanged {
+			out["note"] = "This file is identical to the return already held; nothing was changed."
+		}
+	}
+	return out
+}

@@ -1,0 +1,343 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/returns"
+	"github.com/xuri/excelize/v2"
+)
+
+// fillTemplate downloads the template for a council and month and fills
+// every value cell from values (indicator code → value), returning the
+// workbook bytes.
+func (e *testEnv) fillTemplate(c *http.Client, council int, month string, values map[string]float64) []byte {
+	e.t.Helper()
+	resp, err := c.Get(fmt.Sprintf("%s/returns/template?council=%d&month=%s", e.ts.URL, council, month))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("template: status %d", resp.StatusCode)
+	}
+	f, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(returns.ReturnSheet)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	codeCol, valueCol := -1, -1
+	for i, row := range rows {
+		for j, v := range row {
+			switch v {
+			case returns.HeaderCode:
+				codeCol = j
+			case returns.HeaderValue:
+				valueCol = j
+			}
+		}
+		if codeCol >= 0 && valueCol >= 0 && i+1 < len(rows) {
+			for k := i + 1; k < len(rows); k++ {
+				if codeCol >= len(rows[k]) {
+					continue
+				}
+				if v, ok := values[rows[k][codeCol]]; ok {
+					cell, _ := excelize.CoordinatesToCellName(valueCol+1, k+1)
+					if err := f.SetCellValue(returns.ReturnSheet, cell, v); err != nil {
+						e.t.Fatal(err)
+					}
+				}
+			}
+			break
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		e.t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// typicalValues is a plausible return for a mid-sized council.
+func typicalValues() map[string]float64 {
+	return map[string]float64{
+		"EHE_KNOWN": 300, "EHE_NEW": 30, "EHE_RETURNED": 10, "EHE_NEW_HEALTH": 8,
+		"CSC_REFERRALS": 400, "CSC_REREFERRALS": 80, "CSC_ASSESSMENTS": 380, "CSC_S47": 120,
+		"CSC_CIN": 1800, "CSC_CPP": 200, "CSC_CLA": 300,
+		"EH_REQUESTS": 150, "EH_ASSESSMENTS": 120, "EH_OPEN": 900, "EH_STEPDOWN": 20,
+		"SEND_EHCP": 2000, "SEND_EHC_REQUESTS": 40, "SEND_EHCP_20WK": 55, "SEND_ATTEND_EHCP": 87.5, "SEND_ATTEND_ALL": 93.1,
+		"WF_VACANCY": 15, "WF_AGENCY": 12, "WF_CASELOAD": 17.5, "WF_ABSENCE": 3.2,
+	}
+}
+
+// upload posts a file to a path as multipart form data.
+func (e *testEnv) upload(c *http.Client, path, name string, body []byte, fields map[string]string) *http.Response {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(body)
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp
+}
+
+func decodeReport(t *testing.T, resp *http.Response) map[string]any {
+	t.Helper()
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The whole flow through the API: upload, a query to explain, resubmit,
+// an identical file changing nothing, and the history keeping every
+// version (SECURITY V3, V4).
+func TestReturnFlowThroughAPI(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	pw := env.addUser("lead@returns.test", domain.RoleUploader, 202)
+	c := env.signIn("lead@returns.test", pw)
+	month := domain.LastComplete(env.clock.Now()).String()
+
+	a := env.fillTemplate(c, 202, month, typicalValues())
+	resp := env.upload(c, "/api/v1/returns", "return-a.xlsx", a, nil)
+	rep := decodeReport(t, resp)
+	if resp.StatusCode != http.StatusCreated || rep["status"] != domain.StatusStored {
+		t.Fatalf("first upload: %d %v", resp.StatusCode, rep)
+	}
+
+	// The same file again changes nothing and says so.
+	resp = env.upload(c, "/api/v1/returns", "return-a.xlsx", a, nil)
+	rep = decodeReport(t, resp)
+	if resp.StatusCode != http.StatusOK || rep["status"] != domain.StatusUnchanged {
+		t.Fatalf("identical upload: %d %v", resp.StatusCode, rep)
+	}
+
+	// B has children looked after above children in need: a query.
+	bValues := typicalValues()
+	bValues["CSC_CLA"] = 1900
+	b := env.fillTemplate(c, 202, month, bValues)
+	resp = env.upload(c, "/api/v1/returns", "return-b.xlsx", b, nil)
+	rep = decodeReport(t, resp)
+	if resp.StatusCode != http.StatusConflict || rep["status"] != domain.StatusAwaiting {
+		t.Fatalf("upload with a query: %d %v", resp.StatusCode, rep)
+	}
+	keys := map[string]string{}
+	for _, m := range rep["messages"].([]any) {
+		msg := m.(map[string]any)
+		if msg["severity"] == domain.SeverityQuery {
+			keys[msg["key"].(string)] = "Unaccompanied asylum-seeking children arrived this month."
+		}
+	}
+	if len(keys) == 0 {
+		t.Fatal("no query raised for CLA above CIN")
+	}
+	expl, _ := json.Marshal(keys)
+	resp = env.upload(c, "/api/v1/returns", "return-b.xlsx", b, map[string]string{"explanations": string(expl)})
+	rep = decodeReport(t, resp)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload with explanations: %d %v", resp.StatusCode, rep)
+	}
+
+	// A again: a new version, since B is current.
+	resp = env.upload(c, "/api/v1/returns", "return-a.xlsx", a, nil)
+	if rep := decodeReport(t, resp); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("A after B: %d %v", resp.StatusCode, rep)
+	}
+	versions, err := env.db.ReturnVersions(context.Background(), 202, month)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions) != 3 || versions[0].Status != "current" || versions[0].Version != 3 {
+		t.Fatalf("versions %+v; want 3 kept with the third current", versions)
+	}
+	series, err := env.db.Series(context.Background(), 202, "CSC_CLA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := series[len(series)-1]; got.Month != month || got.Value != 300 {
+		t.Fatalf("current CLA %+v; want A's 300", got)
+	}
+	status, body, _ := env.get(c, "/councils/202/returns")
+	if status != http.StatusOK || !contains(body, "return-b.xlsx") || !contains(body, "Waiting for explanations") {
+		t.Errorf("returns page: %d, history incomplete", status)
+	}
+}
+
+// SECURITY V5 for returns: a data lead cannot submit for another council,
+// nor read its uploads.
+func TestUploaderCannotSubmitForAnotherCouncil(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	pw := env.addUser("lead@scope-returns.test", domain.RoleUploader, 202)
+	c := env.signIn("lead@scope-returns.test", pw)
+	lgaPW := env.addUser("lga@scope-returns.test", domain.RoleLGA, 0)
+	lga := env.signIn("lga@scope-returns.test", lgaPW)
+	month := domain.LastComplete(env.clock.Now()).String()
+	other := env.fillTemplate(lga, 301, month, typicalValues())
+	resp := env.upload(c, "/api/v1/returns", "other.xlsx", other, nil)
+	rep := decodeReport(t, resp)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("uploading for council 301 as 202's lead: %d %v", resp.StatusCode, rep)
+	}
+	if status, _, _ := env.get(c, "/returns/template?council=301&month="+month); status != http.StatusForbidden {
+		t.Errorf("another council's template: %d; want 403", status)
+	}
+	resp = env.upload(lga, "/api/v1/returns", "other.xlsx", other, nil)
+	rep = decodeReport(t, resp)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("LGA upload for 301: %d %v", resp.StatusCode, rep)
+	}
+	id := int64(rep["submission"].(map[string]any)["id"].(float64))
+	if status, _, _ := env.get(c, fmt.Sprintf("/returns/submissions/%d", id)); status != http.StatusNotFound {
+		t.Errorf("202's lead reading 301's upload: %d; want 404", status)
+	}
+}
+
+// SECURITY U1: an upload over the limit is refused with 413 before any
+// parsing, and leaves no temporary file behind (U9).
+func TestOversizedUploadRefusedBeforeParsing(t *testing.T) {
+	lim := returns.DefaultLimits()
+	lim.MaxFileBytes = 1 << 20
+	env := newTestEnv(t, Config{Limits: lim})
+	pw := env.addUser("lga@u1.test", domain.RoleLGA, 0)
+	c := env.signIn("lga@u1.test", pw)
+	before := uploadTemps(t)
+	resp := env.upload(c, "/api/v1/returns", "big.xlsx", bytes.Repeat([]byte("x"), 1<<20+1), nil)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d; want 413", resp.StatusCode)
+	}
+	if after := uploadTemps(t); after > before {
+		t.Errorf("%d temporary upload files left behind", after-before)
+	}
+	if has, _ := env.db.HasObservations(context.Background()); !has {
+		t.Fatal("the refused upload changed the stored data")
+	}
+}
+
+func uploadTemps(t *testing.T) int {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(os.TempDir(), "resilience-upload-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(m)
+}
+
+// A hostile file gets a clear message, the server keeps serving, and no
+// temporary file is left (SECURITY U5, U9).
+func TestHostileFileGetsClearMessage(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	pw := env.addUser("lga@u5.test", domain.RoleLGA, 0)
+	c := env.signIn("lga@u5.test", pw)
+	before := uploadTemps(t)
+	resp := env.upload(c, "/api/v1/returns", "../../etc/passwd.xlsx", []byte("<!DOCTYPE html><html><body>not a workbook</body></html>"), nil)
+	rep := decodeReport(t, resp)
+	if resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("HTML renamed .xlsx: %d %v", resp.StatusCode, rep)
+	}
+	if !strings.Contains(strings.ToLower(fmt.Sprint(rep)), "html") {
+		t.Errorf("the message should say the file is a web page: %v", rep)
+	}
+	if after := uploadTemps(t); after > before {
+		t.Errorf("temporary files left: %d", after-before)
+	}
+	if status, _, _ := env.get(c, "/healthz"); status != http.StatusOK {
+		t.Fatal("server stopped serving")
+	}
+}
+
+// The web form: upload, a progress page, then the report with a form to
+// explain each query.
+func TestReturnFlowThroughWebForm(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	pw := env.addUser("lead@form.test", domain.RoleUploader, 202)
+	c := env.signIn("lead@form.test", pw)
+	month := domain.LastComplete(env.clock.Now()).String()
+	vals := typicalValues()
+	vals["CSC_CPP"] = 2500 // above CIN: a query
+	file := env.fillTemplate(c, 202, month, vals)
+	resp := env.upload(c, "/returns", "camden.xlsx", file, nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/returns/jobs/") {
+		t.Fatalf("upload form: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	job := resp.Header.Get("Location")
+	var next string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		status, body, _ := env.get(c, job+"/progress")
+		if status != http.StatusOK {
+			t.Fatalf("progress: %d", status)
+		}
+		var snap jobSnapshot
+		_ = json.Unmarshal([]byte(body), &snap)
+		if snap.Finished {
+			next = snap.Next
+			break
+		}
+	}
+	if !strings.HasPrefix(next, "/returns/submissions/") {
+		t.Fatalf("job did not finish with a report: %q", next)
+	}
+	status, body, _ := env.get(c, next)
+	if status != http.StatusOK || !contains(body, "Explain the queries") || !contains(body, "<textarea") {
+		t.Fatalf("report: %d", status)
+	}
+	sub, _, err := env.db.Submission(context.Background(), mustID(t, next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	for _, m := range sub.Messages() {
+		if m.Severity == domain.SeverityQuery {
+			form.Set("explain-"+explanationField(m), "A sibling group moved into the area.")
+		}
+	}
+	resp = env.postForm(c, next+"/explanations", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("explanations: %d", resp.StatusCode)
+	}
+	if _, body, _ := env.get(c, next); !contains(body, "Return stored") {
+		t.Error("the report does not say the return is stored")
+	}
+	if _, body, _ := env.get(c, "/councils/202/returns"); !contains(body, "app-grid__cell--explained") {
+		t.Error("the status grid does not show the month as submitted with explained queries")
+	}
+}
+
+func mustID(t *testing.T, path string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscanf(path, "/returns/submissions/%d", &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
