@@ -177,8 +177,8 @@ func TestFirstStartLoadsReferenceAndLabelledDemo(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, demo.Banner) {
 			t.Errorf("%s: status %d, banner present %v", path, status, strings.Contains(body, demo.Banner))
 		}
-		if n := strings.Count(body, `data-chart-option=`); n != 5 {
-			t.Errorf("%s: %d charts; want one per area (5)", path, n)
+		if n := strings.Count(body, `data-chart-option=`); n != 6 {
+			t.Errorf("%s: %d charts; want one per area and the comparison (6)", path, n)
 		}
 		if strings.Contains(body, "http://") && strings.Contains(body, "<script src=\"http") {
 			t.Errorf("%s loads a script from another server", path)

@@ -267,7 +267,7 @@ func TestBrowserHomeAndCouncilProfile(t *testing.T) {
 	}
 
 	tb.open(t, app.URL()+"/councils/202")
-	tb.checkPage(t, app.URL(), "council-202", 5)
+	tb.checkPage(t, app.URL(), "council-202", 6)
 	title, err := chromedp.Run(tb.ctx, chromedp.Text("h1"))
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +293,7 @@ func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
 	tb := newTab(t)
 	tb.signIn(t, app, domain.RoleDCS)
 	tb.open(t, app.URL()+"/councils/202")
-	tb.checkPage(t, app.URL(), "council-hostile", 5)
+	tb.checkPage(t, app.URL(), "council-hostile", 6)
 	injected, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
 		`Array.from(document.scripts).filter(function (s) { return !s.src && s.type !== 'application/json'; }).length`))
 	if err != nil {

@@ -6,6 +6,7 @@
 package charts
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -18,6 +19,22 @@ import (
 // colour-vision deficiencies, with enough contrast on white.
 var Palette = []string{"#1d70b8", "#d4351c", "#00703c", "#6f3fa0", "#b58840", "#28a197", "#f47738", "#505a5f"}
 
+// Kinds of series on a trend chart.
+const (
+	// KindLine is an ordinary line (the default).
+	KindLine = ""
+	// KindPoints draws markers only, for annual figures among monthly ones.
+	KindPoints = "points"
+	// KindBandLower and KindBandUpper draw a shaded band between them (the
+	// neighbours' inter-quartile range): the upper edge is shaded down to
+	// the axis and the lower edge masks what lies beneath it in white, so
+	// both take plain values. They must come first, upper then lower, so
+	// every other line is drawn over them; tooltips leave them out, and the
+	// data table covers them.
+	KindBandLower = "band-lower"
+	KindBandUpper = "band-upper"
+)
+
 // Line is one series on a trend chart. Values align with Trend.Months; a
 // nil value is a month with no figure, drawn as a gap, never as zero.
 type Line struct {
@@ -25,6 +42,10 @@ type Line struct {
 	Values []*float64
 	// Axis is 0 for the left y-axis and 1 for the right.
 	Axis int
+	Kind string
+	// Colour overrides the palette; Dashed draws a dashed line.
+	Colour string
+	Dashed bool
 }
 
 // Trend describes a time-series chart of one area or indicator.
@@ -87,23 +108,84 @@ func TrendOption(t Trend) (map[string]any, error) {
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: l.Axis, ShowSymbol: opts.Bool(false), ConnectNulls: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Width: 2}),
 		}
-		if i == 0 {
+		if i == timelineSeries(t.Lines) {
 			so = append(so, timelineOpts(t.Events, index)...)
 		}
 		line.AddSeries(l.Name, data, so...)
 	}
 	line.Validate()
-	option := line.JSON()
+	option, err := generic(line.JSON())
+	if err != nil {
+		return nil, err
+	}
+	styleSeries(option, t.Lines)
 	// go-echarts has no field for the zoom slider's position or the
 	// category axis' boundary gap, so they are set on the option itself.
 	option["dataZoom"] = []map[string]any{
 		{"type": "inside", "xAxisIndex": 0},
 		{"type": "slider", "xAxisIndex": 0, "bottom": 10, "height": 22},
 	}
-	if xa, ok := option["xAxis"].([]opts.XAxis); ok && len(xa) > 0 {
-		option["xAxis"] = []map[string]any{{"type": "category", "data": xa[0].Data, "boundaryGap": false}}
-	}
+	option["xAxis"] = []map[string]any{{"type": "category", "data": x, "boundaryGap": false}}
 	return option, nil
+}
+
+// generic turns a go-echarts option into plain maps, so that settings
+// go-echarts has no field for can be added.
+func generic(option map[string]any) (map[string]any, error) {
+	b, err := json.Marshal(option)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	err = json.Unmarshal(b, &out)
+	return out, err
+}
+
+// styleSeries applies each line's kind, colour and dash.
+func styleSeries(option map[string]any, lines []Line) {
+	series, _ := option["series"].([]any)
+	for i, l := range lines {
+		if i >= len(series) {
+			break
+		}
+		s, ok := series[i].(map[string]any)
+		if !ok {
+			continue
+		}
+		style := map[string]any{"width": 2}
+		if l.Colour != "" {
+			style["color"] = l.Colour
+			s["itemStyle"] = map[string]any{"color": l.Colour}
+		}
+		if l.Dashed {
+			style["type"] = "dashed"
+		}
+		switch l.Kind {
+		case KindPoints:
+			s["type"], s["symbol"], s["symbolSize"] = "scatter", "diamond", 11
+			delete(s, "showSymbol")
+		case KindBandLower, KindBandUpper:
+			style["opacity"] = 0
+			s["symbol"], s["tooltip"], s["silent"] = "none", map[string]any{"show": false}, true
+			colour := "#dbe8f3"
+			if l.Kind == KindBandLower {
+				colour = "#ffffff"
+			}
+			s["areaStyle"] = map[string]any{"color": colour, "opacity": 1, "origin": "start"}
+		}
+		s["lineStyle"] = style
+	}
+}
+
+// timelineSeries picks the first ordinary line to carry the timeline's
+// shaded periods and dated lines.
+func timelineSeries(ls []Line) int {
+	for i, l := range ls {
+		if l.Kind == KindLine {
+			return i
+		}
+	}
+	return 0
 }
 
 func usesRightAxis(ls []Line) bool {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,7 +25,7 @@ import (
 // (default 20,000; the national scale is 440,640 = 153 councils × 24
 // indicators × 120 months):
 //
-//	RETURNS_BENCH_ROWS=440640 go test -run='^$' -bench='ParseLong|BareRows' -benchtime=3x ./internal/returns/
+//	RETURNS_BENCH_ROWS=440640 go test -run='^$' -bench='ParseVsBare|ParseLong|BareRows' -benchtime=3x ./internal/returns/
 
 // benchRows is the size of the generated long file.
 func benchRows() int {
@@ -148,33 +149,70 @@ func excelizeOptions() excelize.Options {
 	return excelize.Options{RawCellValue: true, UnzipSizeLimit: lim.MaxUnzippedBytes, UnzipXMLSizeLimit: min(spillBytes, lim.MaxPartBytes)}
 }
 
+// bareRows is the bare excelize loop over the file: open, stream every
+// row, read its cells. It returns the rows read.
+func bareRows(b *testing.B, path string) int {
+	f, err := excelize.OpenFile(path, excelizeOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	rs, err := f.Rows("Data")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	n := 0
+	for rs.Next() {
+		if _, err := rs.Columns(); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+// parseLong parses the file and returns the rows it read, counting the
+// header as the bare loop does.
+func parseLong(b *testing.B, path string) int {
+	p, err := Parse(context.Background(), path, KindXLSX, Catalogue{Indicators: reference.Catalogue()}, Limits{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if p.Layout != LayoutLong || len(p.Rows) != benchRows() {
+		b.Fatalf("layout %s, %d rows; want long, %d", p.Layout, len(p.Rows), benchRows())
+	}
+	return len(p.Rows) + 1
+}
+
+// PERFORMANCE P1: BenchmarkParseVsBare runs the bare loop and Parse
+// alternately on the same file in the same run, so a shared machine's
+// noise falls on both, and reports the ratio of their rates (target ≥
+// 0.7).
+func BenchmarkParseVsBare(b *testing.B) {
+	path := benchFile(b)
+	var bare, parse time.Duration
+	var n int
+	for b.Loop() {
+		start := time.Now()
+		n = bareRows(b, path)
+		bare += time.Since(start)
+		start = time.Now()
+		parseLong(b, path)
+		parse += time.Since(start)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/bare.Seconds(), "bare-rows/s")
+	b.ReportMetric(float64(n)*float64(b.N)/parse.Seconds(), "parse-rows/s")
+	b.ReportMetric(bare.Seconds()/parse.Seconds(), "ratio")
+}
+
 // PERFORMANCE P1: BenchmarkBareRows is P1's limit: open, stream every row,
 // read its cells.
 func BenchmarkBareRows(b *testing.B) {
 	path := benchFile(b)
-	b.ResetTimer()
 	rows := 0
 	for b.Loop() {
-		f, err := excelize.OpenFile(path, excelizeOptions())
-		if err != nil {
-			b.Fatal(err)
-		}
-		rs, err := f.Rows("Data")
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for rs.Next() {
-			cells, err := rs.Columns()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(cells) & 1 // use the cells
-			rows++
-		}
-		rs.Close()
-		f.Close()
-		_ = n
+		rows += bareRows(b, path)
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	reportPeakRSS(b)
@@ -185,18 +223,9 @@ func BenchmarkBareRows(b *testing.B) {
 // file.
 func BenchmarkParseLong(b *testing.B) {
 	path := benchFile(b)
-	cat := Catalogue{Indicators: reference.Catalogue()} // any three-digit LA number resolves
-	b.ResetTimer()
 	rows := 0
 	for b.Loop() {
-		p, err := Parse(context.Background(), path, KindXLSX, cat, Limits{}, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if p.Layout != LayoutLong || len(p.Rows) != benchRows() {
-			b.Fatalf("layout %s, %d rows; want long, %d", p.Layout, len(p.Rows), benchRows())
-		}
-		rows += len(p.Rows) + 1 // the header row too, as the bare loop counts it
+		rows += parseLong(b, path)
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 	reportPeakRSS(b)
@@ -219,6 +248,23 @@ func BenchmarkInspectLong(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchRows()+1)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkValidateLong times Validate over the parsed file (every rule,
+// with no history), which an upload pays after Parse.
+func BenchmarkValidateLong(b *testing.B) {
+	path := benchFile(b)
+	cat := Catalogue{Indicators: reference.Catalogue()}
+	p, err := Parse(context.Background(), path, KindXLSX, cat, Limits{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vc := Context{Catalogue: cat, Now: time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)}
+	b.ResetTimer()
+	for b.Loop() {
+		Validate(p, vc)
+	}
+	b.ReportMetric(float64(len(p.Rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
 // reportPeakRSS reports the process's peak resident memory (Linux).

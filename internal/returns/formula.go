@@ -104,6 +104,11 @@ func formulaCells(ctx context.Context, zr *zip.Reader, part string, maxBytes int
 	if zf == nil {
 		return nil, errors.New("worksheet part not found")
 	}
+	// Most sheets hold no formula at all, and a byte search says so at a
+	// fraction of the cost of walking every tag.
+	if has, err := mayHoldFormula(ctx, zf, maxBytes); err != nil || !has {
+		return nil, err
+	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, err
@@ -112,6 +117,65 @@ func formulaCells(ctx context.Context, zr *zip.Reader, part string, maxBytes int
 	s := formulaScanner{keep: keep, ctx: ctx}
 	return s.scan(io.LimitReader(rc, maxBytes))
 }
+
+// mayHoldFormula reports whether a part might hold an <f> element
+// (prefixed or not). It errs towards yes: the tag walk then decides.
+func mayHoldFormula(ctx context.Context, zf *zip.File, maxBytes int64) (bool, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	r := io.LimitReader(rc, maxBytes)
+	buf := make([]byte, 256<<10)
+	carry := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		n, err := io.ReadFull(r, buf[carry:])
+		data := buf[:carry+n]
+		if formulaTag(data) {
+			return true, nil
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		// Keep the last bytes: a tag may straddle two reads.
+		k := min(2, len(data))
+		copy(buf, data[len(data)-k:])
+		carry = k
+	}
+}
+
+// formulaTag reports whether b holds "<f" or ":f" followed by the end of
+// a tag name, or cut off at the end of b.
+func formulaTag(b []byte) bool {
+	for _, pat := range [][]byte{[]byte("<f"), []byte(":f")} {
+		for i := 0; ; {
+			j := bytes.Index(b[i:], pat)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(pat)
+			if k >= len(b) {
+				return true
+			}
+			switch b[k] {
+			case '>', '/', ' ', '\t', '\r', '\n':
+				return true
+			}
+			i = k
+		}
+	}
+	return false
+}
+
+// maxTagBytes is the longest tag (or comment, or CDATA section) the tag
+// walk accepts; a cell's text is at most 32,767 characters.
+const maxTagBytes = 1 << 20
 
 // formulaScanner walks worksheet XML tags.
 type formulaScanner struct {
@@ -145,10 +209,10 @@ func (s *formulaScanner) scan(r io.Reader) (map[cellKey]bool, error) {
 			break // an unfinished tag at the end: nothing more to find
 		}
 		buf = append(buf[:0], buf[used:]...)
-		if len(buf) > 64<<10 && !eof {
-			// A single tag (or comment) longer than 64 KiB: not a sheet
-			// Excel wrote; excelize will judge it.
-			return s.found, nil
+		if len(buf) > maxTagBytes && !eof {
+			// Fail closed: formulas after a tag this long would go
+			// unseen.
+			return nil, errors.New("a tag in the worksheet is longer than 1 MiB")
 		}
 	}
 	return s.found, nil

@@ -278,7 +278,7 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 		return tooMany(len(zr.File))
 	}
 	seen := make(map[string]bool, len(zr.File))
-	var declared uint64
+	var declared, inMemory uint64
 	for _, zf := range zr.File {
 		n := partName(zf.Name)
 		if !safeName(n) {
@@ -300,6 +300,12 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 		}
 		if zf.UncompressedSize64 > uint64(partLimit(n, lim)) {
 			return partTooLarge(label, zf.Name, partLimit(n, lim))
+		}
+		if heldWhole(n, zf.UncompressedSize64) {
+			inMemory += zf.UncompressedSize64
+			if inMemory > wholePartBytes {
+				return domain.Errorf(domain.ETOOLARGE, "%s holds more than %s of formatting, images and small sheets, far more than a return needs. Copy the data into a new workbook, save it and upload that.", label, sizeText(wholePartBytes))
+			}
 		}
 	}
 	if !seen["[content_types].xml"] || !seen["xl/workbook.xml"] {
@@ -367,6 +373,8 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 			return macroError(label)
 		case sn.tooBig:
 			return partTooLarge(label, zf.Name, maxContentTypesBytes)
+		case sn.maxElements > 0 && sn.elements > sn.maxElements:
+			return domain.Errorf(domain.ETOOLARGE, "%s has more than %s entries in %s, far more than any workbook needs (it is bloated or built to exhaust the server). Copy the data into a new workbook, save it and upload that.", label, formatNumber(float64(sn.maxElements)), zf.Name)
 		}
 	}
 	// excelize finds the workbook through _rels/.rels, Parse's formula
@@ -433,6 +441,25 @@ func partName(name string) string {
 // other part is held in memory whole.
 func spilled(n string) bool {
 	return strings.HasPrefix(n, "xl/worksheets/sheet") || n == "xl/sharedstrings.xml"
+}
+
+// heldWhole reports whether excelize holds a part of this size in memory
+// whole, rather than streaming it from a temporary file.
+func heldWhole(n string, size uint64) bool {
+	return !spilled(n) || size <= spillBytes
+}
+
+// elementLimit is the most XML elements a part excelize parses at open may
+// have; 0 for parts it does not parse whole.
+func elementLimit(n string) int {
+	switch {
+	case n == "xl/calcchain.xml":
+		return maxCalcChainElements
+	case n == "xl/styles.xml", n == "xl/workbook.xml", n == "[content_types].xml",
+		strings.HasPrefix(n, "xl/theme/"), strings.HasSuffix(n, ".rels"):
+		return maxParsedElements
+	}
+	return 0
 }
 
 // partLimit is the largest a part may be uncompressed.
@@ -505,14 +532,17 @@ type sniffer struct {
 
 	doctype, macro, tooBig bool
 	strings                int
+	// elements counts start tags, for parts with a maxElements cap.
+	elements, maxElements int
 }
 
 func newSniffer(n string) *sniffer {
 	e := path.Ext(n)
 	return &sniffer{
-		xml: e == ".xml" || e == ".rels" || e == ".vml",
-		sst: n == "xl/sharedstrings.xml",
-		ct:  n == "[content_types].xml",
+		xml:         e == ".xml" || e == ".rels" || e == ".vml",
+		sst:         n == "xl/sharedstrings.xml",
+		ct:          n == "[content_types].xml",
+		maxElements: elementLimit(n),
 	}
 }
 
@@ -558,6 +588,9 @@ func (s *sniffer) write(p []byte, final bool) {
 			}
 		} else if s.sst && isElement(t, "si") {
 			s.strings++
+		}
+		if s.maxElements > 0 && len(t) > 0 && t[0] != '/' && t[0] != '?' && t[0] != '!' {
+			s.elements++
 		}
 		i++
 	}

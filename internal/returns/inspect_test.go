@@ -272,24 +272,50 @@ func TestInspectHugeSharedStrings(t *testing.T) {
 	}
 }
 
-// SECURITY U2: a part other than a worksheet or the shared strings (which
-// excelize holds in memory whole) is capped well below MaxPartBytes.
-func TestInspectLargeWholePart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "styles.xlsx")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+// SECURITY U2: the parts excelize holds in memory whole (all but large
+// sheets) are capped together, and the parts it parses into Go values when
+// it opens a workbook are capped by element count: a 145 KB file whose
+// styles.xml held 3.3 million <xf/> made excelize allocate 600 MB.
+func TestInspectWholeParts(t *testing.T) {
+	build := func(t *testing.T, add func(zw *zip.Writer)) string {
+		path := filepath.Join(t.TempDir(), "parts.xlsx")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		for _, p := range minimalParts(sheetXMLOf(""), "") {
+			w, _ := zw.Create(p.name)
+			w.Write(p.data)
+		}
+		add(zw)
+		zw.Close()
+		f.Close()
+		return path
 	}
-	zw := zip.NewWriter(f)
-	for _, p := range minimalParts(sheetXMLOf(""), "") {
-		w, _ := zw.Create(p.name)
-		w.Write(p.data)
-	}
-	repeatedEntry(t, zw, "xl/styles.xml", bytes.Repeat([]byte("<xf/>"), 1<<18), (wholePartBytes>>18)/5+1)
-	zw.Close()
-	f.Close()
-	_, err = inspectFile(t, path, "styles.xlsx", Limits{})
-	wantRefused(t, err, domain.ETOOLARGE, "xl/styles.xml", "64 MB")
+	styles := build(t, func(zw *zip.Writer) {
+		repeatedEntry(t, zw, "xl/styles.xml", bytes.Repeat([]byte(`<xf numFmtId="0"/>`), 1<<16), 50)
+	})
+	_, err := inspectFile(t, styles, "styles.xlsx", Limits{})
+	wantRefused(t, err, domain.ETOOLARGE, "more than 300,000 entries in xl/styles.xml")
+
+	media := build(t, func(zw *zip.Writer) {
+		for i := range 20 {
+			repeatedEntry(t, zw, fmt.Sprintf("xl/media/image%d.png", i), make([]byte, 1<<20), 4)
+		}
+	})
+	_, err = inspectFile(t, media, "media.xlsx", Limits{})
+	wantRefused(t, err, domain.ETOOLARGE, "more than 64 MB of formatting, images and small sheets")
+
+	// Twenty 3 MB sheets are held in memory too (excelize streams only
+	// sheets over 4 MB from disk).
+	sheets := build(t, func(zw *zip.Writer) {
+		for i := 2; i < 24; i++ {
+			repeatedEntry(t, zw, fmt.Sprintf("xl/worksheets/sheet%d.xml", i), make([]byte, 1<<20), 3)
+		}
+	})
+	_, err = inspectFile(t, sheets, "sheets.xlsx", Limits{})
+	wantRefused(t, err, domain.ETOOLARGE, "more than 64 MB")
 }
 
 // rawEntry writes a zip entry with headers set by hand.

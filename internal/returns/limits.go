@@ -16,8 +16,8 @@ type Limits struct {
 	// spare.
 	MaxUnzippedBytes int64
 	// MaxPartBytes caps one worksheet or the shared-strings table
-	// uncompressed. Default 400 MiB. Other parts, which excelize holds in
-	// memory whole, are capped at the smaller of this and 64 MiB.
+	// uncompressed. Default 400 MiB. The parts excelize holds in memory
+	// whole are capped at 64 MiB together.
 	MaxPartBytes int64
 	// MaxRows caps the figures (rows of Parsed.Rows and Parsed.Official)
 	// one file may hold, so a compressed sheet of millions of repeated rows
@@ -33,11 +33,21 @@ const (
 	defaultMaxPartBytes     = 400 << 20
 	defaultMaxRows          = 1_000_000
 
-	// wholePartBytes caps the parts excelize reads into memory whole and
-	// may parse at open (styles, workbook, relationships, drawings). Real
-	// ones are kilobytes; a styles.xml of tens of megabytes is either
-	// corrupt or hostile.
+	// wholePartBytes caps the total of the parts excelize reads into
+	// memory whole: every part but a worksheet or shared-strings table
+	// larger than spillBytes (styles, workbook, relationships, drawings,
+	// small sheets). A return's are a few hundred kilobytes; a workbook of
+	// a dozen 4 MB sheets still fits.
 	wholePartBytes = 64 << 20
+	// maxParsedElements caps the XML elements of the parts excelize parses
+	// into Go values when it opens a workbook (styles, theme, workbook,
+	// relationships, content types), at about 200 bytes of memory each:
+	// a 145 KB file whose styles.xml held 3.3 million <xf/> elements made
+	// excelize allocate 600 MB. Excel itself allows 64,000 cell formats,
+	// so even a badly bloated styles.xml has fewer. The calculation chain,
+	// one small element per formula cell, has its own, larger cap.
+	maxParsedElements    = 300_000
+	maxCalcChainElements = 2_000_000
 	// spillBytes is excelize's UnzipXMLSizeLimit: worksheets and the
 	// shared-strings table larger than this are unzipped to a temporary
 	// file and streamed instead of held in memory. It is a memory

@@ -430,6 +430,23 @@ func TestFormulaScanner(t *testing.T) {
 	}
 }
 
+// SECURITY U8: the quick check that lets most sheets skip the tag walk errs towards
+// finding a formula, never away from it.
+func TestFormulaTag(t *testing.T) {
+	for in, want := range map[string]bool{
+		`<c r="A1"><v>1</v></c>`:        false,
+		`<font><fill><fx:filter/>`:      false,
+		`<c r="A1"><f>1+1</f></c>`:      true,
+		`<x:c><x:f t="shared" si="0"/>`: true,
+		`<c><f/>`:                       true,
+		`<c r="A1"><v>1</v></c><f`:      true, // cut off: the next read decides
+	} {
+		if got := formulaTag([]byte(in)); got != want {
+			t.Errorf("formulaTag(%q) = %v; want %v", in, got, want)
+		}
+	}
+}
+
 // slowReader returns at most n bytes per read, to split tags across reads.
 type slowReader struct {
 	r interface{ Read([]byte) (int, error) }

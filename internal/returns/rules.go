@@ -136,7 +136,7 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 		vc.Now = time.Now()
 	}
 	v := &validator{p: p, vc: vc, last: domain.LastComplete(vc.Now), out: newCollector(),
-		inds: map[string]int{}, seen: map[obsKey]int{}}
+		inds: map[string]int{}, seen: make(map[obsKey]int, len(p.Rows))}
 	for i, ind := range vc.Catalogue.Indicators {
 		v.inds[ind.Code] = i
 	}
@@ -158,8 +158,13 @@ type validator struct {
 	bad []bool
 }
 
-type obsKey struct {
-	council, ind, month int
+// obsKey packs a council, an indicator's position and a month index into
+// one integer: a bulk file fills this map with 440,000 keys, and integer
+// keys hash several times faster than a struct.
+type obsKey uint64
+
+func obsKeyOf(council, ind, month int) obsKey {
+	return obsKey((uint64(council)&0xFFFFF)<<37 | (uint64(ind)&0xFFF)<<25 | uint64(month+1)&0x1FFFFFF)
 }
 
 func (v *validator) indicator(code string) (domain.Indicator, int, bool) {
@@ -179,8 +184,10 @@ func (v *validator) run() {
 		okCouncil, okMonth = v.templateMeta()
 	}
 	if p.Layout == LayoutEES && v.vc.ScopeCouncil != 0 && len(p.Official) > 0 {
-		v.add(RuleWrongCouncil, p.Sheet, "", nil,
-			"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
+		if v.out.admit(RuleWrongCouncil, "") {
+			v.out.put(RuleWrongCouncil, p.Sheet, "", nil, "",
+				"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
+		}
 	}
 	for i := range p.Rows {
 		r := &p.Rows[i]
@@ -193,8 +200,10 @@ func (v *validator) run() {
 			if strings.TrimSpace(r.IndicatorRaw) == "" {
 				what = "has no indicator code"
 			}
-			v.addKey(RuleUnknownIndicator, r.Sheet, v.rowCell(r, -2), r, r.Sheet+"|"+r.IndicatorRaw,
-				fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
+			if v.out.admit(RuleUnknownIndicator, r.Sheet+"|"+r.IndicatorRaw) {
+				v.out.put(RuleUnknownIndicator, r.Sheet, v.rowCell(r, -2), r, r.Sheet+"|"+r.IndicatorRaw,
+					fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
+			}
 			v.bad[i] = true
 			continue
 		}
@@ -207,10 +216,12 @@ func (v *validator) run() {
 				continue
 			}
 		}
-		k := obsKey{r.Council, pos, r.Month.Index()}
+		k := obsKeyOf(r.Council, pos, r.Month.Index())
 		if first, dup := v.seen[k]; dup {
-			v.add(RuleDuplicate, r.Sheet, r.Cell, r,
-				fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(r), refFrom(p.Rows[first].Sheet, p.Rows[first].Cell, r.Sheet)))
+			if v.out.admit(RuleDuplicate, "") {
+				v.out.put(RuleDuplicate, r.Sheet, r.Cell, r, "",
+					fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(r), refFrom(p.Rows[first].Sheet, p.Rows[first].Cell, r.Sheet)))
+			}
 			v.bad[i] = true
 			continue
 		}
@@ -229,7 +240,10 @@ func (v *validator) templateMeta() (okCouncil, okMonth bool) {
 		if got == "" {
 			text = fmt.Sprintf("no template version was found (the cell beside “%s”). Download this month's template from the dashboard, copy your figures into it, and upload that.", LabelTemplateVersion)
 		}
-		v.add(RuleTemplateVersion, sheet, p.TemplateVersionCell, nil, text)
+		if v.out.admit(RuleTemplateVersion, "") {
+			v.out.put(RuleTemplateVersion, sheet, p.TemplateVersionCell, nil, "",
+				text)
+		}
 	}
 	var r Row
 	if len(p.Rows) > 0 {
@@ -274,20 +288,28 @@ func (v *validator) council(r *Row, where, label string) bool {
 	m.Council = 0 // the message's council is only set when it is one
 	switch {
 	case strings.TrimSpace(r.CouncilRaw) == "" && label != "":
-		v.add(RuleUnknownCouncil, r.Sheet, where, &m,
-			fmt.Sprintf("no DfE LA number was found (the cell beside “%s”). Enter your council's three-digit DfE number, for example 202, or download the template again.", label))
+		if v.out.admit(RuleUnknownCouncil, "") {
+			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, "",
+				fmt.Sprintf("no DfE LA number was found (the cell beside “%s”). Enter your council's three-digit DfE number, for example 202, or download the template again.", label))
+		}
 		return false
 	case strings.TrimSpace(r.CouncilRaw) == "":
-		v.addKey(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|",
-			"the council is blank. Enter the council's DfE LA number (for example 202) or ONS code (for example E09000007).")
+		if v.out.admit(RuleUnknownCouncil, r.Sheet+"|") {
+			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|",
+				"the council is blank. Enter the council's DfE LA number (for example 202) or ONS code (for example E09000007).")
+		}
 		return false
 	case r.Council == 0:
-		v.addKey(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|"+r.CouncilRaw,
-			fmt.Sprintf("%s is not the DfE LA number or ONS code of a current council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
+		if v.out.admit(RuleUnknownCouncil, r.Sheet+"|"+r.CouncilRaw) {
+			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|"+r.CouncilRaw,
+				fmt.Sprintf("%s is not the DfE LA number or ONS code of a current council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
+		}
 		return false
 	case v.vc.ScopeCouncil != 0 && r.Council != v.vc.ScopeCouncil:
-		v.addKey(RuleWrongCouncil, r.Sheet, where, r, r.Sheet+"|"+strconv.Itoa(r.Council),
-			fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
+		if v.out.admit(RuleWrongCouncil, r.Sheet+"|"+strconv.Itoa(r.Council)) {
+			v.out.put(RuleWrongCouncil, r.Sheet, where, r, r.Sheet+"|"+strconv.Itoa(r.Council),
+				fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
+		}
 		return false
 	}
 	return true
@@ -298,6 +320,9 @@ func (v *validator) month(r *Row, where, label string) bool {
 	m := *r
 	switch {
 	case r.Month.IsZero() || r.Month.Month < 1 || r.Month.Month > 12:
+		if !v.out.admit(RuleBadMonth, r.Sheet+"|"+r.MonthRaw) {
+			return false
+		}
 		m.Month = domain.Month{}
 		text := fmt.Sprintf("the month %s cannot be read. Write it as 2021-01 or Jan 2021, or use a date.", quote(r.MonthRaw))
 		switch info := v.p.sheets[r.Sheet]; {
@@ -308,15 +333,19 @@ func (v *validator) month(r *Row, where, label string) bool {
 		case strings.TrimSpace(r.MonthRaw) == "":
 			text = "the month is blank. Enter the month as 2021-01 or Jan 2021."
 		}
-		v.addKey(RuleBadMonth, r.Sheet, where, &m, r.Sheet+"|"+r.MonthRaw, text)
+		v.out.put(RuleBadMonth, r.Sheet, where, &m, r.Sheet+"|"+r.MonthRaw, text)
 		return false
 	case v.last.Before(r.Month):
-		v.addKey(RuleFuture, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
-			fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
+		if v.out.admit(RuleFuture, r.Sheet+"|"+r.Month.String()) {
+			v.out.put(RuleFuture, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+				fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
+		}
 		return false
 	case r.Month.Before(domain.FirstMonth):
-		v.addKey(RuleTooEarly, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
-			fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
+		if v.out.admit(RuleTooEarly, r.Sheet+"|"+r.Month.String()) {
+			v.out.put(RuleTooEarly, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+				fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
+		}
 		return false
 	}
 	return true
@@ -327,36 +356,48 @@ func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
 	blank := strings.TrimSpace(r.Raw) == "" && r.Value == nil
 	switch {
 	case r.NoCachedValue:
-		v.add(RuleNoCachedValue, r.Sheet, r.Cell, r,
-			fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(ind)))
+		if v.out.admit(RuleNoCachedValue, "") {
+			v.out.put(RuleNoCachedValue, r.Sheet, r.Cell, r, "",
+				fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(ind)))
+		}
 		return false
 	case r.Formula:
-		v.add(RuleFormula, r.Sheet, r.Cell, r,
-			fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(ind), displayValue(r)))
+		if v.out.admit(RuleFormula, "") {
+			v.out.put(RuleFormula, r.Sheet, r.Cell, r, "",
+				fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(ind), displayValue(r)))
+		}
 	}
 	switch {
 	case blank && ind.Required:
-		v.add(RuleMissing, r.Sheet, r.Cell, r,
-			fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
+		if v.out.admit(RuleMissing, "") {
+			v.out.put(RuleMissing, r.Sheet, r.Cell, r, "",
+				fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
+		}
 		return false
 	case blank:
 		return true
 	case r.Value == nil:
-		v.add(RuleNotNumber, r.Sheet, r.Cell, r,
-			fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(ind), quote(r.Raw)))
+		if v.out.admit(RuleNotNumber, "") {
+			v.out.put(RuleNotNumber, r.Sheet, r.Cell, r, "",
+				fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(ind), quote(r.Raw)))
+		}
 		return false
 	}
 	x := *r.Value
 	switch ind.Unit {
 	case domain.UnitCount, domain.UnitRatio:
 		if x < 0 {
-			v.add(RuleNegative, r.Sheet, r.Cell, r,
-				fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(x), ind.Unit))
+			if v.out.admit(RuleNegative, "") {
+				v.out.put(RuleNegative, r.Sheet, r.Cell, r, "",
+					fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(x), ind.Unit))
+			}
 			return false
 		}
 		if ind.Unit == domain.UnitCount && x != math.Trunc(x) {
-			v.add(RuleFractional, r.Sheet, r.Cell, r,
-				fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(x)))
+			if v.out.admit(RuleFractional, "") {
+				v.out.put(RuleFractional, r.Sheet, r.Cell, r, "",
+					fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(x)))
+			}
 			return false
 		}
 	case domain.UnitPercent:
@@ -365,8 +406,10 @@ func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
 			if x > 100 && x <= 10000 {
 				hint = " (enter 12.5 for 12.5%)"
 			}
-			v.add(RulePercent, r.Sheet, r.Cell, r,
-				fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
+			if v.out.admit(RulePercent, "") {
+				v.out.put(RulePercent, r.Sheet, r.Cell, r, "",
+					fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
+			}
 			return false
 		}
 	}
@@ -393,8 +436,10 @@ func (v *validator) missing(template bool) {
 		for _, i := range required {
 			if !have[i] {
 				ind := v.vc.Catalogue.Indicators[i]
-				v.add(RuleMissing, v.p.Sheet, "", &Row{Indicator: ind.Code},
-					fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
+				if v.out.admit(RuleMissing, "") {
+					v.out.put(RuleMissing, v.p.Sheet, "", &Row{Indicator: ind.Code}, "",
+						fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
+				}
 			}
 		}
 		return
@@ -410,7 +455,7 @@ func (v *validator) missing(template bool) {
 		if !ok {
 			continue
 		}
-		if j, kept := v.seen[obsKey{r.Council, pos, r.Month.Index()}]; !kept || j != i {
+		if j, kept := v.seen[obsKeyOf(r.Council, pos, r.Month.Index())]; !kept || j != i {
 			continue // a row with an error, or a duplicate
 		}
 		g := group{r.Council, r.Month.Index()}
@@ -422,13 +467,15 @@ func (v *validator) missing(template bool) {
 	for _, g := range order {
 		r := v.p.Rows[first[g]]
 		for _, i := range required {
-			if _, ok := v.seen[obsKey{g.council, i, g.month}]; ok {
+			if _, ok := v.seen[obsKeyOf(g.council, i, g.month)]; ok {
 				continue
 			}
 			ind := v.vc.Catalogue.Indicators[i]
 			m := Row{Sheet: r.Sheet, Council: r.Council, Month: r.Month, Indicator: ind.Code}
-			v.addKey(RuleMissing, r.Sheet, "", &m, r.Sheet+"|"+ind.Code,
-				fmt.Sprintf("%s is required but has no figure for %s. Add it (a column or rows for %s).", name(ind), v.councilMonth(&m), ind.Code))
+			if v.out.admit(RuleMissing, r.Sheet+"|"+ind.Code) {
+				v.out.put(RuleMissing, r.Sheet, "", &m, r.Sheet+"|"+ind.Code,
+					fmt.Sprintf("%s is required but has no figure for %s. Add it (a column or rows for %s).", name(ind), v.councilMonth(&m), ind.Code))
+			}
 		}
 	}
 }
@@ -461,15 +508,17 @@ func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
 	if !ok {
 		return
 	}
-	j, ok := v.seen[obsKey{r.Council, tpos, r.Month.Index()}]
+	j, ok := v.seen[obsKeyOf(r.Council, tpos, r.Month.Index())]
 	if !ok || v.bad[j] || v.p.Rows[j].Value == nil {
 		return
 	}
 	t := v.p.Rows[j]
 	if x > *t.Value {
-		v.add(RuleSubset, r.Sheet, r.Cell, r,
-			fmt.Sprintf("%s is %s, more than %s (%s, %s in %s), which includes it. Check both figures or explain why.",
-				name(ind), formatNumber(x), lowerFirst(total.Label), total.Code, formatNumber(*t.Value), refFrom(t.Sheet, t.Cell, r.Sheet)))
+		if v.out.admit(RuleSubset, "") {
+			v.out.put(RuleSubset, r.Sheet, r.Cell, r, "",
+				fmt.Sprintf("%s is %s, more than %s (%s, %s in %s), which includes it. Check both figures or explain why.",
+					name(ind), formatNumber(x), lowerFirst(total.Label), total.Code, formatNumber(*t.Value), refFrom(t.Sheet, t.Cell, r.Sheet)))
+		}
 	}
 }
 
@@ -481,32 +530,35 @@ func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
 func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 	prevMonth := r.Month.Add(-1)
 	var prev float64
-	from := ""
-	if j, ok := v.seen[obsKey{r.Council, pos, prevMonth.Index()}]; ok && v.p.Rows[j].Value != nil && !v.bad[j] {
-		prev = *v.p.Rows[j].Value
-		from = fmt.Sprintf("%s in %s", prevMonth.Label(), refFrom(v.p.Rows[j].Sheet, v.p.Rows[j].Cell, r.Sheet))
+	inFile := -1
+	if j, ok := v.seen[obsKeyOf(r.Council, pos, prevMonth.Index())]; ok && v.p.Rows[j].Value != nil && !v.bad[j] {
+		prev, inFile = *v.p.Rows[j].Value, j
 	} else if v.vc.Previous != nil {
 		p, ok := v.vc.Previous(r.Council, ind.Code, r.Month)
 		if !ok {
 			return
 		}
-		prev, from = p, prevMonth.Label()+", the last accepted return"
+		prev = p
 	} else {
 		return
 	}
 	d := math.Abs(x - prev)
-	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) {
+	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) || !v.out.admit(RuleChange, "") {
 		return
 	}
-	dir := "up"
-	if x < prev {
-		dir = "down"
+	from := prevMonth.Label() + ", the last accepted return"
+	if inFile >= 0 {
+		from = prevMonth.Label() + " in " + refFrom(v.p.Rows[inFile].Sheet, v.p.Rows[inFile].Cell, r.Sheet)
 	}
 	how := "from 0"
 	if prev != 0 {
+		dir := "up"
+		if x < prev {
+			dir = "down"
+		}
 		how = fmt.Sprintf("%s %s%%", dir, formatNumber(math.Round(100*d/math.Abs(prev))))
 	}
-	v.add(RuleChange, r.Sheet, r.Cell, r,
+	v.out.put(RuleChange, r.Sheet, r.Cell, r, "",
 		fmt.Sprintf("%s is %s, %s from %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
 			name(ind), formatNumber(x), how, formatNumber(prev), from, formatNumber(100*v.vc.Tolerance)))
 }
@@ -539,9 +591,11 @@ func (v *validator) outlier(r *Row, ind domain.Indicator, x float64) {
 	if !beyond(math.Abs(x-mean), v.vc.OutlierSDs*sd) {
 		return
 	}
-	v.add(RuleOutlier, r.Sheet, r.Cell, r,
-		fmt.Sprintf("%s is %s, far outside this council's own figures (average %s over %d months, usually between %s and %s). Check the figure, or explain it.",
-			name(ind), formatNumber(x), formatNumber(round1(mean)), len(h), formatNumber(round1(mean-2*sd)), formatNumber(round1(mean+2*sd))))
+	if v.out.admit(RuleOutlier, "") {
+		v.out.put(RuleOutlier, r.Sheet, r.Cell, r, "",
+			fmt.Sprintf("%s is %s, far outside this council's own figures (average %s over %d months, usually between %s and %s). Check the figure, or explain it.",
+				name(ind), formatNumber(x), formatNumber(round1(mean)), len(h), formatNumber(round1(mean-2*sd)), formatNumber(round1(mean+2*sd))))
+	}
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
@@ -552,16 +606,6 @@ func (v *validator) councilMonth(r *Row) string {
 		return "this return"
 	}
 	return fmt.Sprintf("council %d in %s", r.Council, r.Month.Label())
-}
-
-// add and addKey record a message; addKey folds messages with the same key
-// into the first, counting the rest.
-func (v *validator) add(rule, sheet, where string, r *Row, text string) {
-	v.out.add(rule, sheet, where, r, "", text)
-}
-
-func (v *validator) addKey(rule, sheet, where string, r *Row, key, text string) {
-	v.out.add(rule, sheet, where, r, key, text)
 }
 
 // collector gathers messages, folding repeats and capping each rule.
@@ -578,11 +622,15 @@ func newCollector() *collector {
 	return &collector{byKey: map[string]int{}, perRule: map[string]int{}, suppressed: map[string]int{}}
 }
 
-func (c *collector) add(rule, sheet, where string, r *Row, key, text string) {
+// admit reports whether a message for rule (folded by key, when not
+// empty) is to be listed, so that callers build its text only then. When
+// it is not, it is counted: into the first message with the same key, or
+// among those beyond the rule's cap.
+func (c *collector) admit(rule, key string) bool {
 	if key != "" {
 		if i, ok := c.byKey[rule+"|"+key]; ok {
 			c.extra[i]++
-			return
+			return false
 		}
 	}
 	if c.perRule[rule] >= maxPerRule {
@@ -590,8 +638,20 @@ func (c *collector) add(rule, sheet, where string, r *Row, key, text string) {
 			c.order = append(c.order, rule)
 		}
 		c.suppressed[rule]++
-		return
+		return false
 	}
+	return true
+}
+
+// add records a message if admit allows it.
+func (c *collector) add(rule, sheet, where string, r *Row, key, text string) {
+	if c.admit(rule, key) {
+		c.put(rule, sheet, where, r, key, text)
+	}
+}
+
+// put records a message that admit allowed.
+func (c *collector) put(rule, sheet, where string, r *Row, key, text string) {
 	c.perRule[rule]++
 	m := domain.Message{Rule: rule, Severity: severityOf(rule), Sheet: sheet, Cell: where,
 		Text: locate(sheet, where, true) + upperFirst(text)}

@@ -82,6 +82,11 @@ func (s *Server) loadCouncil(ctx context.Context, n int) (*councilData, error) {
 }
 
 type councilPage struct {
+	Tiles      []tileArea
+	Comparison *comparisonView
+	Indicators []domain.Indicator
+	Months     []monthOption
+	From, To   string
 	Council    domain.Council
 	Population string
 	PopYear    int
@@ -171,6 +176,33 @@ func (s *Server) councilPage(c *gin.Context) {
 		if co, err := s.db.Council(ctx, nb.Neighbour); err == nil {
 			page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
 		}
+	}
+	if ds, err := s.dataset(ctx); err != nil {
+		s.handleError(c, err)
+		return
+	} else if _, current := ds.byNumber[n]; current && !d.First.IsZero() {
+		page.Tiles = profileTiles(ds, n)
+		ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
+		if !ok {
+			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
+			return
+		}
+		first, last := ds.first, ds.last
+		if m, err := domain.ParseMonth(c.Query("from")); err == nil && !m.Before(ds.first) && !ds.last.Before(m) {
+			first = m
+		}
+		if m, err := domain.ParseMonth(c.Query("to")); err == nil && !m.Before(first) && !ds.last.Before(m) {
+			last = m
+		}
+		if page.Comparison, err = buildComparisonChart(c, ds, ind, n, first, last); err != nil {
+			s.handleError(c, err)
+			return
+		}
+		page.Indicators = ds.indicators
+		for _, m := range ds.months() {
+			page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("Jan 2006")})
+		}
+		page.From, page.To = first.String(), last.String()
 	}
 	if !d.First.IsZero() {
 		for _, area := range domain.Areas {

@@ -30,10 +30,10 @@ type dataset struct {
 	values     map[string]map[int]analytics.Series // indicator → council → stored values
 	neighbours map[int][]int
 	official   map[string][]domain.OfficialValue // indicator → council-level official figures
+	timeline   []domain.TimelineEvent
 
 	mu    sync.Mutex
 	stats map[statKey]*monthStats
-	trend map[string]*trendStats
 }
 
 type statKey struct {
@@ -64,13 +64,6 @@ type aggregate struct {
 	Total float64 // the sum of counts, for counts
 	N     int     // councils contributing
 	OK    bool
-}
-
-// trendStats holds, for one indicator, the month-by-month England and
-// regional figures.
-type trendStats struct {
-	England map[int]aggregate
-	Region  map[string]map[int]aggregate
 }
 
 // datasets keeps the current data set and rebuilds it when stale.
@@ -109,7 +102,7 @@ func (s *Server) dataset(ctx context.Context) (*dataset, error) {
 func (s *Server) buildDataset(ctx context.Context, version string) (*dataset, error) {
 	d := &dataset{version: version, built: time.Now(), byCode: map[string]domain.Indicator{}, byNumber: map[int]domain.Council{},
 		regionName: map[string]string{}, pops: map[int]analytics.Populations{}, values: map[string]map[int]analytics.Series{},
-		neighbours: map[int][]int{}, official: map[string][]domain.OfficialValue{}, stats: map[statKey]*monthStats{}, trend: map[string]*trendStats{}}
+		neighbours: map[int][]int{}, official: map[string][]domain.OfficialValue{}, stats: map[statKey]*monthStats{}}
 	var err error
 	if d.indicators, err = s.db.Indicators(ctx); err != nil {
 		return nil, err
@@ -177,6 +170,9 @@ func (s *Server) buildDataset(ctx context.Context, version string) (*dataset, er
 		for _, nb := range list {
 			d.neighbours[n] = append(d.neighbours[n], nb.Neighbour)
 		}
+	}
+	if d.timeline, err = s.db.Timeline(ctx); err != nil {
+		return nil, err
 	}
 	off, err := s.db.AllOfficial(ctx)
 	if err != nil {

@@ -53,6 +53,7 @@ type Server struct {
 	intake    *intake.Service
 	jobs      jobs
 	data      datasets
+	cache     *responseCache
 }
 
 // NewServer builds the handler with every route.
@@ -81,7 +82,7 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.Limits == (returns.Limits{}) {
 		cfg.Limits = returns.DefaultLimits()
 	}
-	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits}
+	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
 	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, Now: cfg.Now}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
@@ -127,17 +128,17 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/sign-out", signedIn, s.signOut)
 
 	s.handle(http.MethodGet, "/", signedIn, s.home)
-	s.handle(http.MethodGet, "/councils/:number", signedIn, s.councilPage)
+	s.handle(http.MethodGet, "/councils/:number", signedIn, s.cached(s.councilPage))
 	s.handle(http.MethodGet, "/councils/:number/areas/:file", signedIn, s.councilAreaCSV)
 
-	s.handle(http.MethodGet, "/compare", signedIn, s.comparePage)
+	s.handle(http.MethodGet, "/compare", signedIn, s.cached(s.comparePage))
 	s.handle(http.MethodGet, "/compare.csv", signedIn, s.compareCSV)
 	s.handle(http.MethodGet, "/compare.xlsx", signedIn, s.compareXLSX)
 
 	s.handle(http.MethodGet, "/api/v1/indicators", signedIn, s.apiIndicators)
-	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.apiCompare)
+	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.cached(s.apiCompare))
 	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.apiCouncils)
-	s.handle(http.MethodGet, "/api/v1/councils/:number/series", signedIn, s.apiSeries)
+	s.handle(http.MethodGet, "/api/v1/councils/:number/series", signedIn, s.cached(s.apiSeries))
 
 	s.handle(http.MethodGet, "/returns", signedIn, s.returnsHome)
 	s.handle(http.MethodPost, "/returns", submitters, s.uploadReturn)

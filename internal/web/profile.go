@@ -1,0 +1,264 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/charts"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// tileArea groups a council's headline tiles by area.
+type tileArea struct {
+	Label string
+	Tiles []tile
+}
+
+// tile is one indicator's headline: the latest figure, its change against
+// the pre-pandemic baseline and the same month a year before, and its
+// quartile band among all councils.
+type tile struct {
+	Code     string
+	Label    string
+	Value    string
+	Unit     string
+	Month    string
+	Baseline change
+	YearAgo  change
+	Band     string
+	Neutral  bool
+}
+
+// change is a relative change with an arrow coloured by the indicator's
+// polarity: red when the move is for the worse, green for the better.
+type change struct {
+	OK    bool
+	Text  string
+	Arrow string
+	Class string
+	Words string
+}
+
+func changeOf(ind domain.Indicator, rel float64, ok bool) change {
+	if !ok || math.IsNaN(rel) || math.IsInf(rel, 0) {
+		return change{}
+	}
+	ch := change{OK: true, Text: fmt.Sprintf("%+.0f%%", rel*100), Arrow: "→", Class: "app-change--flat", Words: "no change"}
+	switch {
+	case rel > 0.005:
+		ch.Arrow, ch.Words = "↑", "up"
+	case rel < -0.005:
+		ch.Arrow, ch.Words = "↓", "down"
+	default:
+		return ch
+	}
+	worse := (rel > 0) == (ind.Polarity == domain.HigherWorse)
+	switch {
+	case ind.Polarity == domain.Neutral:
+		ch.Class = "app-change--neutral"
+	case worse:
+		ch.Class, ch.Words = "app-change--worse", ch.Words+", worse"
+	default:
+		ch.Class, ch.Words = "app-change--better", ch.Words+", better"
+	}
+	return ch
+}
+
+// profileTiles builds the headline tiles for one council.
+func profileTiles(d *dataset, council int) []tileArea {
+	var out []tileArea
+	for _, area := range domain.Areas {
+		ta := tileArea{Label: domain.AreaLabel(area)}
+		for _, ind := range d.indicators {
+			if ind.Area != area {
+				continue
+			}
+			series := shownSeries(d, ind, council)
+			last, ok := latestMonth(series)
+			t := tile{Code: ind.Code, Label: ind.Label, Unit: ind.DisplayUnit(), Neutral: ind.Polarity == domain.Neutral}
+			if ok {
+				v, _ := series.At(last)
+				t.Value, t.Month = formatValue(ind, v), last.Label()
+				rel, okB := analytics.ChangeVsBaseline(series, last, analytics.DefaultBaselineYears)
+				t.Baseline = changeOf(ind, rel, okB)
+				rel, okY := analytics.ChangeVsYearAgo(series, last)
+				t.YearAgo = changeOf(ind, rel, okY)
+				t.Band = d.monthStats(ind, last).Band[council]
+			}
+			ta.Tiles = append(ta.Tiles, t)
+		}
+		out = append(out, ta)
+	}
+	return out
+}
+
+// shownSeries is a council's series as displayed: rates per 10,000
+// children for per-child indicators.
+func shownSeries(d *dataset, ind domain.Indicator, council int) analytics.Series {
+	out := analytics.Series{}
+	for idx, v := range d.values[ind.Code][council] {
+		m := monthFromIndex(idx)
+		if shown, ok := d.display(ind, council, m, v); ok {
+			out[idx] = shown
+		}
+	}
+	return out
+}
+
+func monthFromIndex(idx int) domain.Month {
+	return domain.Month{Year: idx / 12, Month: time.Month(idx%12 + 1)}
+}
+
+func timelineOf(d *dataset) []domain.TimelineEvent { return d.timeline }
+
+func latestMonth(s analytics.Series) (domain.Month, bool) {
+	best, ok := 0, false
+	for idx := range s {
+		if !ok || idx > best {
+			best, ok = idx, true
+		}
+	}
+	return monthFromIndex(best), ok
+}
+
+// comparisonView is the detailed chart of one indicator for a council
+// against its neighbours, region and England, with its data table.
+type comparisonView struct {
+	Indicator domain.Indicator
+	Option    map[string]any
+	Rows      []comparisonRow
+	From, To  string
+	Note      string
+	Official  bool
+}
+
+type comparisonRow struct {
+	Month                                           string
+	Council, Median, Q1, Q3, Region, England, Offic string
+}
+
+// buildComparisonChart draws the council's line, its statistical
+// neighbours' median with the inter-quartile range shaded, its region,
+// England, the timeline, and DfE's official figure where one exists.
+func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, council int, first, last domain.Month) (*comparisonView, error) {
+	v := viewerOf(currentUser(c))
+	co := d.byNumber[council]
+	months := domain.MonthsBetween(first, last)
+	n := len(months)
+	own, med, q1, q3, region, england, official := make([]*float64, n), make([]*float64, n), make([]*float64, n),
+		make([]*float64, n), make([]*float64, n), make([]*float64, n), make([]*float64, n)
+	view := &comparisonView{Indicator: ind, From: first.String(), To: last.String()}
+	offByMonth := officialByMonth(d, ind, council)
+	p := func(x float64) *float64 { x = roundTo(x, 2); return &x }
+	for i, m := range months {
+		row := comparisonRow{Month: m.Label()}
+		if raw, ok := d.values[ind.Code][council][m.Index()]; ok {
+			if shown, ok := d.display(ind, council, m, raw); ok {
+				own[i] = p(shown)
+				row.Council = strconv.FormatFloat(roundTo(shown, 1), 'f', 1, 64)
+			}
+		}
+		var nbVals []float64
+		for _, nb := range d.neighbours[council] {
+			raw, ok := d.values[ind.Code][nb][m.Index()]
+			if !ok || v.suppressed(ind, nb, raw) {
+				continue
+			}
+			if shown, ok := d.display(ind, nb, m, raw); ok {
+				nbVals = append(nbVals, shown)
+			}
+		}
+		if st, ok := analytics.Summarise(nbVals); ok && st.N >= 3 {
+			med[i], q1[i], q3[i] = p(st.Median), p(st.Q1), p(st.Q3)
+			row.Median, row.Q1, row.Q3 = fmt.Sprintf("%.1f", st.Median), fmt.Sprintf("%.1f", st.Q1), fmt.Sprintf("%.1f", st.Q3)
+		}
+		st := d.monthStats(ind, m)
+		eng, reg := st.England, st.Region[co.RegionCode]
+		if v.restricted {
+			eng, reg = st.EnglandRounded, st.RegionRounded[co.RegionCode]
+		}
+		if reg.OK {
+			region[i] = p(reg.Value)
+			row.Region = fmt.Sprintf("%.1f", reg.Value)
+		}
+		if eng.OK {
+			england[i] = p(eng.Value)
+			row.England = fmt.Sprintf("%.1f", eng.Value)
+		}
+		if o, ok := offByMonth[m.Index()]; ok {
+			official[i] = p(o)
+			row.Offic = fmt.Sprintf("%.1f", o)
+			view.Official = true
+		}
+		view.Rows = append(view.Rows, row)
+	}
+	for i, j := 0, len(view.Rows)-1; i < j; i, j = i+1, j-1 {
+		view.Rows[i], view.Rows[j] = view.Rows[j], view.Rows[i]
+	}
+	lines := []charts.Line{
+		{Name: "Neighbours' middle half", Values: q3, Kind: charts.KindBandUpper},
+		{Name: "Neighbours' middle half", Values: q1, Kind: charts.KindBandLower},
+		{Name: co.Name, Values: own, Colour: "#d4351c"},
+		{Name: "Statistical neighbours (median)", Values: med, Colour: "#1d70b8", Dashed: true},
+		{Name: co.RegionName, Values: region, Colour: "#00703c"},
+		{Name: "England", Values: england, Colour: "#0b0c0c", Dashed: true},
+	}
+	if view.Official {
+		lines = append(lines, charts.Line{Name: "DfE official figure", Values: official, Kind: charts.KindPoints, Colour: "#6f3fa0"})
+	}
+	opt, err := charts.TrendOption(charts.Trend{Title: ind.Label, Subtitle: co.Name + " · " + ind.DisplayUnit(), Months: months,
+		Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}, Events: timelineOf(d)})
+	if err != nil {
+		return nil, err
+	}
+	view.Option = opt
+	view.Note = "Source: monthly returns; England and regional figures are sums of counts over sums of children. " +
+		"The shaded band is the middle half of the council's ten statistical neighbours (DfE 2025 model), between their lower and upper quartiles; LAIT shows their mean instead."
+	if view.Official {
+		view.Note += " Diamonds are DfE's published annual figures (" + officialNote(ind) + ")."
+	}
+	if v.restricted {
+		view.Note += " Neighbours' counts of 1 to 5 are left out, and regional and England totals are rounded to the nearest 10."
+	}
+	return view, nil
+}
+
+// officialNote says how an annual official figure is placed among monthly
+// ones.
+func officialNote(ind domain.Indicator) string {
+	switch {
+	case ind.Kind == domain.KindFlow:
+		return "the year's total divided by 12, at the March that ends the year"
+	case ind.Unit != domain.UnitCount:
+		return "at 30 September each year"
+	}
+	return "at 31 March each year"
+}
+
+// officialByMonth places a council's official annual figures on the
+// monthly axis, in the indicator's displayed unit.
+func officialByMonth(d *dataset, ind domain.Indicator, council int) map[int]float64 {
+	out := map[int]float64{}
+	area := strconv.Itoa(council)
+	for _, o := range d.official[ind.Code] {
+		if o.Area != area || o.Value == nil {
+			continue
+		}
+		m, err := domain.ParseMonth(o.PeriodEnd[:min(7, len(o.PeriodEnd))])
+		if err != nil {
+			continue
+		}
+		v := *o.Value
+		if ind.Kind == domain.KindFlow {
+			v /= 12
+		}
+		if shown, ok := d.display(ind, council, m, v); ok {
+			out[m.Index()] = shown
+		}
+	}
+	return out
+}

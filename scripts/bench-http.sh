@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# bench-http.sh measures PERFORMANCE.md P3: the dashboard's pages and JSON
+# APIs at national scale under wrk (2 threads, 32 connections, 10 s,
+# gzip accepted), each beside the same server's static-file route serving a
+# response of about the same size, measured in the same run.
+#
+# It builds the binary, starts it on 127.0.0.1 (and nowhere else) with a
+# fresh database in a temporary directory, so the first start loads the
+# national-scale demo, adds an LGA account with the CLI, signs in with curl,
+# and benchmarks every URL in URLS below. A URL that does not answer 200 is
+# skipped with a note, so pages that do not exist yet are picked up later
+# by adding nothing. The table at the end marks each page PASS or FAIL
+# against P3; it is a report, so the script exits non-zero only when it
+# cannot measure (build, start, sign-in or wrk failure), never on a FAIL.
+#
+# Run by `make bench`. Needs curl, python3 and wrk (installed with apt-get
+# when missing). Takes about 1-3 minutes. Knobs (environment):
+#   BENCH_DURATION  wrk duration per run (default 10s)
+#   BENCH_WARMUP    warm-up before each measured run (default 2s)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+HOST=127.0.0.1 # never anything else
+THREADS=2
+CONNECTIONS=32
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-2s}
+COUNCIL=202
+INDICATOR=CSC_REFERRALS
+# The last complete month, which the demo data runs to.
+MONTH=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)
+
+# The URLs to measure; add a line to measure another page. Each must answer
+# 200 to the signed-in LGA account, or it is skipped with a note.
+URLS=(
+	"/councils/$COUNCIL"
+	"/compare?indicator=$INDICATOR&month=$MONTH&council=$COUNCIL"
+	"/pressure"
+	"/api/v1/councils/$COUNCIL/series?indicator=$INDICATOR"
+	"/api/v1/compare?indicator=$INDICATOR&month=$MONTH"
+	"/api/v1/councils"
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() {
+	printf 'bench-http: %s\n' "$*" >&2
+	exit 1
+}
+seconds() { # "10s" / "1m" / "10" -> whole seconds
+	local d=$1
+	case $d in
+	*ms) echo 1 ;;
+	*m) echo $((${d%m} * 60)) ;;
+	*s) echo "${d%s}" ;;
+	*) echo "$d" ;;
+	esac
+}
+
+# --- tools -------------------------------------------------------------------
+command -v curl >/dev/null || die "curl is needed"
+command -v python3 >/dev/null || die "python3 is needed"
+if ! command -v wrk >/dev/null; then
+	log "installing wrk"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+command -v wrk >/dev/null || die "wrk is not installed"
+
+# --- temp dir and clean-up -----------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")
+SERVER_PID=
+cleanup() {
+	local rc=$?
+	if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -TERM "$SERVER_PID" 2>/dev/null || true
+		for _ in $(seq 50); do
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+	if [[ $rc -ne 0 && -s $TMP/server.err ]]; then
+		printf -- '--- last lines of the server log ---\n' >&2
+		tail -n 20 "$TMP/server.err" >&2 || true
+	fi
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- build and start -------------------------------------------------------------
+log "building"
+go build -o "$TMP/resilience" ./cmd/resilience
+
+log "starting the server on $HOST with a fresh database (loads the national-scale demo)"
+DB="$TMP/bench.db"
+"$TMP/resilience" serve -addr "$HOST:0" -database "$DB" >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+BASE=
+for _ in $(seq 1200); do # up to 120 s
+	if BASE=$(grep -o "Resilience is running at http://$HOST:[0-9]*" "$TMP/server.out" 2>/dev/null); then
+		BASE=${BASE#Resilience is running at }
+		break
+	fi
+	kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited during start-up"
+	sleep 0.1
+done
+[[ $BASE =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || die "the server did not report a 127.0.0.1 address within 120 s"
+for _ in $(seq 300); do # up to 30 s
+	[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]] && break
+	sleep 0.1
+done
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/healthz" || true) == 200 ]] || die "$BASE/healthz did not answer 200"
+log "server at $BASE"
+
+# --- account and session -------------------------------------------------------
+EMAIL="bench-lga@bench.invalid"
+PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+printf '%s\n' "$PASSWORD" | "$TMP/resilience" users add --database "$DB" --email "$EMAIL" --role lga --password-stdin >/dev/null
+curl -s -o /dev/null --max-time 10 -c "$TMP/cookies" \
+	--data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/sign-in"
+SESSION=$(awk '$6 == "resilience_session" { print $7 }' "$TMP/cookies")
+[[ -n $SESSION ]] || die "signing in did not set resilience_session"
+COOKIE="Cookie: resilience_session=$SESSION"
+GZIP="Accept-Encoding: gzip"
+[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$COOKIE" "$BASE/") == 200 ]] || die "the session cookie does not open /"
+
+# --- wrk -----------------------------------------------------------------------
+# Prints wrk's figures in one machine-readable line. (No response() hook:
+# handing every body to Lua costs wrk more than the server's work on large
+# responses. Instead wrk counts statuses >= 400, and a 3xx, say a redirect to
+# the sign-in page, shows as responses shorter than the probe's; the report
+# checks both, and the URL is asked again after the run.)
+cat >"$TMP/report.lua" <<'LUA'
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%.0f duration_us=%.0f bytes=%.0f p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f status=%.0f connect=%.0f read=%.0f write=%.0f timeout=%.0f\n",
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
+LUA
+WRK_LIMIT=$(($(seconds "$DURATION") + 30))
+WARM_LIMIT=$(($(seconds "$WARMUP") + 30))
+
+# bench PATH EXPECT OUT: warm up, then a measured run; OUT gets the BENCH
+# line's fields, the bytes one answer should take on the wire (EXPECT) and the
+# status of the URL asked again after the run.
+bench() {
+	local path=$1 expect=$2 out=$3 after
+	timeout "$WARM_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$COOKIE" -H "$GZIP" "$BASE$path" >/dev/null ||
+		die "wrk warm-up failed for $path"
+	timeout "$WRK_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$TMP/report.lua" \
+		-H "$COOKIE" -H "$GZIP" "$BASE$path" >"$out.txt" || die "wrk failed for $path"
+	after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -H "$COOKIE" -H "$GZIP" "$BASE$path" || true)
+	{
+		grep '^BENCH ' "$out.txt" | sed 's/^BENCH //' | tr -d '\n'
+		printf ' expect=%s after=%s\n' "$expect" "$after"
+	} >"$out" || die "no figures from wrk for $path"
+}
+
+# probe PATH: "status body-bytes encoding wire-bytes" of one answer, as wrk
+# will get it (wire bytes: status line, headers and body).
+probe() {
+	local enc
+	: >"$TMP/probe.h"
+	curl -s -o /dev/null -D "$TMP/probe.h" --max-time 30 -H "$COOKIE" -H "$GZIP" \
+		-w '%{http_code} %{size_download} %{size_header}' "$BASE$1" >"$TMP/probe.w" || true
+	local code size hdr
+	read -r code size hdr <"$TMP/probe.w" || true
+	enc=$(awk -F': *' 'tolower($1) == "content-encoding" { gsub(/\r/, "", $2); print $2 }' "$TMP/probe.h")
+	printf '%s %s %s %s\n' "${code:-000}" "${size:-0}" "${enc:-identity}" "$(( ${size:-0} + ${hdr:-0} ))"
+}
+
+# --- the static files, as served --------------------------------------------------
+log "sizing the static files"
+: >"$TMP/static.tsv"
+while IFS= read -r f; do
+	rel=${f#assets/static/}
+	read -r code size enc wire < <(probe "/static/$rel")
+	if [[ $code == 200 ]]; then
+		printf '%s\t%s\t%s\t%s\n' "$size" "/static/$rel" "$enc" "$wire" >>"$TMP/static.tsv"
+	fi
+done < <(find assets/static -type f | sort)
+[[ -s $TMP/static.tsv ]] || die "the server serves no static files"
+
+# closest_static BYTES: the static file whose served size is nearest (by ratio).
+closest_static() {
+	awk -F'\t' -v want="$1" '
+		function dist(a, b) { if (a < 1) a = 1; if (b < 1) b = 1; return a > b ? log(a / b) : log(b / a) }
+		best == "" || dist($1, want) < bd { best = $2; bd = dist($1, want); bs = $1; be = $3; bw = $4 }
+		END { printf "%s\t%s\t%s\t%s\n", best, bs, be, bw }' "$TMP/static.tsv"
+}
+
+# --- the pages ------------------------------------------------------------------
+RESULTS="$TMP/results.tsv"
+{
+	printf '#meta\tbase=%s\tthreads=%s\tconnections=%s\tduration=%s\twarmup=%s\tmonth=%s\n' \
+		"$BASE" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$MONTH"
+	printf '#meta\tdemo=%s\n' "$(grep -o 'observations=[0-9]* to=[0-9-]*' "$TMP/server.err" | head -n 1 || true)"
+} >"$RESULTS"
+declare -A STATIC_DONE=()
+n=0
+for url in "${URLS[@]}"; do
+	n=$((n + 1))
+	read -r code size enc wire < <(probe "$url")
+	if [[ $code != 200 ]]; then
+		log "$url answers $code: skipped"
+		printf 'skip\t%s\t%s\n' "$url" "$code" >>"$RESULTS"
+		continue
+	fi
+	IFS=$'\t' read -r spath ssize senc swire < <(closest_static "$size")
+	log "$url ($size bytes, $enc): wrk $DURATION"
+	bench "$url" "$wire" "$TMP/page.$n"
+	printf 'page\t%s\t%s\t%s\t%s\t%s\t%s\n' "$url" "$code" "$size" "$enc" "$spath" "$(tr ' ' '\t' <"$TMP/page.$n")" >>"$RESULTS"
+	if [[ -z ${STATIC_DONE[$spath]:-} ]]; then
+		STATIC_DONE[$spath]=1
+		log "  static counterpart $spath ($ssize bytes, $senc): wrk $DURATION"
+		bench "$spath" "$swire" "$TMP/static.$n"
+		printf 'static\t%s\t200\t%s\t%s\t%s\n' "$spath" "$ssize" "$senc" "$(tr ' ' '\t' <"$TMP/static.$n")" >>"$RESULTS"
+	fi
+done
+
+# --- report ---------------------------------------------------------------------
+python3 scripts/bench-http-report.py "$RESULTS"
