@@ -121,7 +121,7 @@ EMAIL="bench-lga@bench.invalid"
 PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 printf '%s\n' "$PASSWORD" | "$TMP/resilience" users add --database "$DB" --email "$EMAIL" --role lga --password-stdin >/dev/null
 curl -s -o /dev/null --max-time 10 -c "$TMP/cookies" \
-	--data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/sign-in"
+	--data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/sign-in" || die "signing in failed"
 SESSION=$(awk '$6 == "resilience_session" { print $7 }' "$TMP/cookies")
 [[ -n $SESSION ]] || die "signing in did not set resilience_session"
 COOKIE="Cookie: resilience_session=$SESSION"
@@ -156,11 +156,12 @@ bench() {
 		die "wrk warm-up failed for $path"
 	timeout "$WRK_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$TMP/report.lua" \
 		-H "$COOKIE" -H "$GZIP" "$BASE$path" >"$out.txt" || die "wrk failed for $path"
+	grep -q '^BENCH ' "$out.txt" || die "no figures from wrk for $path"
 	after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -H "$COOKIE" -H "$GZIP" "$BASE$path" || true)
 	{
 		grep '^BENCH ' "$out.txt" | sed 's/^BENCH //' | tr -d '\n'
 		printf ' expect=%s after=%s\n' "$expect" "$after"
-	} >"$out" || die "no figures from wrk for $path"
+	} >"$out"
 }
 
 # probe PATH: "status body-bytes encoding wire-bytes" of one answer, as wrk

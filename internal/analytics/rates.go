@@ -67,6 +67,9 @@ type Point struct {
 	PopYear   int  // the population year used, for per-child indicators
 	Carried   bool // the population year was carried forward
 	Displayed bool // false when no rate could be computed
+	// Suppressed marks a small count hidden from the viewer (SECURITY D1):
+	// neither the value nor a rate built on it may be shown.
+	Suppressed bool
 }
 
 // Present turns stored observations of one indicator into display points,

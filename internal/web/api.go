@@ -53,8 +53,8 @@ func (s *Server) apiCouncils(c *gin.Context) {
 
 type apiPoint struct {
 	Month             string   `json:"month"`
-	Value             float64  `json:"value"`
-	RatePer10k        *float64 `json:"rate_per_10000_children,omitempty"`
+	Value             figure   `json:"value"`
+	RatePer10k        *figure  `json:"rate_per_10000_children,omitempty"`
 	PopulationYear    int      `json:"population_year,omitempty"`
 	PopulationCarried bool     `json:"population_carried_forward,omitempty"`
 }
@@ -71,7 +71,7 @@ func (s *Server) apiSeries(c *gin.Context) {
 		s.handleError(c, domain.Errorf(domain.EINVALID, "Give an indicator code, for example ?indicator=CSC_REFERRALS; /api/v1/indicators lists them."))
 		return
 	}
-	d, err := s.loadCouncil(c.Request.Context(), n)
+	d, err := s.loadCouncil(c.Request.Context(), n, viewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -89,10 +89,13 @@ func (s *Server) apiSeries(c *gin.Context) {
 	pts := d.Points[code]
 	out := make([]apiPoint, 0, len(pts))
 	for _, p := range pts {
-		ap := apiPoint{Month: p.Month.String(), Value: p.Value}
-		if ind.PerChildren() && p.Displayed {
-			r := p.Display
-			ap.RatePer10k, ap.PopulationYear, ap.PopulationCarried = &r, p.PopYear, p.Carried
+		ap := apiPoint{Month: p.Month.String(), Value: figure{p.Value, true, p.Suppressed}}
+		switch {
+		case ind.PerChildren() && p.Suppressed:
+			ap.RatePer10k = &figure{Suppressed: true}
+		case ind.PerChildren() && p.Displayed:
+			ap.RatePer10k = &figure{p.Display, true, false}
+			ap.PopulationYear, ap.PopulationCarried = p.PopYear, p.Carried
 		}
 		out = append(out, ap)
 	}

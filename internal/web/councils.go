@@ -37,7 +37,7 @@ type councilData struct {
 	Timeline   []domain.TimelineEvent
 }
 
-func (s *Server) loadCouncil(ctx context.Context, n int) (*councilData, error) {
+func (s *Server) loadCouncil(ctx context.Context, n int, v viewer) (*councilData, error) {
 	co, err := s.db.Council(ctx, n)
 	if err != nil {
 		return nil, err
@@ -67,6 +67,11 @@ func (s *Server) loadCouncil(ctx context.Context, n int) (*councilData, error) {
 	}
 	for _, ind := range inds {
 		pts := analytics.Present(ind, byInd[ind.Code], d.Pops)
+		for i := range pts {
+			if v.suppressed(ind, n, pts[i].Value) {
+				pts[i].Suppressed, pts[i].Displayed, pts[i].Display = true, false, 0
+			}
+		}
 		d.Points[ind.Code] = pts
 		for _, p := range pts {
 			if d.First.IsZero() || p.Month.Before(d.First) {
@@ -155,7 +160,7 @@ func (s *Server) councilPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, err := s.loadCouncil(ctx, n)
+	d, err := s.loadCouncil(ctx, n, viewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -181,7 +186,7 @@ func (s *Server) councilPage(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	} else if _, current := ds.byNumber[n]; current && !d.First.IsZero() {
-		page.Tiles = profileTiles(ds, n)
+		page.Tiles = profileTiles(ds, n, viewerOf(currentUser(c)))
 		ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
 		if !ok {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
@@ -269,6 +274,9 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 		vals := make([]*float64, len(months))
 		for _, p := range d.Points[ind.Code] {
 			i, ok := pos[p.Month.Index()]
+			if ok && p.Suppressed {
+				cells[i][j] = analytics.SuppressedMarker
+			}
 			if !ok || !p.Displayed {
 				continue
 			}
@@ -377,7 +385,7 @@ func (s *Server) councilAreaCSV(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	d, err := s.loadCouncil(c.Request.Context(), n)
+	d, err := s.loadCouncil(c.Request.Context(), n, viewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -387,12 +395,15 @@ func (s *Server) councilAreaCSV(c *gin.Context) {
 	_ = w.Write([]string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"})
 	for _, ind := range areaIndicators(d.Indicators, area) {
 		for _, p := range d.Points[ind.Code] {
-			rate, popYear := "", ""
+			rate, popYear, value := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64)
 			if ind.PerChildren() && p.Displayed {
 				rate, popYear = strconv.FormatFloat(p.Display, 'f', 2, 64), strconv.Itoa(p.PopYear)
 			}
+			if p.Suppressed {
+				value, rate = analytics.SuppressedMarker, analytics.SuppressedMarker
+			}
 			_ = w.Write(csvSafe([]string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
-				ind.Unit, strconv.FormatFloat(p.Value, 'f', -1, 64), rate, popYear, "monthly return"}))
+				ind.Unit, value, rate, popYear, "monthly return"}))
 		}
 	}
 	w.Flush()

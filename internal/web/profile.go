@@ -68,8 +68,9 @@ func changeOf(ind domain.Indicator, rel float64, ok bool) change {
 	return ch
 }
 
-// profileTiles builds the headline tiles for one council.
-func profileTiles(d *dataset, council int) []tileArea {
+// profileTiles builds the headline tiles for one council; a viewer from
+// another council sees its small counts as "c" (D1).
+func profileTiles(d *dataset, council int, v viewer) []tileArea {
 	var out []tileArea
 	for _, area := range domain.Areas {
 		ta := tileArea{Label: domain.AreaLabel(area)}
@@ -80,9 +81,11 @@ func profileTiles(d *dataset, council int) []tileArea {
 			series := shownSeries(d, ind, council)
 			last, ok := latestMonth(series)
 			t := tile{Code: ind.Code, Label: ind.Label, Unit: ind.DisplayUnit(), Neutral: ind.Polarity == domain.Neutral}
-			if ok {
-				v, _ := series.At(last)
-				t.Value, t.Month = formatValue(ind, v), last.Label()
+			if raw, has := d.values[ind.Code][council][last.Index()]; ok && has && v.suppressed(ind, council, raw) {
+				t.Value, t.Month = analytics.SuppressedMarker, last.Label()
+			} else if ok {
+				shown, _ := series.At(last)
+				t.Value, t.Month = formatValue(ind, shown), last.Label()
 				rel, okB := analytics.ChangeVsBaseline(series, last, analytics.DefaultBaselineYears)
 				t.Baseline = changeOf(ind, rel, okB)
 				rel, okY := analytics.ChangeVsYearAgo(series, last)
@@ -156,7 +159,9 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	p := func(x float64) *float64 { x = roundTo(x, 2); return &x }
 	for i, m := range months {
 		row := comparisonRow{Month: m.Label()}
-		if raw, ok := d.values[ind.Code][council][m.Index()]; ok {
+		if raw, ok := d.values[ind.Code][council][m.Index()]; ok && v.suppressed(ind, council, raw) {
+			row.Council = analytics.SuppressedMarker
+		} else if ok {
 			if shown, ok := d.display(ind, council, m, raw); ok {
 				own[i] = p(shown)
 				row.Council = strconv.FormatFloat(roundTo(shown, 1), 'f', 1, 64)
