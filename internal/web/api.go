@@ -52,11 +52,11 @@ func (s *Server) apiCouncils(c *gin.Context) {
 }
 
 type apiPoint struct {
-	Month             string   `json:"month"`
-	Value             figure   `json:"value"`
-	RatePer10k        *figure  `json:"rate_per_10000_children,omitempty"`
-	PopulationYear    int      `json:"population_year,omitempty"`
-	PopulationCarried bool     `json:"population_carried_forward,omitempty"`
+	Month             string  `json:"month"`
+	Value             figure  `json:"value"`
+	RatePer10k        *figure `json:"rate_per_10000_children,omitempty"`
+	PopulationYear    int     `json:"population_year,omitempty"`
+	PopulationCarried bool    `json:"population_carried_forward,omitempty"`
 }
 
 // apiSeries returns one council's monthly series for one indicator.
