@@ -376,3 +376,35 @@ func TestBrowserBulkUploadShowsProgress(t *testing.T) {
 		t.Error("the report has no heading")
 	}
 }
+
+// The compare page draws its ranking and neighbours charts, a legend
+// click hides a council's line, the CSV download works, and the page
+// passes the checks.
+func TestBrowserComparePage(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleDCS)
+	tb.open(t, app.URL()+"/compare?indicator=CSC_REFERRALS&council=202")
+	tb.checkPage(t, app.URL(), "compare", 2)
+	// Toggle the first neighbour off through the chart's legend, as a click
+	// on its name does, and check echarts now hides it.
+	hidden, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`(function () {
+		var chart = echarts.getInstanceByDom(document.getElementById('chart-neighbours'));
+		var name = chart.getOption().series[1].name;
+		chart.dispatchAction({type: 'legendToggleSelect', name: name});
+		return chart.getOption().legend[0].selected[name] === false;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hidden {
+		t.Error("toggling a neighbour in the legend did not hide it")
+	}
+	csv, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a[href^="/compare.csv"]').href).then(function (r) { return r.text(); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(csv, "la_number,council,region,month,indicator_code,value") || strings.Count(csv, "\n") < 150 {
+		t.Errorf("CSV download: %.200q", csv)
+	}
+}

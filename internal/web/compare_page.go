@@ -97,8 +97,12 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "councils", BarCategoryGap: "10%"})
 	lines := []any{}
 	if q := cmp.Quartiles; q != nil {
-		lines = append(lines, map[string]any{"name": "Lower quartile", "yAxis": roundTo(q.Q1, 2)},
-			map[string]any{"name": "Median", "yAxis": roundTo(q.Median, 2)}, map[string]any{"name": "Upper quartile", "yAxis": roundTo(q.Q3, 2)})
+		// Labels sit at different ends of their lines so they never overlap.
+		mark := func(name string, v float64, pos string) map[string]any {
+			return map[string]any{"name": name, "yAxis": roundTo(v, 2), "label": map[string]any{"position": pos, "formatter": "{b}: {c}"}}
+		}
+		lines = append(lines, mark("Lower quartile", q.Q1, "insideStartBottom"), mark("Median", q.Median, "insideMiddleTop"),
+			mark("Upper quartile", q.Q3, "insideEndTop"))
 	}
 	bar.AddSeries("Other councils", all, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#b1b4b6"}),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
