@@ -2,6 +2,7 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TEST_OUTPUT ?= $(CURDIR)/test-output
+FUZZTIME    ?= 45s
 
 .PHONY: run build test test-unit test-browser lint bench refdata assets docker clean
 
@@ -13,9 +14,11 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/resilience ./cmd/resilience
 
-## test: every test, including the browser tests in headless Chromium
+## test: every test, including the browser tests in headless Chromium, then
+## a bounded fuzzing run of the return parser (SECURITY U7)
 test:
 	TEST_OUTPUT=$(TEST_OUTPUT) $(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/returns/
 
 ## lint: gofmt, go vet and staticcheck must all be clean
 lint:

@@ -366,7 +366,7 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 		sn.write(nil, true)
 		switch {
 		case sn.doctype:
-			return domain.Errorf(domain.EINVALID, "%s contains a document type declaration (<!DOCTYPE> or <!ENTITY>) in %s. Excel never writes one, and it can be used to attack the server, so the file has been refused. Open the return in Excel, save it as a new .xlsx and upload that.", label, zf.Name)
+			return domain.Errorf(domain.EINVALID, "%s contains a document type declaration (<!DOCTYPE> or <!ENTITY>) or UTF-16 text in %s. Excel never writes either, and they can be used to attack the server, so the file has been refused. Open the return in Excel, save it as a new .xlsx and upload that.", label, zf.Name)
 		case sn.strings > maxSharedStrings:
 			return domain.Errorf(domain.ETOOLARGE, "%s has more than %d distinct text values (its shared-strings table), far more than any return needs. Check the sheet does not hold stray text in unused cells, or split the file.", label, maxSharedStrings)
 		case sn.macro:
@@ -522,14 +522,16 @@ func zipEntryCount(f io.ReaderAt, size int64) (uint64, bool) {
 }
 
 // sniffer scans a part's bytes as they stream past, without parsing it:
-// for a DTD (any XML part), shared-string items (the shared-strings
-// table) and the macro-enabled content type ([Content_Types].xml, which it
-// keeps whole: it is a few kilobytes).
+// for a DTD or UTF-16 (any part), shared-string items (the shared-strings
+// table), elements (parts parsed whole at open) and the macro-enabled
+// content type ([Content_Types].xml, which it keeps whole: it is a few
+// kilobytes).
 type sniffer struct {
 	xml, sst, ct bool
 	carry, work  []byte
 	whole        []byte
 
+	started                bool
 	doctype, macro, tooBig bool
 	strings                int
 	// elements counts start tags, for parts with a maxElements cap.
@@ -537,9 +539,10 @@ type sniffer struct {
 }
 
 func newSniffer(n string) *sniffer {
-	e := path.Ext(n)
 	return &sniffer{
-		xml:         e == ".xml" || e == ".rels" || e == ".vml",
+		// Every part, not only *.xml: a relationship may point a sheet at
+		// a part with any name, and excelize parses it all the same.
+		xml:         true,
 		sst:         n == "xl/sharedstrings.xml",
 		ct:          n == "[content_types].xml",
 		maxElements: elementLimit(n),
@@ -558,12 +561,21 @@ func (s *sniffer) write(p []byte, final bool) {
 		} else {
 			s.whole = append(s.whole, p...)
 		}
+		// Not "vbaProject": excelize lists that content type for every
+		// .bin part whether or not the workbook has one.
 		if final && bytes.Contains(bytes.ToLower(s.whole), []byte("macroenabled")) {
 			s.macro = true
 		}
 	}
 	if !s.xml {
 		return
+	}
+	if !s.started && len(p) > 0 {
+		// XML in UTF-16 would hide "<!DOCTYPE" from a byte search; Excel
+		// writes UTF-8 only.
+		s.started = true
+		s.doctype = bytes.HasPrefix(p, bomUTF16LE) || bytes.HasPrefix(p, bomUTF16BE) ||
+			len(p) > 1 && p[0] == '<' && p[1] == 0
 	}
 	buf := p
 	if len(s.carry) > 0 {

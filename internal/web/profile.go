@@ -137,6 +137,20 @@ type comparisonView struct {
 	From, To  string
 	Note      string
 	Official  bool
+	Points    []comparisonPoint
+}
+
+// comparisonPoint is one month of the comparison in numbers, for the API.
+type comparisonPoint struct {
+	Month           string `json:"month"`
+	Council         figure `json:"council"`
+	NeighboursQ1    figure `json:"neighbours_lower_quartile"`
+	NeighboursMed   figure `json:"neighbours_median"`
+	NeighboursQ3    figure `json:"neighbours_upper_quartile"`
+	NeighboursCount int    `json:"neighbours_reporting"`
+	Region          figure `json:"region"`
+	England         figure `json:"england"`
+	Official        figure `json:"official,omitempty"`
 }
 
 type comparisonRow struct {
@@ -159,11 +173,12 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	p := func(x float64) *float64 { x = roundTo(x, 2); return &x }
 	for i, m := range months {
 		row := comparisonRow{Month: m.Label()}
+		pt := comparisonPoint{Month: m.String()}
 		if raw, ok := d.values[ind.Code][council][m.Index()]; ok && v.suppressed(ind, council, raw) {
-			row.Council = analytics.SuppressedMarker
+			row.Council, pt.Council = analytics.SuppressedMarker, figure{Suppressed: true}
 		} else if ok {
 			if shown, ok := d.display(ind, council, m, raw); ok {
-				own[i] = p(shown)
+				own[i], pt.Council = p(shown), figure{shown, true, false}
 				row.Council = strconv.FormatFloat(roundTo(shown, 1), 'f', 1, 64)
 			}
 		}
@@ -179,6 +194,8 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 		}
 		if st, ok := analytics.Summarise(nbVals); ok && st.N >= 3 {
 			med[i], q1[i], q3[i] = p(st.Median), p(st.Q1), p(st.Q3)
+			pt.NeighboursQ1, pt.NeighboursMed, pt.NeighboursQ3 = figure{st.Q1, true, false}, figure{st.Median, true, false}, figure{st.Q3, true, false}
+			pt.NeighboursCount = st.N
 			row.Median, row.Q1, row.Q3 = fmt.Sprintf("%.1f", st.Median), fmt.Sprintf("%.1f", st.Q1), fmt.Sprintf("%.1f", st.Q3)
 		}
 		st := d.monthStats(ind, m)
@@ -186,6 +203,7 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 		if v.restricted {
 			eng, reg = st.EnglandRounded, st.RegionRounded[co.RegionCode]
 		}
+		pt.Region, pt.England = figure{reg.Value, reg.OK, false}, figure{eng.Value, eng.OK, false}
 		if reg.OK {
 			region[i] = p(reg.Value)
 			row.Region = fmt.Sprintf("%.1f", reg.Value)
@@ -195,11 +213,12 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 			row.England = fmt.Sprintf("%.1f", eng.Value)
 		}
 		if o, ok := offByMonth[m.Index()]; ok {
-			official[i] = p(o)
+			official[i], pt.Official = p(o), figure{o, true, false}
 			row.Offic = fmt.Sprintf("%.1f", o)
 			view.Official = true
 		}
 		view.Rows = append(view.Rows, row)
+		view.Points = append(view.Points, pt)
 	}
 	for i, j := 0, len(view.Rows)-1; i < j; i, j = i+1, j-1 {
 		view.Rows[i], view.Rows[j] = view.Rows[j], view.Rows[i]
