@@ -69,6 +69,19 @@ func BenchmarkImportNational(b *testing.B) {
 		b.Fatal(err)
 	}
 	buf = bytes.Buffer{}
+	// A first, untimed pass learns the file's queries; the timed import
+	// carries explanations for them all, as an LGA officer's would.
+	_, probe := openBenchDB(b, ref)
+	res, err := probe.Submit(context.Background(), Request{Path: path, FileName: "national.xlsx", Submitter: "benchmark", Source: "cli"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	explanations := map[string]string{}
+	for _, m := range res.Messages {
+		if m.Severity == domain.SeverityQuery {
+			explanations[m.Key()] = "Checked."
+		}
+	}
 	b.ResetTimer()
 	var bareSecs, importSecs float64
 	var peak int64
@@ -85,7 +98,7 @@ func BenchmarkImportNational(b *testing.B) {
 		resetPeakRSS()
 		b.StartTimer()
 		start = time.Now()
-		res, err := svc.Submit(context.Background(), Request{Path: path, FileName: "national.xlsx", Submitter: "benchmark", Source: "cli"})
+		res, err := svc.Submit(context.Background(), Request{Path: path, FileName: "national.xlsx", Submitter: "benchmark", Source: "cli", Explanations: explanations})
 		importSecs += time.Since(start).Seconds()
 		if err != nil {
 			b.Fatal(err)

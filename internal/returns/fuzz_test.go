@@ -24,6 +24,12 @@ const (
 // panics and each message carries a rule from the table. Seeded with real
 // returns built here: a template-shaped return, a long and a wide file,
 // and the EES excerpt. Limits are small so each run is quick.
+//
+// Go's fuzzer minimises every new input before it goes on, trying
+// removals quadratic in the input's length for up to a minute; with
+// kilobyte workbooks that takes most of a short run. For a productive run:
+//
+//	go test -run='^$' -fuzz=FuzzParse -fuzztime=2m -fuzzminimizetime=10x ./internal/returns/
 func FuzzParse(f *testing.F) {
 	// Seeds are small (a few indicators), so the fuzzer's minimising of
 	// each new input takes seconds, not minutes.

@@ -132,3 +132,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error 
 
 // SessionDB is the database/sql handle the session store writes to.
 func (db *DB) SessionDB() *sql.DB { return db.w.DB }
+
+// SessionReadDB is the handle session look-ups read from: the reader pool,
+// so that reading a session never waits behind a write's fsync.
+func (db *DB) SessionReadDB() *sql.DB { return db.r.DB }

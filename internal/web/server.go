@@ -137,7 +137,7 @@ func (s *Server) routes() {
 
 	s.handle(http.MethodGet, "/api/v1/indicators", signedIn, s.apiIndicators)
 	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.cached(s.apiCompare))
-	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.apiCouncils)
+	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.cached(s.apiCouncils))
 	s.handle(http.MethodGet, "/api/v1/councils/:number/series", signedIn, s.cached(s.apiSeries))
 
 	s.handle(http.MethodGet, "/returns", signedIn, s.returnsHome)

@@ -27,7 +27,10 @@ const (
 // https. The new session ID at sign-in is issued by RenewToken.
 func (s *Server) sessionManager() *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = sqlite3store.NewWithCleanupInterval(s.db.SessionDB(), 10*time.Minute)
+	sm.Store = splitStore{
+		read:  sqlite3store.NewWithCleanupInterval(s.db.SessionReadDB(), 0),
+		write: sqlite3store.NewWithCleanupInterval(s.db.SessionDB(), 10*time.Minute),
+	}
 	sm.Lifetime = s.cfg.SessionLifetime
 	sm.Cookie.Name = "resilience_session"
 	sm.Cookie.HttpOnly = true
@@ -76,6 +79,27 @@ func (s *Server) loadUser() gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// splitStore reads sessions through the database's reader pool and writes
+// them through its single writer, so that the look-up every request makes
+// never queues behind a write's fsync (synchronous=FULL).
+type splitStore struct {
+	read, write *sqlite3store.SQLite3Store
+}
+
+// Find implements scs.Store.
+func (s splitStore) Find(token string) ([]byte, bool, error) { return s.read.Find(token) }
+
+// Commit implements scs.Store.
+func (s splitStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.write.Commit(token, b, expiry)
+}
+
+// Delete implements scs.Store.
+func (s splitStore) Delete(token string) error { return s.write.Delete(token) }
+
+// All implements scs.IterableStore, for ending a user's sessions.
+func (s splitStore) All() (map[string][]byte, error) { return s.read.All() }
 
 // currentUser returns the signed-in user, or nil.
 func currentUser(c *gin.Context) *domain.User {
