@@ -22,6 +22,12 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
+// ImportMemoryLimit is the soft memory limit the import command runs with
+// (unless GOMEMLIMIT says otherwise): it makes the garbage collector work
+// harder rather than let a national bulk load's heap double (PERFORMANCE
+// P1 allows 150 MB).
+const ImportMemoryLimit = 120 << 20
+
 // Service runs submissions against one database.
 type Service struct {
 	DB     *store.DB
@@ -285,6 +291,7 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		Now:          s.now(),
 		ScopeCouncil: scope,
 		Tolerance:    s.Tolerance,
+		NoiseSDs:     3,
 		Previous: func(council int, indicator string, month domain.Month) (float64, bool) {
 			v, ok := byMonth[key{council, indicator}][month.Index()-1]
 			return v, ok

@@ -102,6 +102,9 @@ type Context struct {
 	// OutlierSDs is how many standard deviations from the council's mean
 	// raise Q03; 0 means 4. It needs at least 12 points of history.
 	OutlierSDs float64
+	// NoiseSDs, when above 0, spares counts whose month-on-month change is
+	// within NoiseSDs × √count, chance variation, from Q01. 0 turns it off.
+	NoiseSDs float64
 }
 
 // Defaults of Context.
@@ -543,24 +546,34 @@ func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 		return
 	}
 	d := math.Abs(x - prev)
-	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) || !v.out.admit(RuleChange, "") {
+	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) {
+		return
+	}
+	// Small monthly counts move by chance: a count of about n varies by
+	// about √n from month to month, so a change within NoiseSDs of that is
+	// not queried, however large in percentage terms (13 to 21 is +62% but
+	// ordinary; 1,800 to 2,300 is not).
+	if v.vc.NoiseSDs > 0 && ind.Unit == domain.UnitCount && d <= v.vc.NoiseSDs*math.Sqrt(math.Max(math.Max(x, prev), 1)) {
+		return
+	}
+	if !v.out.admit(RuleChange, "") {
 		return
 	}
 	from := prevMonth.Label() + ", the last accepted return"
 	if inFile >= 0 {
 		from = prevMonth.Label() + " in " + refFrom(v.p.Rows[inFile].Sheet, v.p.Rows[inFile].Cell, r.Sheet)
 	}
-	how := "from 0"
+	how := "up from 0"
 	if prev != 0 {
 		dir := "up"
 		if x < prev {
 			dir = "down"
 		}
-		how = fmt.Sprintf("%s %s%%", dir, formatNumber(math.Round(100*d/math.Abs(prev))))
+		how = fmt.Sprintf("%s %s%% from %s", dir, formatNumber(math.Round(100*d/math.Abs(prev))), formatNumber(prev))
 	}
 	v.out.put(RuleChange, r.Sheet, r.Cell, r, "",
-		fmt.Sprintf("%s is %s, %s from %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
-			name(ind), formatNumber(x), how, formatNumber(prev), from, formatNumber(100*v.vc.Tolerance)))
+		fmt.Sprintf("%s is %s, %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
+			name(ind), formatNumber(x), how, from, formatNumber(100*v.vc.Tolerance)))
 }
 
 // beyond reports whether d is more than limit, so that a change of exactly

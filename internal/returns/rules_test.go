@@ -342,6 +342,33 @@ func TestChangeToleranceBoundaries(t *testing.T) {
 	}
 }
 
+// SECURITY V2: with NoiseSDs set (as the intake does, 3), a count's change
+// within chance variation, 3 × √count, is not queried however large its
+// percentage; a larger one is. Percentages are unaffected.
+func TestChangeAllowsChanceVariationInCounts(t *testing.T) {
+	for _, tc := range []struct {
+		code        string
+		prev, value float64
+		query       bool
+	}{
+		{"CSC_REFERRALS", 13, 21, false},    // +62%, change 8 ≤ 3√21 = 13.7
+		{"CSC_REFERRALS", 7, 34, true},      // change 27 > 3√34 = 17.5
+		{"CSC_REFERRALS", 1800, 2300, true}, // change 500 > 3√2300 = 143.9
+		{"CSC_REFERRALS", 100, 130, false},  // +30% but change 30 ≤ 3√130 = 34.2
+		{"SEND_EHCP_20WK", 40, 60, true},    // a percentage: the tolerance alone
+	} {
+		t.Run(fmt.Sprintf("%s %v→%v", tc.code, tc.prev, tc.value), func(t *testing.T) {
+			ms := tpl(set(tc.code, tc.value), func(c *Context) {
+				prev(map[string]float64{tc.code: tc.prev})(c)
+				c.NoiseSDs = 3
+			})(t)
+			if got := hasRule(ms, RuleChange, cellOf(tc.code)); got != tc.query {
+				t.Errorf("query %v; want %v: %v", got, tc.query, ms)
+			}
+		})
+	}
+}
+
 // SECURITY V2: in a bulk load of several months, the change is measured
 // from the previous month in the same file.
 func TestChangeWithinBulkFile(t *testing.T) {

@@ -148,22 +148,9 @@ func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs [
 				return domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
 			}
 		}
-		now := db.now().UTC().Format(time.RFC3339)
-		ids := make(map[CouncilMonth]int64, len(keys))
-		for _, k := range keys {
-			var version int
-			if err := tx.GetContext(ctx, &version, "SELECT coalesce(max(version), 0) FROM returns WHERE la_number = ? AND month = ?", k.Council, k.Month); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE returns SET current = 0 WHERE la_number = ? AND month = ? AND current = 1", k.Council, k.Month); err != nil {
-				return err
-			}
-			var id int64
-			if err := tx.GetContext(ctx, &id, `INSERT INTO returns (la_number, month, version, submission_id, current, created_at)
-				VALUES (?, ?, ?, ?, 1, ?) RETURNING id`, k.Council, k.Month, version+1, sub.ID, now); err != nil {
-				return err
-			}
-			ids[k] = id
+		ids, err := db.newVersions(ctx, tx, sub.ID, keys)
+		if err != nil {
+			return err
 		}
 		const chunk = 5000
 		for start := 0; start < len(obs); start += chunk {
@@ -189,6 +176,65 @@ func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs [
 		}
 		return db.auditSubmission(ctx, tx, sub, audit)
 	})
+}
+
+// newVersions adds a new current version of the return for every council
+// and month, marking earlier versions as no longer current, with a few
+// set-wise statements rather than several per return (a national bulk
+// load covers some 18,000).
+func (db *DB) newVersions(ctx context.Context, tx *sqlx.Tx, submission int64, keys []CouncilMonth) (map[CouncilMonth]int64, error) {
+	versions := make(map[CouncilMonth]int, len(keys))
+	byCouncil := map[int][]string{}
+	for _, k := range keys {
+		byCouncil[k.Council] = append(byCouncil[k.Council], k.Month)
+	}
+	for council, months := range byCouncil {
+		q, args, err := sqlx.In(`SELECT month, max(version) AS version FROM returns WHERE la_number = ? AND month IN (?) GROUP BY month`, council, months)
+		if err != nil {
+			return nil, err
+		}
+		var rows []struct {
+			Month   string `db:"month"`
+			Version int    `db:"version"`
+		}
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		for _, r := range rows {
+			versions[CouncilMonth{council, r.Month}] = r.Version
+		}
+		q, args, err = sqlx.In(`UPDATE returns SET current = 0 WHERE current = 1 AND la_number = ? AND month IN (?)`, council, months)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return nil, err
+		}
+	}
+	now := db.now().UTC().Format(time.RFC3339)
+	err := insertBatches(ctx, tx, "INSERT INTO returns (la_number, month, version, submission_id, current, created_at) VALUES ", 6, len(keys), func(i int) []any {
+		k := keys[i]
+		return []any{k.Council, k.Month, versions[k] + 1, submission, 1, now}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID      int64  `db:"id"`
+		Council int    `db:"la_number"`
+		Month   string `db:"month"`
+	}
+	if err := tx.SelectContext(ctx, &rows, "SELECT id, la_number, month FROM returns WHERE submission_id = ?", submission); err != nil {
+		return nil, err
+	}
+	ids := make(map[CouncilMonth]int64, len(rows))
+	for _, r := range rows {
+		ids[CouncilMonth{r.Council, r.Month}] = r.ID
+	}
+	return ids, nil
 }
 
 func upsertOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue) error {
