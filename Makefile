@@ -18,7 +18,7 @@ build:
 ## a bounded fuzzing run of the return parser (SECURITY U7)
 test:
 	TEST_OUTPUT=$(TEST_OUTPUT) $(GO) test -race -count=1 -timeout 20m ./...
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./internal/returns/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x ./internal/returns/
 
 ## lint: gofmt, go vet and staticcheck must all be clean
 lint:

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -52,9 +51,6 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	quiet := fl.Bool("quiet", false, "no progress bar")
 	if err := fl.Parse(args); err != nil {
 		return err
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(intake.ImportMemoryLimit)
 	}
 	if fl.NArg() == 0 {
 		fmt.Fprint(stderr, importUsage)

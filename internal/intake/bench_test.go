@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,8 +82,6 @@ func BenchmarkImportNational(b *testing.B) {
 			explanations[m.Key()] = "Checked."
 		}
 	}
-	// The import command's memory limit, as in production.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(ImportMemoryLimit))
 	b.ResetTimer()
 	var bareSecs, importSecs float64
 	var peak int64

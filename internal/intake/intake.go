@@ -22,12 +22,6 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
-// ImportMemoryLimit is the soft memory limit the import command runs with
-// (unless GOMEMLIMIT says otherwise): it makes the garbage collector work
-// harder rather than let a national bulk load's heap double (PERFORMANCE
-// P1 allows 150 MB).
-const ImportMemoryLimit = 120 << 20
-
 // Service runs submissions against one database.
 type Service struct {
 	DB     *store.DB

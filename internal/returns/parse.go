@@ -216,6 +216,7 @@ func (p *parser) readXLSX(path string) error {
 		if err != nil {
 			continue // a chart sheet or dialog sheet has no rows
 		}
+		p.reserveRows(name)
 		err = p.readSheet(name, &xlsxSource{rows: rows}, true)
 		if cerr := rows.Close(); err == nil && cerr != nil {
 			err = unreadable(cerr)
@@ -228,6 +229,28 @@ func (p *parser) readXLSX(path string) error {
 		}
 	}
 	return nil
+}
+
+// reserveRows sizes the row slice from the sheet's uncompressed size (a
+// data row takes about 170 bytes of XML or more), so a national bulk load
+// does not copy its rows over and over as the slice grows.
+func (p *parser) reserveRows(sheet string) {
+	part := p.parts[sheet]
+	if part == "" || p.zr == nil {
+		return
+	}
+	for _, f := range p.zr.File {
+		if partName(f.Name) != part {
+			continue
+		}
+		est := int(min(f.UncompressedSize64/170, uint64(max(p.lim.MaxRows, 0))))
+		if est > cap(p.out.Rows)-len(p.out.Rows) {
+			rows := make([]Row, len(p.out.Rows), len(p.out.Rows)+est)
+			copy(rows, p.out.Rows)
+			p.out.Rows = rows
+		}
+		return
+	}
 }
 
 func boolRank(b bool) int {
