@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -142,6 +140,7 @@ type areaView struct {
 	ChartLabel string
 	Note       string
 	CSV        string
+	XLSX       string
 	Option     map[string]any
 	Missing    string
 	Columns    []string
@@ -254,7 +253,7 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 	}
 	label := domain.AreaLabel(area)
 	av := &areaView{ID: strings.ReplaceAll(area, "_", "-"), Label: label,
-		CSV: fmt.Sprintf("/councils/%d/areas/%s.csv", d.Council.Number, area)}
+		CSV: fmt.Sprintf("/councils/%d/areas/%s.csv", d.Council.Number, area), XLSX: fmt.Sprintf("/councils/%d/areas/%s.xlsx", d.Council.Number, area)}
 	var units []string
 	var lines []charts.Line
 	var missing []string
@@ -373,15 +372,17 @@ func formatCount(v float64) string {
 	return b.String()
 }
 
-// councilAreaCSV downloads one area's figures in long format.
-func (s *Server) councilAreaCSV(c *gin.Context) {
+// councilAreaData downloads one area's figures in long format, as CSV or
+// Excel.
+func (s *Server) councilAreaData(c *gin.Context) {
 	n, err := councilNumber(c)
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	area := strings.TrimSuffix(c.Param("file"), ".csv")
-	if indexOf(domain.Areas, area) < 0 || !strings.HasSuffix(c.Param("file"), ".csv") {
+	file := c.Param("file")
+	area, format := splitExt(file)
+	if indexOf(domain.Areas, area) < 0 || (format != "csv" && format != "xlsx") {
 		s.notFound(c)
 		return
 	}
@@ -390,9 +391,8 @@ func (s *Server) councilAreaCSV(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"})
+	header := []string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"}
+	var rows [][]string
 	for _, ind := range areaIndicators(d.Indicators, area) {
 		for _, p := range d.Points[ind.Code] {
 			rate, popYear, value := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64)
@@ -402,14 +402,20 @@ func (s *Server) councilAreaCSV(c *gin.Context) {
 			if p.Suppressed {
 				value, rate = analytics.SuppressedMarker, analytics.SuppressedMarker
 			}
-			_ = w.Write(csvSafe([]string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
-				ind.Unit, value, rate, popYear, "monthly return"}))
+			rows = append(rows, []string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
+				ind.Unit, value, rate, popYear, "monthly return"})
 		}
 	}
-	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%d-%s.csv"`, d.Council.Number, area))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	s.sendTable(c, format, fmt.Sprintf("%d-%s", d.Council.Number, area), domain.AreaLabel(area)+": "+d.Council.Name,
+		"Source: monthly returns. Rates per 10,000 children aged 0 to 17 use the ONS mid-year estimate for the year the month's financial year began.", header, rows)
+}
+
+// splitExt splits "social_care.csv" into "social_care" and "csv".
+func splitExt(file string) (string, string) {
+	if i := strings.LastIndexByte(file, '.'); i > 0 {
+		return file[:i], file[i+1:]
+	}
+	return file, ""
 }
 
 // csvSafe neutralises cells a spreadsheet would run as a formula (SECURITY

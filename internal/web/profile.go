@@ -286,3 +286,52 @@ func officialByMonth(d *dataset, ind domain.Indicator, council int) map[int]floa
 	}
 	return out
 }
+
+// councilComparisonData downloads the profile's comparison chart as a
+// table, CSV or Excel (?indicator=CODE&from=&to= as on the page).
+func (s *Server) councilComparisonData(c *gin.Context) {
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	name, format := splitExt(c.Param("file"))
+	if name != "data" || (format != "csv" && format != "xlsx") {
+		s.notFound(c)
+		return
+	}
+	d, err := s.dataset(c.Request.Context())
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	co, ok := d.byNumber[n]
+	if !ok || d.first.IsZero() {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There are no monthly figures for council %d.", n))
+		return
+	}
+	ind, ok := d.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
+	if !ok {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
+		return
+	}
+	first, last := d.first, d.last
+	if m, err := domain.ParseMonth(c.Query("from")); err == nil && !m.Before(d.first) && !d.last.Before(m) {
+		first = m
+	}
+	if m, err := domain.ParseMonth(c.Query("to")); err == nil && !m.Before(first) && !d.last.Before(m) {
+		last = m
+	}
+	view, err := buildComparisonChart(c, d, ind, n, first, last)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	header := []string{"month", "indicator_code", "unit", co.Name, "neighbours_median", "neighbours_lower_quartile", "neighbours_upper_quartile", co.RegionName, "England", "dfe_official"}
+	rows := make([][]string, 0, len(view.Points))
+	for _, p := range view.Points {
+		rows = append(rows, []string{p.Month, ind.Code, ind.DisplayUnit(), p.Council.Text(2), p.NeighboursMed.Text(2), p.NeighboursQ1.Text(2),
+			p.NeighboursQ3.Text(2), p.Region.Text(2), p.England.Text(2), p.Official.Text(2)})
+	}
+	s.sendTable(c, format, fmt.Sprintf("%d-%s-comparison", n, ind.Code), ind.Label+": "+co.Name+" against neighbours, region and England", view.Note, header, rows)
+}

@@ -129,7 +129,8 @@ func (s *Server) routes() {
 
 	s.handle(http.MethodGet, "/", signedIn, s.home)
 	s.handle(http.MethodGet, "/councils/:number", signedIn, s.cached(s.councilPage))
-	s.handle(http.MethodGet, "/councils/:number/areas/:file", signedIn, s.councilAreaCSV)
+	s.handle(http.MethodGet, "/councils/:number/areas/:file", signedIn, s.councilAreaData)
+	s.handle(http.MethodGet, "/councils/:number/comparison/:file", signedIn, s.councilComparisonData)
 
 	s.handle(http.MethodGet, "/compare", signedIn, s.cached(s.comparePage))
 	s.handle(http.MethodGet, "/compare.csv", signedIn, s.compareCSV)
