@@ -275,6 +275,26 @@ func TestBrowserHomeAndCouncilProfile(t *testing.T) {
 	if strings.TrimSpace(title) != "Camden" {
 		t.Errorf("profile heading %q; want Camden", title)
 	}
+	// The comparison chart's legend hides England when toggled, and its
+	// CSV download carries the same months.
+	hidden, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`(function () {
+		var chart = echarts.getInstanceByDom(document.getElementById('chart-comparison'));
+		chart.dispatchAction({type: 'legendToggleSelect', name: 'England'});
+		return chart.getOption().legend[0].selected['England'] === false;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hidden {
+		t.Error("toggling England in the profile chart's legend did not hide it")
+	}
+	csv, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`fetch(document.querySelector('a[href*="/comparison/data.csv"]').href).then(function (r) { return r.text(); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(csv, "month,indicator_code,unit,Camden,neighbours_median") || strings.Count(csv, "\n") < 100 {
+		t.Errorf("profile CSV download: %.200q", csv)
+	}
 }
 
 // SECURITY W4: a council name of </script><script>alert(1)</script> and an

@@ -24,7 +24,14 @@ type comparePage struct {
 	Selected   *domain.Council
 	Ranking    map[string]any
 	Neighbours map[string]any
+	NbTable    *neighbourTable
 	Query      string
+}
+
+// neighbourTable is the neighbours-over-time chart as a table.
+type neighbourTable struct {
+	Names []string
+	Rows  []tableRow
 }
 
 // comparePage shows a ranking of every council for one indicator and
@@ -52,7 +59,7 @@ func (s *Server) comparePage(c *gin.Context) {
 	}
 	page.Ranking = rankingOption(cmp, ind)
 	if page.Selected != nil {
-		page.Neighbours = s.neighboursOption(c, d, ind, m, council)
+		page.Neighbours, page.NbTable = s.neighboursOption(c, d, ind, m, council)
 	}
 	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils", Breadcrumbs: []crumb{{"Councils", "/"}},
 		Scripts: []string{"vendor/echarts/echarts.min.js", "js/charts.js"}, Body: page})
@@ -121,7 +128,7 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 // neighboursOption is the selected council against each of its
 // statistical neighbours over the last three years, each a line the
 // legend can switch off.
-func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) map[string]any {
+func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
 	v := viewerOf(currentUser(c))
 	first := m.Add(-35)
 	if first.Before(d.first) {
@@ -152,9 +159,24 @@ func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicat
 	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.byNumber[council].Name + " and its statistical neighbours",
 		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return opt
+	table := &neighbourTable{}
+	for _, l := range lines {
+		table.Names = append(table.Names, l.Name)
+	}
+	for i := len(months) - 1; i >= 0; i-- {
+		row := tableRow{Month: months[i].Label()}
+		for _, l := range lines {
+			cell := "no figure"
+			if l.Values[i] != nil {
+				cell = strconv.FormatFloat(*l.Values[i], 'f', 1, 64)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		table.Rows = append(table.Rows, row)
+	}
+	return opt, table
 }
 
 // compareCSV downloads the comparison as CSV, with cells that a
