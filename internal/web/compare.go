@@ -227,18 +227,12 @@ func (s *Server) compareParams(c *gin.Context, d *dataset) (domain.Indicator, do
 // apiCompare returns every council's value, rate, rank and band for one
 // indicator and month, with the regional and England aggregates.
 func (s *Server) apiCompare(c *gin.Context) {
-	d, err := s.dataset(c.Request.Context())
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	ind, m, council, err := s.compareParams(c, d)
-	if err != nil {
-		s.handleError(c, err)
+	cmp, ok := s.comparisonFor(c)
+	if !ok {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, s.buildComparison(c, d, ind, m, council))
+	c.JSON(http.StatusOK, cmp)
 }
 
 // apiIndicators returns the catalogue.

@@ -191,13 +191,7 @@ func (s *Server) councilPage(c *gin.Context) {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
 			return
 		}
-		first, last := ds.first, ds.last
-		if m, err := domain.ParseMonth(c.Query("from")); err == nil && !m.Before(ds.first) && !ds.last.Before(m) {
-			first = m
-		}
-		if m, err := domain.ParseMonth(c.Query("to")); err == nil && !m.Before(first) && !ds.last.Before(m) {
-			last = m
-		}
+		first, last := period(c, ds)
 		if page.Comparison, err = buildComparisonChart(c, ds, ind, n, first, last); err != nil {
 			s.handleError(c, err)
 			return

@@ -315,13 +315,7 @@ func (s *Server) councilComparisonData(c *gin.Context) {
 		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
 		return
 	}
-	first, last := d.first, d.last
-	if m, err := domain.ParseMonth(c.Query("from")); err == nil && !m.Before(d.first) && !d.last.Before(m) {
-		first = m
-	}
-	if m, err := domain.ParseMonth(c.Query("to")); err == nil && !m.Before(first) && !d.last.Before(m) {
-		last = m
-	}
+	first, last := period(c, d)
 	view, err := buildComparisonChart(c, d, ind, n, first, last)
 	if err != nil {
 		s.handleError(c, err)
@@ -334,4 +328,16 @@ func (s *Server) councilComparisonData(c *gin.Context) {
 			p.NeighboursQ3.Text(2), p.Region.Text(2), p.England.Text(2), p.Official.Text(2)})
 	}
 	s.sendTable(c, format, fmt.Sprintf("%d-%s-comparison", n, ind.Code), ind.Label+": "+co.Name+" against neighbours, region and England", view.Note, header, rows)
+}
+
+// period reads ?from= and ?to= within the months held, defaulting to all.
+func period(c *gin.Context, d *dataset) (domain.Month, domain.Month) {
+	first, last := d.first, d.last
+	if m, err := domain.ParseMonth(c.Query("from")); err == nil && !m.Before(d.first) && !d.last.Before(m) {
+		first = m
+	}
+	if m, err := domain.ParseMonth(c.Query("to")); err == nil && !m.Before(first) && !d.last.Before(m) {
+		last = m
+	}
+	return first, last
 }
