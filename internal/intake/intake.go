@@ -133,10 +133,13 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	default:
 		_, _, keys := store.Coverage(obs)
 		same, ierr := s.DB.IdenticalToCurrent(ctx, sub.SHA256, keys)
+		if ierr == nil && len(parsed.Official) > 0 {
+			same, ierr = s.DB.StoredBefore(ctx, sub.SHA256)
+		}
 		if ierr != nil {
 			return nil, ierr
 		}
-		if same && len(parsed.Official) == 0 {
+		if same {
 			sub.Status = domain.StatusUnchanged
 			res.Status = sub.Status
 			return res, nil
@@ -234,7 +237,16 @@ func (s *Service) catalogue(ctx context.Context) (returns.Catalogue, error) {
 	if err != nil {
 		return returns.Catalogue{}, err
 	}
-	return returns.Catalogue{Indicators: inds, Council: func(code string) (int, bool) {
+	known := func(code string) (int, bool) {
+		code = strings.ToUpper(strings.TrimSpace(code))
+		if n, err := strconv.Atoi(code); err == nil {
+			_, ok := codes.Known[n]
+			return n, ok
+		}
+		n, ok := codes.ByONS[code]
+		return n, ok
+	}
+	return returns.Catalogue{Indicators: inds, OfficialArea: known, Council: func(code string) (int, bool) {
 		code = strings.ToUpper(strings.TrimSpace(code))
 		if n, err := strconv.Atoi(code); err == nil {
 			_, ok := codes.Current[n]

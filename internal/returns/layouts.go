@@ -506,7 +506,7 @@ func (h *eesHandler) row(num int, cells []string) error {
 			}
 			v := 0
 			if id != "" {
-				_, v = h.p.cat.resolveCouncil(id)
+				v = h.p.cat.resolveArea(id)
 			}
 			if v == 0 {
 				key := strings.TrimSpace(id + " " + h.get(cells, "la name"))

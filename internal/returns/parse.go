@@ -46,6 +46,11 @@ type Catalogue struct {
 	// number. When nil, three-digit numbers resolve to themselves and
 	// nothing else resolves.
 	Council func(code string) (int, bool)
+	// OfficialArea resolves the area of an official (EES) figure: any
+	// council the product knows, including predecessors such as
+	// Northamptonshire (928), whose older figures are kept. When nil,
+	// Council is used.
+	OfficialArea func(code string) (int, bool)
 }
 
 // Row is one figure read from a monthly return, before validation.
@@ -591,6 +596,7 @@ type catIndex struct {
 	inds    []domain.Indicator
 	byKey   map[string]int
 	council func(string) (int, bool)
+	area    func(string) (int, bool)
 
 	councils map[string]councilHit
 	indByRaw map[string]indHit
@@ -612,7 +618,7 @@ type monthHit struct {
 }
 
 func newCatIndex(cat Catalogue) *catIndex {
-	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council,
+	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council, area: cat.OfficialArea,
 		councils: map[string]councilHit{}, indByRaw: map[string]indHit{}, months: map[string]monthHit{}}
 	for i, ind := range cat.Indicators {
 		x.byKey[headerKey(ind.Code)] = i
@@ -647,6 +653,21 @@ func (x *catIndex) indicator(raw string) (string, string) {
 		x.indByRaw[raw] = indHit{raw, code}
 	}
 	return raw, code
+}
+
+// resolveArea resolves the council of an official figure, predecessors
+// included; 0 when it is not one.
+func (x *catIndex) resolveArea(raw string) int {
+	if x.area == nil {
+		_, n := x.resolveCouncil(raw)
+		return n
+	}
+	if code := canonicalCode(raw); code != "" {
+		if v, ok := x.area(code); ok {
+			return v
+		}
+	}
+	return 0
 }
 
 // resolveCouncil resolves a council cell; 0 when it is not a council.

@@ -87,18 +87,26 @@ func (db *DB) Official(ctx context.Context, indicator, level, area string) ([]do
 // (current and retired) to LA numbers.
 type CodeIndex struct {
 	Current map[int]struct{}
-	ByONS   map[string]int
+	// Known holds every council, predecessors included.
+	Known map[int]struct{}
+	ByONS map[string]int
 }
 
 // CouncilCodes loads the index of council codes.
 func (db *DB) CouncilCodes(ctx context.Context) (CodeIndex, error) {
-	idx := CodeIndex{Current: map[int]struct{}{}, ByONS: map[string]int{}}
-	var nums []int
-	if err := db.r.SelectContext(ctx, &nums, "SELECT la_number FROM councils WHERE current = 1"); err != nil {
+	idx := CodeIndex{Current: map[int]struct{}{}, Known: map[int]struct{}{}, ByONS: map[string]int{}}
+	var all []struct {
+		Number  int  `db:"la_number"`
+		Current bool `db:"current"`
+	}
+	if err := db.r.SelectContext(ctx, &all, "SELECT la_number, current FROM councils"); err != nil {
 		return idx, err
 	}
-	for _, n := range nums {
-		idx.Current[n] = struct{}{}
+	for _, c := range all {
+		idx.Known[c.Number] = struct{}{}
+		if c.Current {
+			idx.Current[c.Number] = struct{}{}
+		}
 	}
 	var codes []domain.CouncilCode
 	if err := db.r.SelectContext(ctx, &codes, "SELECT ons_code, la_number, valid_from, valid_to FROM council_codes"); err != nil {

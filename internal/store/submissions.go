@@ -130,6 +130,7 @@ func (db *DB) auditSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Subm
 // observations are written.
 func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, official []domain.OfficialValue, audit domain.AuditEntry, progress func(done int)) error {
 	describe(sub, obs)
+	sub.RowCount += len(official)
 	sub.Status = domain.StatusStored
 	_, _, keys := Coverage(obs)
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -267,6 +268,14 @@ func (db *DB) IdenticalToCurrent(ctx context.Context, sha string, keys []Council
 		}
 	}
 	return true, nil
+}
+
+// StoredBefore reports whether a file with this SHA-256 has been stored
+// already: an identical official-statistics file changes nothing.
+func (db *DB) StoredBefore(ctx context.Context, sha string) (bool, error) {
+	var n int
+	err := db.r.GetContext(ctx, &n, "SELECT EXISTS (SELECT 1 FROM submissions WHERE sha256 = ? AND status = ?)", sha, domain.StatusStored)
+	return n == 1, err
 }
 
 // Submission returns one submission and, if it awaits explanations, its

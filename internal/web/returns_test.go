@@ -341,3 +341,38 @@ func mustID(t *testing.T, path string) int64 {
 	}
 	return id
 }
+
+// DfE's EES CSV files load the official annual series, kept apart from
+// monthly returns, including figures for councils that no longer exist;
+// the same file again changes nothing; council staff cannot load them.
+func TestOfficialStatisticsUpload(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	body, err := os.ReadFile(filepath.Join("..", "returns", "testdata", "ees_children_in_need_excerpt.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lgaPW := env.addUser("lga@ees.test", domain.RoleLGA, 0)
+	lga := env.signIn("lga@ees.test", lgaPW)
+	resp := env.upload(lga, "/api/v1/returns", "children_in_need.csv", body, nil)
+	rep := decodeReport(t, resp)
+	if resp.StatusCode != http.StatusCreated || rep["status"] != domain.StatusStored {
+		t.Fatalf("EES upload: %d %v", resp.StatusCode, rep)
+	}
+	if sub := rep["submission"].(map[string]any); sub["layout"] != "ees" || sub["rows"].(float64) == 0 {
+		t.Errorf("submission %v; want layout ees with its figures counted", sub)
+	}
+	official, err := env.db.AllOfficial(context.Background())
+	if err != nil || len(official) == 0 {
+		t.Fatalf("no official figures stored: %v", err)
+	}
+	resp = env.upload(lga, "/api/v1/returns", "children_in_need.csv", body, nil)
+	if rep := decodeReport(t, resp); resp.StatusCode != http.StatusOK || rep["status"] != domain.StatusUnchanged {
+		t.Errorf("the same EES file again: %d %v", resp.StatusCode, rep)
+	}
+	pw := env.addUser("lead@ees.test", domain.RoleUploader, 202)
+	lead := env.signIn("lead@ees.test", pw)
+	resp = env.upload(lead, "/api/v1/returns", "children_in_need.csv", body, nil)
+	if rep := decodeReport(t, resp); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a data lead loading official statistics: %d %v", resp.StatusCode, rep)
+	}
+}
