@@ -147,6 +147,9 @@ type comparisonPoint struct {
 	NeighboursQ1    figure `json:"neighbours_lower_quartile"`
 	NeighboursMed   figure `json:"neighbours_median"`
 	NeighboursQ3    figure `json:"neighbours_upper_quartile"`
+	NeighboursMean  figure `json:"neighbours_mean"`
+	NeighboursMin   figure `json:"neighbours_min"`
+	NeighboursMax   figure `json:"neighbours_max"`
 	NeighboursCount int    `json:"neighbours_reporting"`
 	Region          figure `json:"region"`
 	England         figure `json:"england"`
@@ -155,7 +158,7 @@ type comparisonPoint struct {
 
 type comparisonRow struct {
 	Month                                           string
-	Council, Median, Q1, Q3, Region, England, Offic string
+	Council, Median, Q1, Q3, Mean, Range, Region, England, Offic string
 }
 
 // buildComparisonChart draws the council's line, its statistical
@@ -195,8 +198,10 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 		if st, ok := analytics.Summarise(nbVals); ok && st.N >= 3 {
 			med[i], q1[i], q3[i] = p(st.Median), p(st.Q1), p(st.Q3)
 			pt.NeighboursQ1, pt.NeighboursMed, pt.NeighboursQ3 = figure{st.Q1, true, false}, figure{st.Median, true, false}, figure{st.Q3, true, false}
+			pt.NeighboursMean, pt.NeighboursMin, pt.NeighboursMax = figure{st.Mean, true, false}, figure{st.Min, true, false}, figure{st.Max, true, false}
 			pt.NeighboursCount = st.N
 			row.Median, row.Q1, row.Q3 = fmt.Sprintf("%.1f", st.Median), fmt.Sprintf("%.1f", st.Q1), fmt.Sprintf("%.1f", st.Q3)
+			row.Mean, row.Range = fmt.Sprintf("%.1f", st.Mean), fmt.Sprintf("%.1f to %.1f", st.Min, st.Max)
 		}
 		st := d.monthStats(ind, m)
 		eng, reg := st.England, st.Region[co.RegionCode]
@@ -321,11 +326,12 @@ func (s *Server) councilComparisonData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	header := []string{"month", "indicator_code", "unit", co.Name, "neighbours_median", "neighbours_lower_quartile", "neighbours_upper_quartile", co.RegionName, "England", "dfe_official"}
+	header := []string{"month", "indicator_code", "unit", co.Name, "neighbours_median", "neighbours_lower_quartile", "neighbours_upper_quartile",
+		"neighbours_mean", "neighbours_min", "neighbours_max", co.RegionName, "England", "dfe_official"}
 	rows := make([][]string, 0, len(view.Points))
 	for _, p := range view.Points {
 		rows = append(rows, []string{p.Month, ind.Code, ind.DisplayUnit(), p.Council.Text(2), p.NeighboursMed.Text(2), p.NeighboursQ1.Text(2),
-			p.NeighboursQ3.Text(2), p.Region.Text(2), p.England.Text(2), p.Official.Text(2)})
+			p.NeighboursQ3.Text(2), p.NeighboursMean.Text(2), p.NeighboursMin.Text(2), p.NeighboursMax.Text(2), p.Region.Text(2), p.England.Text(2), p.Official.Text(2)})
 	}
 	s.sendTable(c, format, fmt.Sprintf("%d-%s-comparison", n, ind.Code), ind.Label+": "+co.Name+" against neighbours, region and England", view.Note, header, rows)
 }
