@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strings"
 	"context"
 	"fmt"
 	"html/template"
@@ -38,6 +39,7 @@ func newPages(static *staticFiles) (*pages, error) {
 		"static":       static.url,
 		"statusLabel":  statusLabel,
 		"explainField": explanationField,
+		"monthSpan":    monthSpan,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
@@ -92,4 +94,17 @@ func statusLabel(status string) string {
 		return "Replaced by a later upload"
 	}
 	return status
+}
+
+// monthSpan writes a submission's space-separated months briefly: one
+// month as it is, several as "first to last (n months)".
+func monthSpan(months string) string {
+	f := strings.Fields(months)
+	switch len(f) {
+	case 0:
+		return ""
+	case 1:
+		return f[0]
+	}
+	return fmt.Sprintf("%s to %s (%d months)", f[0], f[len(f)-1], len(f))
 }
