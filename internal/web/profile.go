@@ -157,7 +157,7 @@ type comparisonPoint struct {
 }
 
 type comparisonRow struct {
-	Month                                           string
+	Month                                                        string
 	Council, Median, Q1, Q3, Mean, Range, Region, England, Offic string
 }
 

@@ -2,11 +2,11 @@ package web
 
 import (
 	"bytes"
-	"strings"
 	"context"
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/assets"
