@@ -179,19 +179,52 @@ func (a *App) seed(ctx context.Context) error {
 		return nil
 	}
 	has, err := a.db.HasObservations(ctx)
-	if err != nil || has {
+	if err != nil {
 		return err
 	}
-	start := time.Now()
 	opts := demo.Options{Seed: demo.DefaultSeed, Last: domain.LastComplete(a.Now()), Councils: a.DemoCouncils}
-	n, err := a.db.LoadDemo(ctx, func(emit func(domain.Observation) error) error {
-		return demo.Generate(ref, opts, emit)
-	})
-	if err != nil {
-		return fmt.Errorf("load demonstration data: %w", err)
+	if !has {
+		start := time.Now()
+		n, err := a.db.LoadDemo(ctx, func(emit func(domain.Observation) error) error {
+			return demo.Generate(ref, opts, emit)
+		})
+		if err != nil {
+			return fmt.Errorf("load demonstration data: %w", err)
+		}
+		a.Logger.Info("demonstration data loaded", "observations", n, "to", opts.Last.String(), "took", time.Since(start).Round(time.Millisecond))
 	}
-	a.Logger.Info("demonstration data loaded", "observations", n, "to", opts.Last.String(), "took", time.Since(start).Round(time.Millisecond))
+	if err := a.seedDemoAssessments(ctx, ref, opts); err != nil {
+		return err
+	}
+	if has {
+		return nil
+	}
 	return a.createDemoAccounts(ctx)
+}
+
+// seedDemoAssessments gives every demo council its synthetic
+// self-assessments while the demo is loaded and no council has any (so a
+// database from before self-assessment gets them too).
+func (a *App) seedDemoAssessments(ctx context.Context, ref *reference.Data, opts demo.Options) error {
+	if len(ref.Framework.Items) == 0 {
+		return nil
+	}
+	isDemo, err := a.db.DemoLoaded(ctx)
+	if err != nil || !isDemo {
+		return err
+	}
+	as, err := demo.Assessments(ref, opts)
+	if err != nil {
+		return err
+	}
+	loaded, err := a.db.LoadDemoAssessments(ctx, as)
+	if err != nil {
+		return fmt.Errorf("load demonstration self-assessments: %w", err)
+	}
+	if loaded {
+		a.Logger.Info("demonstration self-assessments loaded", "assessments", len(as))
+	}
+	return nil
 }
 
 // demoCouncil is the council the first-run demo accounts belong to.

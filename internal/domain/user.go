@@ -107,4 +107,10 @@ const (
 	AuditUserAdded    = "user_added"
 	AuditUserDisabled = "user_disabled"
 	AuditUserEnabled  = "user_enabled"
+	// AuditAssessmentDraft and AuditAssessmentSubmitted record a council's
+	// self-assessment saved as a draft or submitted as a new version.
+	AuditAssessmentDraft     = "assessment_draft"
+	AuditAssessmentSubmitted = "assessment_submitted"
+	// AuditFrameworkChanged records a new version of the framework.
+	AuditFrameworkChanged = "framework_changed"
 )

@@ -179,7 +179,11 @@ func build(fromDir string) ([]outFile, error) {
 	); err != nil {
 		return nil, err
 	}
-	files = append(files, outFile{NoticeFile, notice(src)})
+	fw, err := frameworkJSON(Framework())
+	if err != nil {
+		return nil, fmt.Errorf("reference: writing %s: %w", FrameworkFile, err)
+	}
+	files = append(files, outFile{FrameworkFile, fw}, outFile{NoticeFile, notice(src)})
 	return files, nil
 }
 
@@ -244,7 +248,10 @@ for National Statistics (ONS), kept in DfE's public analysis repositories):
 	}
 	b.WriteString(`
 indicators.csv and timeline.csv are the project's own catalogue and timeline;
-some indicator definitions quote DfE's LAIT data dictionary
+framework.json is the enabling-conditions framework for self-assessment, from
+Isos Partnership's January 2021 update to the LGA Children and Young People
+Board ("How local systems are responding to the Covid-19 pandemic").
+Some indicator definitions quote DfE's LAIT data dictionary
 (dfe_lait_data_dictionary.csv, DfE).
 `)
 	return []byte(b.String())

@@ -77,6 +77,16 @@ func Load(fsys fs.FS) (*Data, error) {
 			}
 		}
 	}
+	p := path.Join("reference", FrameworkFile)
+	b, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, fmt.Errorf("reference: %w", err)
+	}
+	fmt.Fprintf(sum, "%s\x00%d\x00", FrameworkFile, len(b))
+	sum.Write(b)
+	if l.d.Framework, err = readFramework(p, b, l.indicators); err != nil {
+		return nil, err
+	}
 	l.d.idx = buildIndex(l.d)
 	l.d.idx.hash = hex.EncodeToString(sum.Sum(nil))
 	return l.d, nil

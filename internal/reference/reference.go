@@ -16,6 +16,8 @@ type Data struct {
 	Indicators  []domain.Indicator
 	Timeline    []domain.TimelineEvent
 	Official    []domain.OfficialValue
+	// Framework is the enabling-conditions framework for self-assessment.
+	Framework domain.Framework
 
 	// idx holds the lookups Load builds once; it is nil for a Data built
 	// by hand, and the lookup methods then build it on each call.
@@ -48,11 +50,13 @@ const (
 	IndicatorsFile  = "indicators.csv"
 	TimelineFile    = "timeline.csv"
 	OfficialFile    = "official.csv"
+	FrameworkFile   = "framework.json"
 	NoticeFile      = "NOTICE"
 )
 
-// dataFiles lists the CSV files in the order Load reads and hashes them.
-var dataFiles = []string{CouncilsFile, CodesFile, PopulationsFile, NeighboursFile, IndicatorsFile, TimelineFile, OfficialFile}
+// dataFiles lists the data files in the order Load reads and hashes them:
+// the CSV files, then the framework.
+var dataFiles = []string{CouncilsFile, CodesFile, PopulationsFile, NeighboursFile, IndicatorsFile, TimelineFile, OfficialFile, FrameworkFile}
 
 // Column headers of the files in data/reference. Load reads by these names
 // too, so a hand-edited file with its columns reordered still loads.

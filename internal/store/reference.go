@@ -15,7 +15,7 @@ const settingReferenceHash = "reference_hash"
 // transaction, unless data with the same hash is already there. It is safe to
 // call on every start-up. Councils and indicators are upserted, because
 // returns refer to them; the timeline is seeded only while it is empty, since
-// administrators edit it.
+// administrators edit it, and so is the framework (see seedFramework).
 func (db *DB) LoadReference(ctx context.Context, ref *reference.Data, hash string) (loaded bool, err error) {
 	have, err := db.Setting(ctx, settingReferenceHash)
 	if err != nil {
@@ -45,6 +45,9 @@ func (db *DB) LoadReference(ctx context.Context, ref *reference.Data, hash strin
 		}
 		if err := replaceOfficial(ctx, tx, ref.Official); err != nil {
 			return fmt.Errorf("load official figures: %w", err)
+		}
+		if err := seedFramework(ctx, tx, ref.Framework, db.now().UTC().Format(auditTime)); err != nil {
+			return fmt.Errorf("load framework: %w", err)
 		}
 		return setSetting(ctx, tx, settingReferenceHash, hash)
 	})

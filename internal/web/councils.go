@@ -98,6 +98,7 @@ type councilPage struct {
 	Neighbours []councilLink
 	Areas      []areaView
 	Timeline   []timelineItem
+	Assessment *assessmentView
 }
 
 // timelineItem is one line of the key to the events drawn on the charts.
@@ -145,6 +146,9 @@ type areaView struct {
 	Missing    string
 	Columns    []string
 	Rows       []tableRow
+	// Challenges are the self-assessment's challenges that bear on this
+	// area's indicators (system fatigue beside the workforce).
+	Challenges []challengeView
 }
 
 type tableRow struct {
@@ -202,6 +206,17 @@ func (s *Server) councilPage(c *gin.Context) {
 		}
 		page.From, page.To = first.String(), last.String()
 	}
+	ds, err := s.dataset(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	if d.Council.Current {
+		if page.Assessment, err = s.buildAssessmentView(ctx, ds, n, currentUser(c)); err != nil {
+			s.handleError(c, err)
+			return
+		}
+	}
 	if !d.First.IsZero() {
 		for _, area := range domain.Areas {
 			av, err := buildArea(d, area)
@@ -210,6 +225,9 @@ func (s *Server) councilPage(c *gin.Context) {
 				return
 			}
 			if av != nil {
+				if page.Assessment != nil {
+					av.Challenges = challengesForArea(page.Assessment.Challenges, ds, area)
+				}
 				page.Areas = append(page.Areas, *av)
 			}
 		}

@@ -31,6 +31,11 @@ type dataset struct {
 	neighbours map[int][]int
 	official   map[string][]domain.OfficialValue // indicator → council-level official figures
 	timeline   []domain.TimelineEvent
+	// framework is the current enabling-conditions framework (nil before
+	// the reference data is loaded); assessed holds every council's latest
+	// submitted self-assessment.
+	framework *domain.Framework
+	assessed  map[int]domain.Assessment
 
 	mu    sync.Mutex
 	stats map[statKey]*monthStats
@@ -182,6 +187,14 @@ func (s *Server) buildDataset(ctx context.Context, version string) (*dataset, er
 		if o.Level == "council" {
 			d.official[o.Indicator] = append(d.official[o.Indicator], o)
 		}
+	}
+	if d.framework, err = s.db.Framework(ctx); domain.ErrorCode(err) == domain.ENOTFOUND {
+		d.framework = nil
+	} else if err != nil {
+		return nil, err
+	}
+	if d.assessed, err = s.db.LatestAssessments(ctx); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

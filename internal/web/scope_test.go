@@ -90,6 +90,17 @@ func scopeTable(disableID int64, month string) map[string]expect {
 		"POST /admin/users/:id/disable": {path: fmt.Sprintf("/admin/users/%d/disable", disableID), form: url.Values{}, own: adminOnlyStatus(unauth, redirect)},
 		"POST /admin/users/:id/enable":  {path: fmt.Sprintf("/admin/users/%d/enable", disableID), form: url.Values{}, own: adminOnlyStatus(unauth, redirect)},
 		"GET /admin/audit":              {path: "/admin/audit", own: adminOnlyStatus(redirect, see)},
+		"GET /admin/framework":          {path: "/admin/framework", own: adminOnlyStatus(redirect, see)},
+		"POST /admin/framework":         {path: "/admin/framework", form: url.Values{}, own: adminOnlyStatus(unauth, bad)},
+		"GET /councils/:number/assessment": {path: "/councils/{n}/assessment",
+			own: all(redirect, see), other: byRole(redirect, forbidden, forbidden, see, see)},
+		"POST /councils/:number/assessment": {path: "/councils/{n}/assessment", form: url.Values{"action": {"draft"}},
+			own: byRole(unauth, forbidden, redirect, redirect, forbidden), other: byRole(unauth, forbidden, forbidden, redirect, forbidden)},
+		"GET /councils/:number/assessment/history": {path: "/councils/{n}/assessment/history",
+			own: all(redirect, see), other: byRole(redirect, forbidden, forbidden, see, see)},
+		"GET /councils/:number/ratings/:file": {path: "/councils/{n}/ratings/data.csv", own: all(redirect, see), other: all(redirect, see)},
+		"GET /api/v1/councils/:number/assessment": {path: "/api/v1/councils/{n}/assessment",
+			own: all(unauth, see), other: all(unauth, see)},
 	}
 }
 
@@ -121,6 +132,9 @@ func TestScopeEveryRouteEveryRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		subs[n] = sub.ID
+	}
+	for _, n := range []int{own, other} {
+		submitAssessment(t, env, n, 3, "evidence")
 	}
 	table := scopeTable(target.ID, domain.LastComplete(env.clock.Now()).String())
 	for _, r := range env.srv.Routes() {

@@ -156,6 +156,14 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/admin/users/:id/disable", adminOnly, s.adminDisableUser)
 	s.handle(http.MethodPost, "/admin/users/:id/enable", adminOnly, s.adminEnableUser)
 	s.handle(http.MethodGet, "/admin/audit", adminOnly, s.adminAudit)
+	s.handle(http.MethodGet, "/admin/framework", adminOnly, s.adminFramework)
+	s.handle(http.MethodPost, "/admin/framework", adminOnly, s.adminSaveFramework)
+
+	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
+	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)
+	s.handle(http.MethodGet, "/councils/:number/assessment/history", assessmentViewers, s.assessmentHistory)
+	s.handle(http.MethodGet, "/councils/:number/ratings/:file", signedIn, s.councilRatingsData)
+	s.handle(http.MethodGet, "/api/v1/councils/:number/assessment", signedIn, s.cached(s.apiAssessment))
 }
 
 // sessionless reports whether a path is served without loading a session:

@@ -1,0 +1,144 @@
+package analytics
+
+import (
+	"math"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// The resilience matrix sets each council's demand pressure (x, 0 to 100)
+// against its enabling-conditions score from the self-assessment (y, 1 to
+// 4). High pressure with weak conditions is the quadrant the LGA acts on.
+
+// IndicatorAreas returns the areaOf function DemandPressure takes, looking
+// an indicator code up in the catalogue inds; an unknown code gives "".
+func IndicatorAreas(inds []domain.Indicator) func(indicator string) string {
+	areas := make(map[string]string, len(inds))
+	for _, ind := range inds {
+		if _, dup := areas[ind.Code]; !dup {
+			areas[ind.Code] = ind.Area
+		}
+	}
+	return func(indicator string) string { return areas[indicator] }
+}
+
+// DemandPressure scores each council's demand pressure from 0 to 100:
+//
+//	pressure = 100 × mean over areas a of (highest Severity among the
+//	           council's pressure points on indicators in a, or 0 if none)
+//
+// Pass every cell, PressureResult.Cells, not only the points: every council
+// with a cell then appears in the result, scoring 0 when it has no pressure
+// point, and only flagged cells count towards a score. areaOf gives an
+// indicator code's area (IndicatorAreas builds one from the catalogue);
+// points on indicators whose area is not among areas are ignored. areas
+// lists the areas to average over, a repeated one counting once; every
+// area counts whether or not the council has a point in it, so a council
+// pressed hard in one area of five scores at most 20. Empty means
+// domain.Areas, the catalogue's five.
+//
+// Taking the worst point in each area, rather than adding up points, keeps
+// an area with many related indicators (children's social care has several)
+// from outweighing one with few.
+func DemandPressure(cells []PressureCell, areaOf func(indicator string) string, areas []string) map[int]float64 {
+	if len(areas) == 0 {
+		areas = domain.Areas
+	}
+	slot := make(map[string]int, len(areas))
+	for _, a := range areas {
+		if _, dup := slot[a]; !dup {
+			slot[a] = len(slot)
+		}
+	}
+	k := len(slot)
+	worst := make(map[int][]float64)
+	for _, c := range cells {
+		w, ok := worst[c.Council]
+		if !ok {
+			w = make([]float64, k)
+			worst[c.Council] = w
+		}
+		if !c.Flagged {
+			continue
+		}
+		i, ok := slot[areaOf(c.Indicator)]
+		if ok && c.Severity > w[i] {
+			w[i] = c.Severity
+		}
+	}
+	out := make(map[int]float64, len(worst))
+	for council, w := range worst {
+		var sum float64
+		for _, s := range w {
+			sum += s
+		}
+		out[council] = 100 * sum / float64(k)
+	}
+	return out
+}
+
+// Quadrants of the resilience matrix, as Quadrant names them.
+const (
+	// QuadrantHighPressureWeak is the quadrant the LGA acts on.
+	QuadrantHighPressureWeak   = "high pressure, weak conditions"
+	QuadrantHighPressureStrong = "high pressure, strong conditions"
+	QuadrantLowPressureWeak    = "low pressure, weak conditions"
+	QuadrantLowPressureStrong  = "low pressure, strong conditions"
+	// QuadrantNotAssessed is for a council with no self-assessment of its
+	// enabling conditions, which has no place on the y axis.
+	QuadrantNotAssessed = "not assessed"
+)
+
+// Defaults of MatrixConfig.
+const (
+	// DefaultPressureSplit divides high from low demand pressure on the 0
+	// to 100 scale of DemandPressure.
+	DefaultPressureSplit = 25.0
+	// DefaultConditionsSplit divides strong from weak enabling conditions
+	// on the self-assessment's 1 to 4 scale: halfway between 2
+	// (developing) and 3 (established).
+	DefaultConditionsSplit = 2.5
+)
+
+// MatrixConfig places the splits between the matrix's quadrants. A zero (or
+// negative, or NaN) field takes its default, so MatrixConfig{} is
+// DefaultMatrixConfig().
+type MatrixConfig struct {
+	PressureSplit   float64 // default DefaultPressureSplit, 25
+	ConditionsSplit float64 // default DefaultConditionsSplit, 2.5
+}
+
+// DefaultMatrixConfig returns the splits used when a caller sets none.
+func DefaultMatrixConfig() MatrixConfig {
+	return MatrixConfig{PressureSplit: DefaultPressureSplit, ConditionsSplit: DefaultConditionsSplit}
+}
+
+// Quadrant places a council on the resilience matrix from its demand
+// pressure (DemandPressure, 0 to 100) and its enabling-conditions score
+// (1 to 4). Pressure at or above cfg.PressureSplit is high, below it low;
+// conditions at or above cfg.ConditionsSplit are strong, below weak: a
+// value exactly on a split counts as high pressure and as strong
+// conditions. Without a self-assessment (hasConditions false), or when
+// either number is not finite, it returns QuadrantNotAssessed.
+func Quadrant(pressure, conditions float64, hasConditions bool, cfg MatrixConfig) string {
+	if !hasConditions || !finite(conditions) || !finite(pressure) {
+		return QuadrantNotAssessed
+	}
+	ps, cs := cfg.PressureSplit, cfg.ConditionsSplit
+	if !(ps > 0) || math.IsInf(ps, 0) {
+		ps = DefaultPressureSplit
+	}
+	if !(cs > 0) || math.IsInf(cs, 0) {
+		cs = DefaultConditionsSplit
+	}
+	high, strong := pressure >= ps, conditions >= cs
+	switch {
+	case high && !strong:
+		return QuadrantHighPressureWeak
+	case high:
+		return QuadrantHighPressureStrong
+	case !strong:
+		return QuadrantLowPressureWeak
+	}
+	return QuadrantLowPressureStrong
+}

@@ -1,0 +1,157 @@
+package charts
+
+import (
+	"fmt"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Profile is one set of ratings drawn on a radar chart: a council's, or
+// the median of its neighbours'. Values align with Radar.Axes; a nil
+// value is an item nobody rated, drawn at the centre and said in the table.
+type Profile struct {
+	Name   string
+	Values []*float64
+	Colour string
+	Dashed bool
+}
+
+// Radar describes a radar chart of self-assessment ratings on the 1–4
+// scale.
+type Radar struct {
+	Title    string
+	Subtitle string
+	Axes     []string
+	Profiles []Profile
+}
+
+// RadarOption builds the echarts option for a radar chart: tooltips, a
+// legend that toggles each profile, save-as-image, and axes from 0 to 4 so
+// "not in place" (1) still shows as a shape.
+func RadarOption(r Radar) (map[string]any, error) {
+	if len(r.Axes) < 3 {
+		return nil, fmt.Errorf("radar chart %q needs at least three axes", r.Title)
+	}
+	radar := charts.NewRadar()
+	ind := make([]*opts.Indicator, len(r.Axes))
+	for i, a := range r.Axes {
+		ind[i] = &opts.Indicator{Name: a, Min: 0, Max: 4}
+	}
+	radar.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{Renderer: "canvas"}),
+		charts.WithTitleOpts(opts.Title{Title: r.Title, Subtitle: r.Subtitle}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Bottom: "0", Left: "center"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
+		}}),
+		charts.WithColorsOpts(opts.Colors(Palette)),
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
+		charts.WithRadarComponentOpts(opts.RadarComponent{Indicator: ind, Shape: "polygon", SplitNumber: 4,
+			Center: []string{"50%", "55%"}}),
+	)
+	for _, p := range r.Profiles {
+		vals := make([]any, len(r.Axes))
+		for i := range r.Axes {
+			if i < len(p.Values) && p.Values[i] != nil {
+				vals[i] = *p.Values[i]
+			} else {
+				vals[i] = 0
+			}
+		}
+		radar.AddSeries(p.Name, []opts.RadarData{{Name: p.Name, Value: vals}})
+	}
+	radar.Validate()
+	option, err := generic(radar.JSON())
+	if err != nil {
+		return nil, err
+	}
+	series, _ := option["series"].([]any)
+	for i, p := range r.Profiles {
+		if i >= len(series) {
+			break
+		}
+		s, ok := series[i].(map[string]any)
+		if !ok {
+			continue
+		}
+		style := map[string]any{"width": 2}
+		if p.Colour != "" {
+			style["color"] = p.Colour
+			s["itemStyle"] = map[string]any{"color": p.Colour}
+		}
+		if p.Dashed {
+			style["type"] = "dashed"
+		}
+		s["lineStyle"] = style
+		if i == 0 {
+			s["areaStyle"] = map[string]any{"opacity": 0.15}
+		}
+	}
+	// The radar's axis names sit outside the polygon; long ones wrap.
+	if rd, ok := option["radar"].([]any); ok && len(rd) > 0 {
+		if m, ok := rd[0].(map[string]any); ok {
+			m["axisName"] = map[string]any{"color": "#0b0c0c", "fontSize": 13}
+			m["radius"] = "62%"
+		}
+	}
+	return option, nil
+}
+
+// Versions describes a line chart of ratings across a council's submitted
+// self-assessments, one point per version, labelled with its date.
+type Versions struct {
+	Title    string
+	Subtitle string
+	Dates    []string
+	Lines    []Line
+}
+
+// VersionsOption builds the echarts option for ratings over versions:
+// tooltips, a legend that toggles each line, save-as-image, and a y-axis
+// fixed to the 1–4 scale.
+func VersionsOption(v Versions) (map[string]any, error) {
+	if len(v.Dates) == 0 {
+		return nil, fmt.Errorf("versions chart %q has no versions", v.Title)
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{Renderer: "canvas"}),
+		charts.WithTitleOpts(opts.Title{Title: v.Title, Subtitle: v.Subtitle}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "46", Left: "8"}),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
+		}}),
+		charts.WithGridOpts(opts.Grid{Left: "56", Right: "32", Top: "110", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithColorsOpts(opts.Colors(Palette)),
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "Rating (1 to 4)", Type: "value", Min: 1, Max: 4, SplitNumber: 3, NameLocation: "end"}),
+	)
+	line.SetXAxis(v.Dates)
+	for _, l := range v.Lines {
+		data := make([]opts.LineData, len(v.Dates))
+		for j := range v.Dates {
+			if j < len(l.Values) && l.Values[j] != nil {
+				data[j] = opts.LineData{Value: *l.Values[j]}
+			} else {
+				data[j] = opts.LineData{Value: "-"}
+			}
+		}
+		line.AddSeries(l.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), ConnectNulls: opts.Bool(false)}))
+	}
+	line.Validate()
+	option, err := generic(line.JSON())
+	if err != nil {
+		return nil, err
+	}
+	styleSeries(option, v.Lines)
+	for _, s := range option["series"].([]any) {
+		if m, ok := s.(map[string]any); ok {
+			m["symbolSize"] = 8
+		}
+	}
+	return option, nil
+}

@@ -1,0 +1,96 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/reference"
+)
+
+// AssessmentDates are the days the demo's self-assessments are dated: after
+// the first wave, after the third lockdown, and a year on.
+var AssessmentDates = []string{"2020-10-15", "2021-07-15", "2022-07-15"}
+
+// assessmentAuthor is who the demo's assessments are recorded as saved by.
+const assessmentAuthor = "demonstration data generator"
+
+// Assessments makes plausible self-assessments for every current council
+// (or those in opts.Councils), one per date in AssessmentDates up to
+// opts.Last, deterministic from opts.Seed. Each council has an underlying
+// strength, so its ratings hang together across items and versions; the
+// conditions tend to firm up over time while system fatigue grows into
+// 2021 and eases a little after. Evidence text says it is synthetic.
+func Assessments(ref *reference.Data, opts Options) ([]domain.Assessment, error) {
+	if ref == nil || len(ref.Framework.Items) == 0 {
+		return nil, domain.Errorf(domain.EINVALID, "demo: no framework in the reference data")
+	}
+	councils, err := selectCouncils(ref, opts.Councils)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Assessment
+	for _, c := range councils {
+		r := newRNG(seedFor(opts.Seed, c, "assessment"))
+		// Strength around 2.6 on the 1–4 scale, with real spread between
+		// councils; a separate pressure trait for the challenges.
+		strength := 2.6 + 0.55*r.norm()
+		pressure := 2.4 + 0.5*r.norm()
+		for v, date := range AssessmentDates {
+			if !opts.Last.IsZero() && date[:7] > opts.Last.String() {
+				break
+			}
+			a := domain.Assessment{Council: c, Status: domain.AssessmentSubmitted, By: assessmentAuthor,
+				At: date + "T12:00:00.000Z", Demo: true}
+			for _, it := range ref.Framework.Items {
+				var x float64
+				switch it.Kind {
+				case domain.ItemChallenge:
+					x = pressure + challengeDrift(it.Code, v) + 0.45*r.norm()
+				default:
+					x = strength + 0.25*float64(v) + 0.45*r.norm()
+				}
+				rating := int(math.Round(min(max(x, domain.MinRating), domain.MaxRating)))
+				a.Ratings = append(a.Ratings, domain.Rating{Item: it.Code, Rating: rating, Evidence: evidence(it, rating)})
+			}
+			a.Narrative = fmt.Sprintf("Synthetic self-assessment for demonstration, version %d (%s). "+
+				"It shows how a council's own view of its enabling conditions sits beside its demand; it is not any council's real assessment.", v+1, date)
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// challengeDrift moves the challenges over the three dates as councils
+// described them: fatigue worst in 2021, learning gaps clearer after the
+// third lockdown, national–local tension easing.
+func challengeDrift(code string, version int) float64 {
+	drift := map[string][3]float64{
+		"system_fatigue":        {0.2, 0.8, 0.5},
+		"care_learning":         {0.3, 0.6, 0.3},
+		"national_local":        {0.5, 0.3, -0.2},
+		"partnership_decisions": {0, 0.1, -0.2},
+	}[code]
+	return drift[min(version, 2)]
+}
+
+// evidence writes a line of synthetic evidence for an item's rating.
+func evidence(it domain.FrameworkItem, rating int) string {
+	var level string
+	if it.Kind == domain.ItemChallenge {
+		level = [...]string{
+			"Little sign of this pressure locally at present.",
+			"Some pressure, which leaders are watching.",
+			"Marked pressure, discussed at every partnership board.",
+			"Severe pressure, with escalation to the chief executive.",
+		}[rating-1]
+	} else {
+		level = [...]string{
+			"Not yet in place; a plan is being drawn up.",
+			"Developing: in place in some services, not yet system-wide.",
+			"Established across most of the system and tested during the pandemic.",
+			"Strong and embedded; partners cite it as a reason the response went well.",
+		}[rating-1]
+	}
+	return fmt.Sprintf("[Synthetic demonstration evidence] %s: %s", it.Label, level)
+}

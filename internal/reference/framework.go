@@ -1,0 +1,125 @@
+package reference
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// Framework returns the enabling-conditions framework as first published:
+// the three conditions, three practical enablers and four challenges from
+// Isos Partnership's January 2021 update to the LGA Children and Young
+// People Board, "How local systems are responding to the Covid-19
+// pandemic". Statements keep the research's words; the descriptors turn
+// its findings into what a council can recognise in itself. It is the
+// source of data/reference/framework.json, loaded as version 1;
+// administrators reword the live copy, each change a new version.
+func Framework() domain.Framework {
+	return domain.Framework{Version: 1, Note: "As published by the research (Isos Partnership for the LGA, January 2021)", Items: []domain.FrameworkItem{
+		{Code: "shared_values", Kind: domain.ItemCondition, Label: "Shared values", Role: "Champion",
+			Statement: "Strong shared values and an ethos of collective, collaborative working on system-wide issues.",
+			Descriptors: []string{
+				"Leaders across the council, schools, health and partners describe a shared purpose for vulnerable children and act on it.",
+				"Partners take collective responsibility for system-wide issues rather than each protecting their own part.",
+				"The council champions vulnerable children and families, and partners see it doing so.",
+			}},
+		{Code: "relationships_trust", Kind: domain.ItemCondition, Label: "Relationships and trust", Role: "Convener",
+			Statement: "Strong relationships and trust, underpinned by mature partnership structures.",
+			Descriptors: []string{
+				"Relationships between the council and schools, and between education and children's services, are open and two-way.",
+				"Mature partnership structures (with health, police, schools and the voluntary sector) meet and decide things, not just share information.",
+				"Partners trust the council to convene them and to share information quickly when things change.",
+			}},
+		{Code: "capacity_deliver", Kind: domain.ItemCondition, Label: "Capacity to deliver", Role: "Commissioner",
+			Statement: "Capacity to deliver swiftly and effectively on the key practical challenges facing the system.",
+			Descriptors: []string{
+				"The council can redeploy people and money quickly to where the system needs them.",
+				"Commissioned and in-house services adapted within weeks, not months, when circumstances changed.",
+				"Partners are confident in the quality of local support and in the system's capacity to deliver it.",
+			}},
+		{Code: "business_continuity", Kind: domain.ItemEnabler, Label: "Business continuity", Role: "",
+			Statement: "Strong business continuity systems.",
+			Descriptors: []string{
+				"Business continuity plans for children's services are current, tested and were used.",
+				"Critical services, such as the front door, child protection and placements, kept running through disruption.",
+			}},
+		{Code: "it_flexible", Kind: domain.ItemEnabler, Label: "IT for flexible working",
+			Statement: "Strong IT infrastructure to support flexible working.",
+			Descriptors: []string{
+				"Staff have the devices, access and support to work securely from anywhere.",
+				"Virtual meetings with families and partners (child protection conferences, reviews, family time) work reliably.",
+				"Digital exclusion among families and pupils is known and being addressed.",
+			}},
+		{Code: "protocols_advice", Kind: domain.ItemEnabler, Label: "Enabling protocols and advice",
+			Statement: "Capacity to develop consistent enabling protocols (visits, access to learning, procurement of PPE, access to office space) and to provide advice (public health, health and safety).",
+			Descriptors: []string{
+				"Consistent protocols for visits, access to learning, PPE and office space were agreed quickly and shared with partners.",
+				"Schools and settings get timely public health and health and safety advice they trust.",
+			}},
+		{Code: "national_local", Kind: domain.ItemChallenge, Label: "National–local tensions",
+			Statement: "Perception of a lack of trust and dialogue; overly-centralised decisions; the timeliness of communications and decisions from central government.",
+			Descriptors: []string{
+				"National guidance arrives late or changes with little notice, leaving the council to interpret it for partners.",
+				"A compliance culture (counting activity rather than the quality of engagement) takes time from the work itself.",
+			}},
+		{Code: "care_learning", Kind: domain.ItemChallenge, Label: "Balancing care and learning",
+			Statement: "Balancing care and the quality of learning: an initial emphasis on safety, variable experiences of learning, and now the size of some learning gaps.",
+			Descriptors: []string{
+				"Learning gaps are widening, especially for pupils with SEND separated from their support.",
+				"More children are being taken into elective home education, often from anxiety about health.",
+			},
+			Indicators: []string{"SEND_ATTEND_EHCP", "SEND_ATTEND_ALL", "EHE_NEW", "EHE_NEW_HEALTH"}},
+		{Code: "partnership_decisions", Kind: domain.ItemChallenge, Label: "Partnership decision-making",
+			Statement: "Partnership-based decision-making: avoiding duplication and ensuring a joined-up, whole-system response.",
+			Descriptors: []string{
+				"Services working with the same families, or in the same buildings, struggle to set consistent expectations.",
+				"Integrated working with health is hard, for example where health staff have been redeployed.",
+			},
+			Indicators: []string{"EH_REQUESTS", "EH_STEPDOWN", "CSC_REREFERRALS"}},
+		{Code: "system_fatigue", Kind: domain.ItemChallenge, Label: "System fatigue",
+			Statement: "System fatigue: the resilience of staff and leaders; extreme fatigue and risk of burnout; pressure on institutions from staff isolating, vacancies and agency use.",
+			Descriptors: []string{
+				"Leaders and staff show signs of burnout: decision fatigue, isolation, workload.",
+				"Recruitment and retention are hard; vacancies and agency use are rising.",
+				"Supervision, morale and access to office space are under strain.",
+			},
+			Indicators: []string{"WF_VACANCY", "WF_AGENCY", "WF_CASELOAD", "WF_ABSENCE"}},
+	}}
+}
+
+// frameworkJSON writes the framework as data/reference/framework.json:
+// indented, so a change reads well in a diff.
+func frameworkJSON(f domain.Framework) ([]byte, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// readFramework reads and checks framework.json; every indicator it names
+// must be in the catalogue.
+func readFramework(name string, b []byte, indicators map[string]bool) (domain.Framework, error) {
+	var f domain.Framework
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return f, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := f.Validate(); err != nil {
+		return f, fmt.Errorf("%s: %s", name, domain.ErrorMessage(err))
+	}
+	for _, it := range f.Items {
+		for _, code := range it.Indicators {
+			if !indicators[code] {
+				return f, fmt.Errorf("%s: %s names indicator %s, which is not in %s", name, it.Code, code, IndicatorsFile)
+			}
+		}
+	}
+	return f, nil
+}
