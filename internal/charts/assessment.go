@@ -90,11 +90,9 @@ func RadarOption(r Radar) (map[string]any, error) {
 		}
 	}
 	// The radar's axis names sit outside the polygon; long ones wrap.
-	if rd, ok := option["radar"].([]any); ok && len(rd) > 0 {
-		if m, ok := rd[0].(map[string]any); ok {
-			m["axisName"] = map[string]any{"color": "#0b0c0c", "fontSize": 13}
-			m["radius"] = "62%"
-		}
+	if m, ok := option["radar"].(map[string]any); ok {
+		m["axisName"] = map[string]any{"color": "#0b0c0c", "fontSize": 13}
+		m["radius"] = "62%"
 	}
 	return option, nil
 }

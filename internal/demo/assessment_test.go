@@ -1,0 +1,62 @@
+package demo
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+func TestAssessmentsCoverEveryCouncilAtEachDate(t *testing.T) {
+	ref := testRef(t)
+	opts := Options{Seed: DefaultSeed, Last: domain.Month{Year: 2026, Month: 10}}
+	as, err := Assessments(ref, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Assessments(ref, opts)
+	if !reflect.DeepEqual(as, again) {
+		t.Error("two runs with one seed differ")
+	}
+	perCouncil := map[int][]string{}
+	ratings := map[int]int{}
+	for _, a := range as {
+		perCouncil[a.Council] = append(perCouncil[a.Council], a.Date())
+		if !a.Demo || a.Status != domain.AssessmentSubmitted {
+			t.Fatalf("assessment %+v is not a submitted demo assessment", a)
+		}
+		if errs := a.Check(&ref.Framework); len(errs) > 0 {
+			t.Fatalf("council %d: %v", a.Council, errs)
+		}
+		for _, r := range a.Ratings {
+			ratings[r.Rating]++
+			if !strings.HasPrefix(r.Evidence, "[Synthetic demonstration evidence]") {
+				t.Fatalf("evidence %q is not labelled synthetic", r.Evidence)
+			}
+		}
+	}
+	current := 0
+	for _, c := range ref.Councils {
+		if c.Current {
+			current++
+			if got := perCouncil[c.Number]; !reflect.DeepEqual(got, AssessmentDates) {
+				t.Errorf("council %d assessed on %v; want %v", c.Number, got, AssessmentDates)
+			}
+		}
+	}
+	if len(perCouncil) != current {
+		t.Errorf("%d councils assessed; %d are current", len(perCouncil), current)
+	}
+	// Every point of the scale is used: councils differ.
+	for r := domain.MinRating; r <= domain.MaxRating; r++ {
+		if ratings[r] == 0 {
+			t.Errorf("no item is rated %d anywhere", r)
+		}
+	}
+	// Only dates up to the last month are made.
+	early, _ := Assessments(ref, Options{Seed: DefaultSeed, Last: domain.Month{Year: 2021, Month: 1}, Councils: []int{202}})
+	if len(early) != 1 || early[0].Date() != "2020-10-15" {
+		t.Errorf("to Jan 2021: %d assessments", len(early))
+	}
+}
