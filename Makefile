@@ -27,9 +27,11 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: Go benchmarks (each once, so the national import runs once), then P3 over HTTP with wrk
+## bench: Go benchmarks (each once, so the national import runs once), one
+## council's return 200 times for its p50 (P2), then P3 over HTTP with wrk
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x ./...
+	$(GO) test -run='^$$' -bench='^BenchmarkSubmitTemplate$$' -benchmem -benchtime=200x ./internal/intake/
 	bash scripts/bench-http.sh
 
 ## refdata: regenerate data/reference from ../shared/reference

@@ -2,7 +2,15 @@
 # bench-http.sh measures PERFORMANCE.md P3: the dashboard's pages and JSON
 # APIs at national scale under wrk (2 threads, 32 connections, 10 s,
 # gzip accepted), each beside the same server's static-file route serving a
-# response of about the same size, measured in the same run.
+# response of the same size, measured in the same run.
+#
+# The static counterpart of a page whose answer is N bytes on the wire is
+# the first N bytes of the largest static file, asked for with
+# "Range: bytes=0-(N-1)", so that the bytes served match to the byte and
+# nothing is written into assets or added to the routes. The script checks
+# that the static route honours the range (206 and exactly N bytes); if it
+# does not, or N exceeds the largest file, it falls back to the whole static
+# file nearest in size and the report notes how far off that is.
 #
 # It builds the binary, starts it on 127.0.0.1 (and nowhere else) with a
 # fresh database in a temporary directory, so the first start loads the
@@ -40,6 +48,7 @@ URLS=(
 	"/api/v1/councils/$COUNCIL/series?indicator=$INDICATOR"
 	"/api/v1/compare?indicator=$INDICATOR&month=$MONTH"
 	"/api/v1/councils"
+	"/api/v1/pressure"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -147,30 +156,49 @@ LUA
 WRK_LIMIT=$(($(seconds "$DURATION") + 30))
 WARM_LIMIT=$(($(seconds "$WARMUP") + 30))
 
-# bench PATH EXPECT OUT: warm up, then a measured run; OUT gets the BENCH
-# line's fields, the bytes one answer should take on the wire (EXPECT) and the
-# status of the URL asked again after the run.
+# header_args HEADER...: curl/wrk arguments sending the session cookie and
+# the given request headers ("Accept-Encoding: gzip" when none are given).
+header_args() {
+	HDR_ARGS=(-H "$COOKIE")
+	(($#)) || set -- "$GZIP"
+	local h
+	for h in "$@"; do
+		HDR_ARGS+=(-H "$h")
+	done
+}
+
+# bench PATH EXPECT OUT [HEADER...]: warm up, then a measured run, sending
+# the headers given (gzip accepted when none are); OUT gets the BENCH line's
+# fields, the bytes one answer should take on the wire (EXPECT) and the status
+# of the URL asked again after the run with the same headers.
 bench() {
 	local path=$1 expect=$2 out=$3 after
-	timeout "$WARM_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$COOKIE" -H "$GZIP" "$BASE$path" >/dev/null ||
+	shift 3
+	header_args "$@"
+	timeout "$WARM_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${HDR_ARGS[@]}" "$BASE$path" >/dev/null ||
 		die "wrk warm-up failed for $path"
 	timeout "$WRK_LIMIT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$TMP/report.lua" \
-		-H "$COOKIE" -H "$GZIP" "$BASE$path" >"$out.txt" || die "wrk failed for $path"
+		"${HDR_ARGS[@]}" "$BASE$path" >"$out.txt" || die "wrk failed for $path"
 	grep -q '^BENCH ' "$out.txt" || die "no figures from wrk for $path"
-	after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -H "$COOKIE" -H "$GZIP" "$BASE$path" || true)
+	after=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "${HDR_ARGS[@]}" "$BASE$path" || true)
+	# A range answered in full is a 206; the report knows only 200.
+	[[ $after == 206 ]] && after=200
 	{
 		grep '^BENCH ' "$out.txt" | sed 's/^BENCH //' | tr -d '\n'
 		printf ' expect=%s after=%s\n' "$expect" "$after"
 	} >"$out"
 }
 
-# probe PATH: "status body-bytes encoding wire-bytes" of one answer, as wrk
-# will get it (wire bytes: status line, headers and body).
+# probe PATH [HEADER...]: "status body-bytes encoding wire-bytes" of one
+# answer, as wrk will get it with the same headers (gzip accepted when none
+# are given; wire bytes: status line, headers and body).
 probe() {
-	local enc
+	local enc path=$1
+	shift
+	header_args "$@"
 	: >"$TMP/probe.h"
-	curl -s -o /dev/null -D "$TMP/probe.h" --max-time 30 -H "$COOKIE" -H "$GZIP" \
-		-w '%{http_code} %{size_download} %{size_header}' "$BASE$1" >"$TMP/probe.w" || true
+	curl -s -o /dev/null -D "$TMP/probe.h" --max-time 30 "${HDR_ARGS[@]}" \
+		-w '%{http_code} %{size_download} %{size_header}' "$BASE$path" >"$TMP/probe.w" || true
 	local code size hdr
 	read -r code size hdr <"$TMP/probe.w" || true
 	enc=$(awk -F': *' 'tolower($1) == "content-encoding" { gsub(/\r/, "", $2); print $2 }' "$TMP/probe.h")
@@ -180,14 +208,51 @@ probe() {
 # --- the static files, as served --------------------------------------------------
 log "sizing the static files"
 : >"$TMP/static.tsv"
+RANGE_FILE= RANGE_MAX=0 # the largest static file, unencoded: the source of byte ranges
 while IFS= read -r f; do
 	rel=${f#assets/static/}
 	read -r code size enc wire < <(probe "/static/$rel")
 	if [[ $code == 200 ]]; then
 		printf '%s\t%s\t%s\t%s\n' "$size" "/static/$rel" "$enc" "$wire" >>"$TMP/static.tsv"
 	fi
+	read -r code size enc wire < <(probe "/static/$rel" "Accept-Encoding: identity")
+	if [[ $code == 200 && $enc == identity ]] && ((size > RANGE_MAX)); then
+		RANGE_FILE="/static/$rel" RANGE_MAX=$size
+	fi
 done < <(find assets/static -type f | sort)
 [[ -s $TMP/static.tsv ]] || die "the server serves no static files"
+
+# Does the static route honour a byte range? Ask for the first 1000 bytes
+# (or all but the last byte of a smaller file) and expect a 206 of exactly
+# that many.
+RANGES=no
+if ((RANGE_MAX > 1)); then
+	want=$((RANGE_MAX > 1000 ? 1000 : RANGE_MAX - 1))
+	read -r code size enc wire < <(probe "$RANGE_FILE" "Accept-Encoding: identity" "Range: bytes=0-$((want - 1))")
+	if [[ $code == 206 && $size == "$want" && $enc == identity ]]; then
+		RANGES=yes
+	fi
+fi
+if [[ $RANGES == yes ]]; then
+	log "static counterparts: byte ranges of $RANGE_FILE ($RANGE_MAX bytes), one the size of each page"
+else
+	log "the static route does not honour Range: static counterparts are the whole files nearest in size"
+fi
+
+# static_same_size BYTES: a static request whose answer carries exactly BYTES
+# of body, as "path<TAB>bytes<TAB>encoding<TAB>wire-bytes<TAB>header", or
+# nothing when it cannot be had. The path carries the size in its query
+# (ignored by the static route) so each page's counterpart is its own row.
+static_same_size() {
+	local want=$1 path code size enc wire range
+	[[ $RANGES == yes ]] && ((want >= 1 && want <= RANGE_MAX)) || return 0
+	path="$RANGE_FILE?bench-bytes=$want"
+	range="Range: bytes=0-$((want - 1))"
+	read -r code size enc wire < <(probe "$path" "Accept-Encoding: identity" "$range")
+	if [[ $code == 206 && $size == "$want" ]]; then
+		printf '%s\t%s\t%s\t%s\t%s\n' "$path" "$size" "$enc" "$wire" "$range"
+	fi
+}
 
 # closest_static BYTES: the static file whose served size is nearest (by ratio).
 closest_static() {
@@ -214,14 +279,20 @@ for url in "${URLS[@]}"; do
 		printf 'skip\t%s\t%s\n' "$url" "$code" >>"$RESULTS"
 		continue
 	fi
-	IFS=$'\t' read -r spath ssize senc swire < <(closest_static "$size")
+	spath= ssize= senc= swire= sheaders=()
+	if IFS=$'\t' read -r spath ssize senc swire srange < <(static_same_size "$size"); then
+		sheaders=("Accept-Encoding: identity" "$srange")
+	else
+		IFS=$'\t' read -r spath ssize senc swire < <(closest_static "$size")
+		sheaders=()
+	fi
 	log "$url ($size bytes, $enc): wrk $DURATION"
 	bench "$url" "$wire" "$TMP/page.$n"
 	printf 'page\t%s\t%s\t%s\t%s\t%s\t%s\n' "$url" "$code" "$size" "$enc" "$spath" "$(tr ' ' '\t' <"$TMP/page.$n")" >>"$RESULTS"
 	if [[ -z ${STATIC_DONE[$spath]:-} ]]; then
 		STATIC_DONE[$spath]=1
-		log "  static counterpart $spath ($ssize bytes, $senc): wrk $DURATION"
-		bench "$spath" "$swire" "$TMP/static.$n"
+		log "  static counterpart $spath ($ssize bytes, $senc${sheaders[1]:+, ${sheaders[1]}}): wrk $DURATION"
+		bench "$spath" "$swire" "$TMP/static.$n" "${sheaders[@]}"
 		printf 'static\t%s\t200\t%s\t%s\t%s\n' "$spath" "$ssize" "$senc" "$(tr ' ' '\t' <"$TMP/static.$n")" >>"$RESULTS"
 	fi
 done

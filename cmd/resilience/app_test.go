@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -177,8 +178,8 @@ func TestFirstStartLoadsReferenceAndLabelledDemo(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, demo.Banner) {
 			t.Errorf("%s: status %d, banner present %v", path, status, strings.Contains(body, demo.Banner))
 		}
-		if n := strings.Count(body, `data-chart-option=`); n != 6 {
-			t.Errorf("%s: %d charts; want one per area and the comparison (6)", path, n)
+		if n := strings.Count(body, `data-chart-option=`); n != 8 {
+			t.Errorf("%s: %d charts; want one per area, the comparison and the self-assessment's two (8)", path, n)
 		}
 		if strings.Contains(body, "http://") && strings.Contains(body, "<script src=\"http") {
 			t.Errorf("%s loads a script from another server", path)
@@ -441,4 +442,30 @@ func hostileReference(t *testing.T) *reference.Data {
 		}
 	}
 	return ref
+}
+
+func TestBaselineAndPressureSettings(t *testing.T) {
+	t.Setenv("RESILIENCE_BASELINE_YEARS", "2016-2018")
+	t.Setenv("RESILIENCE_PRESSURE_THRESHOLD", "15%")
+	t.Setenv("RESILIENCE_PRESSURE_BAND", "c")
+	app, err := newApp(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(app.BaselineYears, []int{2016, 2017, 2018}) || app.PressureThreshold != 0.15 || app.PressureBand != "C" {
+		t.Errorf("from environment: %v %v %q", app.BaselineYears, app.PressureThreshold, app.PressureBand)
+	}
+	app, err = newApp([]string{"-baseline-years", "2018,2019", "-pressure-threshold", "0.2", "-pressure-band", "D"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(app.BaselineYears, []int{2018, 2019}) || app.PressureThreshold != 0.2 || app.PressureBand != "D" {
+		t.Errorf("flags should override: %v %v %q", app.BaselineYears, app.PressureThreshold, app.PressureBand)
+	}
+	for _, bad := range [][]string{{"-baseline-years", "2019-2017"}, {"-baseline-years", "last year"}, {"-pressure-threshold", "lots"},
+		{"-pressure-threshold", "0"}, {"-pressure-band", "E"}} {
+		if _, err := newApp(bad, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -267,7 +270,7 @@ func TestBrowserHomeAndCouncilProfile(t *testing.T) {
 	}
 
 	tb.open(t, app.URL()+"/councils/202")
-	tb.checkPage(t, app.URL(), "council-202", 6)
+	tb.checkPage(t, app.URL(), "council-202", 8)
 	title, err := chromedp.Run(tb.ctx, chromedp.Text("h1"))
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +316,7 @@ func TestBrowserChartsKeepHostileTextInert(t *testing.T) {
 	tb := newTab(t)
 	tb.signIn(t, app, domain.RoleDCS)
 	tb.open(t, app.URL()+"/councils/202")
-	tb.checkPage(t, app.URL(), "council-hostile", 6)
+	tb.checkPage(t, app.URL(), "council-hostile", 8)
 	injected, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
 		`Array.from(document.scripts).filter(function (s) { return !s.src && s.type !== 'application/json'; }).length`))
 	if err != nil {
@@ -345,6 +348,78 @@ func TestBrowserAdminPages(t *testing.T) {
 	tb.checkPage(t, app.URL(), "not-found", 0)
 }
 
+// SECURITY W4 and W5: the pages that refuse a request pass the same checks
+// as any other page: a page the account may not open, and the refusal of
+// a form posted from another site, which is answered before the request
+// reaches the application.
+func TestBrowserRefusalPages(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleDCS)
+	status := func() int {
+		t.Helper()
+		n, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](`performance.getEntriesByType('navigation')[0].responseStatus`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	tb.open(t, app.URL()+"/admin/users")
+	if got := status(); got != http.StatusForbidden {
+		t.Errorf("a DCS opening /admin/users got %d; want 403", got)
+	}
+	tb.checkPage(t, app.URL(), "forbidden", 0)
+
+	// Another site (another port on the same machine, so another origin)
+	// whose form posts to this service's sign-out.
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Another site</title></head><body><main>
+<form method="post" action="%s/sign-out"><button type="submit" id="go">Continue</button></form></main></body></html>`, app.URL())
+	}))
+	defer other.Close()
+	tb.open(t, other.URL)
+	// The other site's own requests are expected; only what follows the
+	// click is checked.
+	tb.mu.Lock()
+	tb.requests = nil
+	tb.mu.Unlock()
+	if err := chromedp.Do(tb.ctx, chromedp.Click("#go")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		href, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
+		if err == nil && href == app.URL()+"/sign-out" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cross-site form never reached the service: at %q (%v)", href, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.Sleep(500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != http.StatusForbidden {
+		t.Errorf("the cross-site sign-out got %d; want 403", got)
+	}
+	tb.checkPage(t, app.URL(), "refused-cross-origin", 0)
+	h1, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.querySelector('h1') ? document.querySelector('h1').textContent.trim() : ''`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != "This request was refused" {
+		t.Errorf("cross-site refusal heading %q", h1)
+	}
+	// The refused sign-out changed nothing: the session still works.
+	tb.open(t, app.URL()+"/")
+	if path, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`location.pathname`)); err != nil || path != "/" {
+		t.Errorf("after the refused sign-out, / went to %q (%v); want the signed-in page", path, err)
+	}
+}
+
 // A bulk upload through the web form shows a progress bar that moves, then
 // the report; the returns and report pages pass the page checks.
 func TestBrowserBulkUploadShowsProgress(t *testing.T) {
@@ -363,14 +438,23 @@ func TestBrowserBulkUploadShowsProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[int]bool{}
+	// SECURITY W4: the progress page runs upload.js, which polls and
+	// redraws the bar; record any CSP violation it raises while it runs.
+	jobCSP := map[string]bool{}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		state, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]any](
-			`[location.pathname, document.getElementById('job-progress') ? document.getElementById('job-progress').value : -1]`))
-		if err == nil && len(state) == 2 {
+			`[location.pathname, document.getElementById('job-progress') ? document.getElementById('job-progress').value : -1,
+			  location.pathname.indexOf('/returns/jobs/') === 0 ? window.__csp : []]`))
+		if err == nil && len(state) == 3 {
 			path, _ := state[0].(string)
 			if v, ok := state[1].(float64); ok && v >= 0 {
 				seen[int(v)] = true
+			}
+			if violations, ok := state[2].([]any); ok {
+				for _, v := range violations {
+					jobCSP[fmt.Sprint(v)] = true
+				}
 			}
 			if strings.HasPrefix(path, "/returns/submissions/") {
 				break
@@ -384,6 +468,9 @@ func TestBrowserBulkUploadShowsProgress(t *testing.T) {
 	if len(seen) < 2 {
 		t.Errorf("the progress bar showed %v; want it to move", seen)
 	}
+	if len(jobCSP) > 0 {
+		t.Errorf("returns-job: Content-Security-Policy violations while upload.js ran: %v", jobCSP)
+	}
 	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.readyState === 'complete'`)); err != nil {
 		t.Fatal(err)
 	}
@@ -394,6 +481,61 @@ func TestBrowserBulkUploadShowsProgress(t *testing.T) {
 	}
 	if h1 == "" {
 		t.Error("the report has no heading")
+	}
+
+	// The progress page passes every page check too. A second upload is
+	// held on it by blocking the progress requests, so upload.js keeps
+	// retrying instead of moving on while the page is checked.
+	second := filepath.Join(t.TempDir(), "bulk-2.xlsx")
+	writeDemoWorkbook(t, second, 98, nil, last.Add(-35), last)
+	block := func(patterns ...*network.BlockPattern) {
+		t.Helper()
+		if _, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns}); err != nil {
+			t.Fatalf("block progress requests: %v", err)
+		}
+	}
+	block(&network.BlockPattern{URLPattern: "*://*:*/returns/jobs/*/progress", Block: true})
+	tb.open(t, app.URL()+"/councils/202/returns")
+	tb.mu.Lock()
+	tb.requests = nil
+	tb.mu.Unlock()
+	if err := chromedp.Do(tb.ctx,
+		chromedp.SetUploadFiles("#file", []string{second}),
+		chromedp.Click("form[data-upload-form] button[type=submit]"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(time.Minute)
+	for {
+		path, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.pathname : ''`))
+		if err == nil && strings.HasPrefix(path, "/returns/jobs/") {
+			break
+		}
+		if err == nil && strings.HasPrefix(path, "/returns/submissions/") {
+			t.Fatal("the second upload finished before its progress page could be checked")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second upload never reached its progress page: at %q (%v)", path, err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	// Let upload.js make (and retry) its first requests.
+	if err := chromedp.Do(tb.ctx, chromedp.Sleep(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	tb.checkPage(t, app.URL(), "returns-job", 0)
+	// Unblocked, the page moves on to the report by itself.
+	block()
+	deadline = time.Now().Add(2 * time.Minute)
+	for {
+		path, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`location.pathname`))
+		if err == nil && strings.HasPrefix(path, "/returns/submissions/") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after unblocking, the progress page never went on to the report: at %q (%v)", path, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,9 +37,51 @@ const (
 	exitErrors   = 1
 	exitQueries  = 2
 	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] FILE...\n"
-	importActor  = "command line: resilience import"
 	maxExplained = 2000
+	// maxCommandLine caps the command line recorded as the submitter (a
+	// shell glob can name thousands of files).
+	maxCommandLine = 1000
 )
+
+// commandLine is what the import records as the submitter of each file:
+// the command as it was given, arguments quoted where a shell would need
+// them.
+func commandLine(args []string) string {
+	parts := []string{"command line: resilience import"}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
+			a = strconv.Quote(a)
+		}
+		parts = append(parts, a)
+	}
+	line := strings.Join(parts, " ")
+	if len(line) > maxCommandLine {
+		line = line[:maxCommandLine-3] + "..."
+	}
+	return line
+}
+
+// parseTolerance reads the month-on-month change that raises a query, as
+// the serve and import commands take it (-tolerance, RESILIENCE_TOLERANCE):
+// a fraction (0.25) or a percentage (25%); "" or 0 keeps the default, 25%.
+func parseTolerance(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	scale := 1.0
+	if t, ok := strings.CutSuffix(s, "%"); ok {
+		s, scale = strings.TrimSpace(t), 100
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err == nil {
+		v /= scale
+	}
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 10 {
+		return 0, fmt.Errorf("tolerance %q: write the change that raises a query as a fraction or a percentage, for example 0.25 or 25%%", s)
+	}
+	return v, nil
+}
 
 // runImport stores returns from files with administrator rights, as the
 // web upload would: exit 0 when stored (or identical to what is held), 1
@@ -47,7 +91,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fl.SetOutput(stderr)
 	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	explainFile := fl.String("explain-queries", "", "JSON file of explanations: {\"QUERY KEY\": \"text\"}, keys as the report prints them")
-	tolerance := fl.Float64("tolerance", 0, "month-on-month change that raises a query (0.25 = 25%; 0 = default)")
+	toleranceText := fl.String("tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
 	quiet := fl.Bool("quiet", false, "no progress bar")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -55,6 +99,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if fl.NArg() == 0 {
 		fmt.Fprint(stderr, importUsage)
 		return errors.New("import: name at least one file")
+	}
+	tolerance, err := parseTolerance(*toleranceText)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	explanations := map[string]string{}
 	if *explainFile != "" {
@@ -71,15 +119,20 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer db.Close()
-	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: *tolerance}
+	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance}
 	interactive := *explainFile == "" && isTerminal(stdin)
+	submitter := commandLine(args)
 	worst := exitStored
 	for _, path := range fl.Args() {
-		code, err := importOne(ctx, svc, path, explanations, interactive, *quiet, stdin, stdout, stderr)
+		code, err := importOne(ctx, svc, path, submitter, explanations, interactive, *quiet, stdin, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		worst = max(worst, code)
+		// Errors outrank queries: a file that cannot be stored at all is
+		// the first thing to put right.
+		if code == exitErrors || worst == exitStored {
+			worst = code
+		}
 	}
 	switch worst {
 	case exitErrors:
@@ -90,10 +143,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return nil
 }
 
-func importOne(ctx context.Context, svc *intake.Service, path string, explanations map[string]string, interactive, quiet bool,
+func importOne(ctx context.Context, svc *intake.Service, path, submitter string, explanations map[string]string, interactive, quiet bool,
 	stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	bar := newImportBar(stderr, quiet)
-	req := intake.Request{Path: path, FileName: filepath.Base(path), Submitter: importActor + " " + filepath.Base(path),
+	req := intake.Request{Path: path, FileName: filepath.Base(path), Submitter: submitter,
 		Source: "cli", Explanations: explanations, Progress: bar.update}
 	res, err := svc.Submit(ctx, req)
 	bar.finish()
@@ -103,7 +156,7 @@ func importOne(ctx context.Context, svc *intake.Service, path string, explanatio
 	printReport(stdout, path, res)
 	if res.Status == domain.StatusAwaiting && interactive {
 		answers := askExplanations(stdin, stderr, res.Messages)
-		if res, err = svc.Explain(ctx, res.Submission.ID, answers, importActor, 0, ""); err != nil {
+		if res, err = svc.Explain(ctx, res.Submission.ID, answers, submitter, 0, ""); err != nil {
 			return 0, err
 		}
 		printReport(stdout, path, res)
@@ -127,7 +180,7 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 	}
 	fmt.Fprintln(w)
 	if res.Status == domain.StatusUnchanged {
-		fmt.Fprintln(w, "  The file is identical to the return already held; nothing was changed.")
+		fmt.Fprintf(w, "  The file is identical to the current return (upload %d); nothing changed.\n", res.Existing)
 	}
 	for _, m := range res.Messages {
 		where := m.Cell

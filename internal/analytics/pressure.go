@@ -61,9 +61,9 @@ func DefaultPressureConfig() PressureConfig {
 	}
 }
 
-// withDefaults fills zero fields and puts the baseline years in order
+// WithDefaults fills zero fields and puts the baseline years in order
 // without repeats (Baseline counts a repeated year once anyway).
-func (c PressureConfig) withDefaults() PressureConfig {
+func (c PressureConfig) WithDefaults() PressureConfig {
 	years := c.BaselineYears
 	if len(years) == 0 {
 		years = DefaultBaselineYears
@@ -336,7 +336,7 @@ func (r PressureResult) Cell(council int, indicator string) (PressureCell, bool)
 // never flagged. Points get a Severity and a Level, and are returned most
 // severe first.
 func AssessPressure(m domain.Month, inds []domain.Indicator, values map[string]map[int]Series, cfg PressureConfig) PressureResult {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	years := cfg.BaselineYears
 	yearsLabel := YearsLabel(years)
 

@@ -44,9 +44,9 @@ func TestDefaultPressureConfig(t *testing.T) {
 	want := PressureConfig{BaselineYears: []int{2017, 2018, 2019}, Threshold: 0.10, WorstBand: "D", DirectionMonths: 3}
 	for name, cfg := range map[string]PressureConfig{
 		"Default": DefaultPressureConfig(),
-		"Zero":    PressureConfig{}.withDefaults(),
+		"Zero":    PressureConfig{}.WithDefaults(),
 		// Nonsense thresholds and windows fall back to the defaults too.
-		"Nonsense": PressureConfig{Threshold: -1, DirectionMonths: 1}.withDefaults(),
+		"Nonsense": PressureConfig{Threshold: -1, DirectionMonths: 1}.WithDefaults(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !slices.Equal(cfg.BaselineYears, want.BaselineYears) || cfg.Threshold != want.Threshold ||
@@ -58,7 +58,7 @@ func TestDefaultPressureConfig(t *testing.T) {
 	// Baseline years are put in order once each, without touching the
 	// caller's slice.
 	years := []int{2019, 2017, 2019}
-	if got := (PressureConfig{BaselineYears: years}).withDefaults().BaselineYears; !slices.Equal(got, []int{2017, 2019}) {
+	if got := (PressureConfig{BaselineYears: years}).WithDefaults().BaselineYears; !slices.Equal(got, []int{2017, 2019}) {
 		t.Fatalf("BaselineYears = %v; want [2017 2019]", got)
 	}
 	if !slices.Equal(years, []int{2019, 2017, 2019}) {
@@ -511,7 +511,7 @@ func TestDescribeCell(t *testing.T) {
 	var sb strings.Builder
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			years := PressureConfig{BaselineYears: tt.years}.withDefaults().BaselineYears
+			years := PressureConfig{BaselineYears: tt.years}.WithDefaults().BaselineYears
 			c := tt.cell
 			c.Value = tt.value
 			if c.BaselineN == 3 && len(years) < 3 {

@@ -271,6 +271,87 @@ func TestGeneratePandemicShape(t *testing.T) {
 		may, baseline("CSC_REFERRALS", time.May), oct19, oct21, gap(2018), gap(2023))
 }
 
+// TestGeneratePandemicRecovery checks what shape.go promises after the
+// first lockdown, on England's totals: referrals rebound in the autumn
+// terms of 2020 and 2021 to about the 2019 level; early help requests dip
+// in the first lockdown, then run above 2019 as new families ask for help;
+// home education jumps from September 2020 and keeps rising; and the gap
+// between all pupils' attendance and that of pupils with an EHC plan is
+// wider from 2022 than in 2019.
+func TestGeneratePandemicRecovery(t *testing.T) {
+	r := full(t)
+	at := func(code string, y int, mo time.Month) float64 {
+		return r.national(code, domain.Month{Year: y, Month: mo})
+	}
+	// sum totals an indicator over the months from..to inclusive.
+	sum := func(code string, from, to domain.Month) float64 {
+		var s float64
+		for _, m := range domain.MonthsBetween(from, to) {
+			s += r.national(code, m)
+		}
+		return s
+	}
+	m := func(y int, mo time.Month) domain.Month { return domain.Month{Year: y, Month: mo} }
+
+	t.Run("ReferralsRebound", func(t *testing.T) {
+		may20 := at("CSC_REFERRALS", 2020, time.May)
+		for _, y := range []int{2020, 2021} {
+			oct := at("CSC_REFERRALS", y, time.October)
+			if oct < 1.15*may20 {
+				t.Errorf("referrals October %d %.0f, May 2020 %.0f; want a rebound of over 15%%", y, oct, may20)
+			}
+			if oct19 := at("CSC_REFERRALS", 2019, time.October); oct < 0.97*oct19 {
+				t.Errorf("referrals October %d %.0f, October 2019 %.0f; want about the 2019 level or above", y, oct, oct19)
+			}
+		}
+		autumn19 := sum("CSC_REFERRALS", m(2019, time.September), m(2019, time.November))
+		if autumn21 := sum("CSC_REFERRALS", m(2021, time.September), m(2021, time.November)); autumn21 < 0.98*autumn19 {
+			t.Errorf("referrals September to November 2021 %.0f, 2019 %.0f; want about the 2019 level or above", autumn21, autumn19)
+		}
+	})
+
+	t.Run("EarlyHelpRequestsRise", func(t *testing.T) {
+		if apr20, apr19 := at("EH_REQUESTS", 2020, time.April), at("EH_REQUESTS", 2019, time.April); apr20 > 0.85*apr19 {
+			t.Errorf("early help requests April 2020 %.0f, April 2019 %.0f; want the first lockdown's dip of over 15%%", apr20, apr19)
+		}
+		autumn19 := sum("EH_REQUESTS", m(2019, time.September), m(2019, time.November))
+		if autumn20 := sum("EH_REQUESTS", m(2020, time.September), m(2020, time.November)); autumn20 < 1.08*autumn19 {
+			t.Errorf("early help requests September to November 2020 %.0f, 2019 %.0f; want over 8%% more", autumn20, autumn19)
+		}
+		year19 := sum("EH_REQUESTS", m(2019, time.January), m(2019, time.December))
+		if year21 := sum("EH_REQUESTS", m(2021, time.January), m(2021, time.December)); year21 < 1.10*year19 {
+			t.Errorf("early help requests in 2021 %.0f, in 2019 %.0f; want over 10%% more", year21, year19)
+		}
+	})
+
+	t.Run("HomeEducationRisesFromAutumn2020", func(t *testing.T) {
+		sep19, sep20 := at("EHE_KNOWN", 2019, time.September), at("EHE_KNOWN", 2020, time.September)
+		dec20, dec21 := at("EHE_KNOWN", 2020, time.December), at("EHE_KNOWN", 2021, time.December)
+		if dec20 < 1.2*sep19 || dec20 < 1.1*sep20 {
+			t.Errorf("home educated December 2020 %.0f; September 2019 %.0f, September 2020 %.0f; want well above both", dec20, sep19, sep20)
+		}
+		if dec21 < 1.3*sep19 || dec21 < 1.15*sep20 || dec21 <= dec20 {
+			t.Errorf("home educated December 2021 %.0f; September 2019 %.0f, September 2020 %.0f, December 2020 %.0f; want above all three", dec21, sep19, sep20, dec20)
+		}
+		// Year-on-year growth is modest while schools are shut and jumps
+		// once they reopen in September 2020.
+		growth := func(y int, mo time.Month) float64 { return at("EHE_KNOWN", y, mo)/at("EHE_KNOWN", y-1, mo) - 1 }
+		if jun, dec := growth(2020, time.June), growth(2020, time.December); dec-jun < 0.15 {
+			t.Errorf("home education growth on a year before: June 2020 %.1f%%, December 2020 %.1f%%; want a jump of over 15 points in the autumn", 100*jun, 100*dec)
+		}
+	})
+
+	t.Run("SENDAttendanceGapWidens", func(t *testing.T) {
+		gap := func(year int) float64 { return r.mean("SEND_ATTEND_ALL", year) - r.mean("SEND_ATTEND_EHCP", year) }
+		before := gap(2019)
+		for y := 2022; y <= 2025; y++ {
+			if g := gap(y); g < before+0.5 {
+				t.Errorf("attendance gap %.2f points in %d, %.2f in 2019; want at least half a point wider", g, y, before)
+			}
+		}
+	})
+}
+
 func TestGenerateInvariants(t *testing.T) {
 	ref := testRef(t)
 	r := full(t)

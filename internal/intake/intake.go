@@ -26,10 +26,20 @@ import (
 type Service struct {
 	DB     *store.DB
 	Limits returns.Limits
-	// Tolerance is the month-on-month change that raises a query (0.25 is
-	// 25%); 0 takes the validator's default.
+	// Tolerance is the change from the last accepted month that raises a
+	// query (0.25 is 25%); 0 takes the validator's default, 25%. A change
+	// of exactly the tolerance is not a query (SECURITY V2).
 	Tolerance float64
-	Now       func() time.Time
+	// MinAbsChange is the smallest change of a count that can raise that
+	// query, so that 3 → 5 does not; 0 takes the validator's default, 5,
+	// and a negative value queries any change beyond the tolerance.
+	// Percentages and ratios are judged by the tolerance alone.
+	MinAbsChange float64
+	// NoiseSDs, when above 0, spares counts whose change is within
+	// NoiseSDs × √count (chance variation) from the query. 0, the default,
+	// leaves the tolerance as the only rule.
+	NoiseSDs float64
+	Now      func() time.Time
 }
 
 // Request is one file to submit.
@@ -59,6 +69,9 @@ type Result struct {
 	Messages   []domain.Message
 	// Councils is the outcome for each council in a bulk load.
 	Councils []CouncilOutcome
+	// Existing is, for a file identical to what is held (StatusUnchanged),
+	// the submission that holds it.
+	Existing int64
 }
 
 // CouncilOutcome summarises one council's part of a submission.
@@ -127,7 +140,13 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	switch {
 	case sub.ErrorCount > 0:
 		sub.Status = domain.StatusRejected
-		err = s.DB.RecordSubmission(ctx, sub, obs, "", audit)
+		// A rejected file keeps no figures, only what each council sent,
+		// for its report.
+		summary, jerr := json.Marshal(pending{Councils: res.Councils})
+		if jerr != nil {
+			return nil, jerr
+		}
+		err = s.DB.RecordSubmission(ctx, sub, obs, string(summary), audit)
 	case len(obs) == 0 && len(parsed.Official) == 0:
 		return s.refuse(ctx, sub, domain.Errorf(domain.EINVALID, "The file holds no figures to store. Fill in the Value column and upload it again."), audit)
 	default:
@@ -139,14 +158,14 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		if ierr != nil {
 			return nil, ierr
 		}
-		if same {
+		if same != 0 {
 			sub.Status = domain.StatusUnchanged
-			res.Status = sub.Status
+			res.Status, res.Existing = sub.Status, same
 			return res, nil
 		}
 		if unexplained(messages) > 0 {
 			sub.Status = domain.StatusAwaiting
-			payload, jerr := json.Marshal(pending{Observations: obs, Official: parsed.Official})
+			payload, jerr := json.Marshal(pending{Councils: res.Councils, Observations: obs, Official: parsed.Official})
 			if jerr != nil {
 				return nil, jerr
 			}
@@ -163,10 +182,63 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-// pending is what a submission waiting for explanations keeps.
+// pending is what a submission waiting for explanations keeps: its
+// figures, and each council's outcome for the report. A rejected one keeps
+// only the outcomes.
 type pending struct {
-	Observations []domain.Observation   `json:"observations"`
+	Councils     []CouncilOutcome       `json:"councils,omitempty"`
+	Observations []domain.Observation   `json:"observations,omitempty"`
 	Official     []domain.OfficialValue `json:"official,omitempty"`
+}
+
+// Outcomes gives a recorded submission's outcome for each council, as
+// Submit reported it: from the summary kept with a waiting or rejected
+// submission (or the figures a waiting one keeps), from what a stored one
+// holds, or else from its messages alone.
+func (s *Service) Outcomes(ctx context.Context, sub *domain.Submission, payload string) ([]CouncilOutcome, error) {
+	ms := sub.Messages()
+	if payload != "" {
+		var summary struct {
+			Councils []CouncilOutcome `json:"councils"`
+		}
+		if err := json.Unmarshal([]byte(payload), &summary); err != nil {
+			return nil, fmt.Errorf("read upload %d: %w", sub.ID, err)
+		}
+		if len(summary.Councils) > 0 {
+			return summary.Councils, nil
+		}
+		var p pending
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			return nil, fmt.Errorf("read upload %d: %w", sub.ID, err)
+		}
+		if len(p.Observations) > 0 {
+			return outcomes(p.Observations, ms), nil
+		}
+	}
+	counts := map[store.CouncilMonth]int{}
+	if sub.Status == domain.StatusStored {
+		cov, err := s.DB.SubmissionCoverage(ctx, sub.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cov {
+			counts[store.CouncilMonth{Council: c.Council, Month: c.Month}] = c.Rows
+		}
+	}
+	out := outcomesOf(counts, ms)
+	// Councils the submission names but nothing above placed.
+	have := map[int]bool{}
+	for _, c := range out {
+		have[c.Council] = true
+	}
+	for _, f := range strings.Fields(sub.Councils) {
+		if n, err := strconv.Atoi(f); err == nil && !have[n] {
+			have[n] = true
+			out = append(out, CouncilOutcome{Council: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Council < out[j].Council })
+	return out, nil
 }
 
 // Explain attaches explanations to a submission's queries and, once every
@@ -179,6 +251,9 @@ func (s *Service) Explain(ctx context.Context, id int64, explanations map[string
 	}
 	if scope != 0 && sub.Council != scope {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There is no upload with reference %d.", id)
+	}
+	if sub.Status == domain.StatusSuperseded {
+		return nil, domain.Errorf(domain.ECONFLICT, "A later upload for the same council and month took the place of this one, so it can no longer be submitted. If its figures should be the return, upload the file again: it will be checked against the figures now held.")
 	}
 	if sub.Status != domain.StatusAwaiting {
 		return nil, domain.Errorf(domain.ECONFLICT, "This upload is %s, not waiting for explanations.", strings.ReplaceAll(sub.Status, "_", " "))
@@ -280,35 +355,51 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		council   int
 		indicator string
 	}
-	byMonth := map[key]map[int]float64{}
+	type point struct {
+		month int // domain.Month.Index
+		value float64
+	}
+	series := map[key][]point{}
 	for _, o := range held {
 		m, err := domain.ParseMonth(o.Month)
 		if err != nil {
 			continue
 		}
 		k := key{o.Council, o.Indicator}
-		if byMonth[k] == nil {
-			byMonth[k] = map[int]float64{}
-		}
-		byMonth[k][m.Index()] = o.Value
+		series[k] = append(series[k], point{m.Index(), o.Value})
+	}
+	for _, ps := range series {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].month < ps[j].month })
+	}
+	// before is the number of points of a series before month.
+	before := func(ps []point, month domain.Month) int {
+		idx := month.Index()
+		return sort.Search(len(ps), func(i int) bool { return ps[i].month >= idx })
 	}
 	return returns.Context{
 		Catalogue:    cat,
 		Now:          s.now(),
 		ScopeCouncil: scope,
 		Tolerance:    s.Tolerance,
-		NoiseSDs:     3,
-		Previous: func(council int, indicator string, month domain.Month) (float64, bool) {
-			v, ok := byMonth[key{council, indicator}][month.Index()-1]
-			return v, ok
+		MinAbsChange: s.MinAbsChange,
+		NoiseSDs:     s.NoiseSDs,
+		// The last accepted month: the latest earlier month held, however
+		// far back (SECURITY V2).
+		Previous: func(council int, indicator string, month domain.Month) (domain.Month, float64, bool) {
+			ps := series[key{council, indicator}]
+			n := before(ps, month)
+			if n == 0 {
+				return domain.Month{}, 0, false
+			}
+			p := ps[n-1]
+			return domain.Month{Year: p.month / 12, Month: time.Month(p.month%12 + 1)}, p.value, true
 		},
 		History: func(council int, indicator string, month domain.Month) []float64 {
-			series := byMonth[key{council, indicator}]
-			out := make([]float64, 0, len(series))
-			for idx, v := range series {
-				if idx < month.Index() {
-					out = append(out, v)
-				}
+			ps := series[key{council, indicator}]
+			n := before(ps, month)
+			out := make([]float64, n)
+			for i, p := range ps[:n] {
+				out[i] = p.value
 			}
 			return out
 		},
@@ -357,19 +448,27 @@ func unexplained(ms []domain.Message) int {
 
 // outcomes counts, per council, the rows, months, errors and queries.
 func outcomes(obs []domain.Observation, ms []domain.Message) []CouncilOutcome {
+	counts := map[store.CouncilMonth]int{}
+	for _, o := range obs {
+		counts[store.CouncilMonth{Council: o.Council, Month: o.Month}]++
+	}
+	return outcomesOf(counts, ms)
+}
+
+// outcomesOf counts, per council, the rows and months given (figures per
+// council and month) and the errors and queries among the messages.
+func outcomesOf(counts map[store.CouncilMonth]int, ms []domain.Message) []CouncilOutcome {
 	by := map[int]*CouncilOutcome{}
-	months := map[int]map[string]bool{}
 	get := func(n int) *CouncilOutcome {
 		if by[n] == nil {
 			by[n] = &CouncilOutcome{Council: n}
-			months[n] = map[string]bool{}
 		}
 		return by[n]
 	}
-	for _, o := range obs {
-		c := get(o.Council)
-		c.Rows++
-		months[o.Council][o.Month] = true
+	for k, n := range counts {
+		c := get(k.Council)
+		c.Rows += n
+		c.Months = append(c.Months, k.Month)
 	}
 	for _, m := range ms {
 		if m.Council == 0 {
@@ -383,10 +482,7 @@ func outcomes(obs []domain.Observation, ms []domain.Message) []CouncilOutcome {
 		}
 	}
 	out := make([]CouncilOutcome, 0, len(by))
-	for n, c := range by {
-		for m := range months[n] {
-			c.Months = append(c.Months, m)
-		}
+	for _, c := range by {
 		sort.Strings(c.Months)
 		out = append(out, *c)
 	}

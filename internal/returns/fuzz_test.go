@@ -5,8 +5,16 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/demo"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/reference"
 )
 
 // Fuzz inputs are read four ways, chosen by mode, so the fuzzer reaches
@@ -22,8 +30,11 @@ const (
 
 // SECURITY U7: whatever the file, Inspect then Parse (then Validate) never
 // panics and each message carries a rule from the table. Seeded with real
-// returns built here: a template-shaped return, a long and a wide file,
-// and the EES excerpt. Limits are small so each run is quick.
+// returns: the product's own template (WriteTemplate) filled in, a bulk
+// long-format workbook as the demo writes it, and the EES excerpt; and with
+// small hand-built ones (a template-shaped return, a long and a wide
+// file) that the fuzzer can mutate quickly. Limits are small so each run
+// is quick.
 //
 // Go's fuzzer minimises every new input before it goes on, trying
 // removals quadratic in the input's length for up to a minute; with
@@ -46,6 +57,8 @@ func FuzzParse(f *testing.F) {
 		{"E09000007", "1100", "300"}, {"370", "1,500", "x"}})
 	formulas := sheetXMLOf("A1:C2", `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>`,
 		`<row r="2"><c r="A2"><v>202</v></c><c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="s"><v>3</v></c></row>`)
+	f.Add(filledTemplateSeed(f), fuzzFile)
+	f.Add(bulkSeed(f), fuzzFile)
 	f.Add(zipBytes(f, namedParts(ReturnSheet, template)), fuzzFile)
 	f.Add(zipBytes(f, namedParts("Data", long)), fuzzFile)
 	f.Add(zipBytes(f, namedParts("Jan 2021", wide)), fuzzFile)
@@ -60,7 +73,7 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { os.RemoveAll(dir) })
-	lim := Limits{MaxFileBytes: 1 << 20, MaxEntries: 50, MaxUnzippedBytes: 16 << 20, MaxPartBytes: 8 << 20, MaxRows: 20_000}
+	lim := fuzzLimits
 	cat := testCatalogue()
 	known := map[string]bool{}
 	for _, r := range Rules() {
@@ -107,6 +120,9 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// fuzzLimits are the fuzz target's limits: small, so each run is quick.
+var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxEntries: 50, MaxUnzippedBytes: 16 << 20, MaxPartBytes: 8 << 20, MaxRows: 20_000}
+
 // zipBytes builds a zip in memory.
 func zipBytes(t testing.TB, parts []part) []byte {
 	var buf bytes.Buffer
@@ -131,4 +147,110 @@ func readTestdata(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// filledTemplateSeed is a real return: Camden's template for January 2021
+// as WriteTemplate writes it, with every value filled in by excelize as a
+// data lead's spreadsheet program would.
+func filledTemplateSeed(t testing.TB) []byte {
+	t.Helper()
+	ref, err := reference.Load(data.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camden, ok := ref.CouncilByNumber(202)
+	if !ok {
+		t.Fatal("no Camden (202) in the reference data")
+	}
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf, camden, jan2021, ref.Indicators); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(ReturnSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := goodValues()
+	codeCol, valueCol, filled := -1, -1, 0
+	for i, row := range rows {
+		if codeCol < 0 {
+			codeCol, valueCol = slices.Index(row, HeaderCode), slices.Index(row, HeaderValue)
+			if codeCol < 0 || valueCol < 0 {
+				codeCol = -1
+			}
+			continue
+		}
+		if codeCol >= len(row) {
+			continue
+		}
+		if v, ok := values[row[codeCol]]; ok {
+			cell, _ := excelize.CoordinatesToCellName(valueCol+1, i+1)
+			if err := f.SetCellValue(ReturnSheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
+			filled++
+		}
+	}
+	if filled != len(values) {
+		t.Fatalf("filled %d of %d values in the template", filled, len(values))
+	}
+	var out bytes.Buffer
+	if _, err := f.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// bulkSeed is a real bulk load, small: the demo's long-format workbook (as
+// LGA officers' bulk loads and the benchmarks use) for two councils and
+// two months.
+func bulkSeed(t testing.TB) []byte {
+	t.Helper()
+	ref, err := reference.Load(data.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := demo.WriteLongWorkbook(&buf, ref, demo.Options{Seed: 1, First: jan2021.Add(-1), Last: jan2021, Councils: []int{202, 370}}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// The fuzz target's real seeds are real returns: each reads in its layout
+// with every figure and no error, so the fuzzer starts from files that
+// reach the validator.
+func TestFuzzSeedsAreRealReturns(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		layout Layout
+		rows   int
+	}{
+		{"template", filledTemplateSeed(t), LayoutTemplate, len(goodValues())},
+		{"bulk", bulkSeed(t), LayoutLong, 2 * 2 * len(reference.Catalogue())},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, tc.name+".xlsx", tc.data)
+			// Within the fuzz target's limits, so the fuzzer reads them.
+			if _, err := inspectFile(t, path, tc.name+".xlsx", fuzzLimits); err != nil {
+				t.Fatalf("%d bytes refused under the fuzz limits: %v", len(tc.data), err)
+			}
+			p := mustParse(t, path)
+			if p.Layout != tc.layout || len(p.Rows) != tc.rows {
+				t.Fatalf("layout %q with %d rows; want %q with %d", p.Layout, len(p.Rows), tc.layout, tc.rows)
+			}
+			ms := append(p.Messages, validate(p, nil)...)
+			for _, m := range ms {
+				if m.Severity == domain.SeverityError {
+					t.Errorf("error in a real return: %s", m.Text)
+				}
+			}
+		})
+	}
 }

@@ -529,8 +529,12 @@ func (h *eesHandler) row(num int, cells []string) error {
 			PeriodEnd: fmt.Sprintf("%04d-%s", year, m.PeriodEnd)}
 		if v, ok := parseNumber(raw); ok {
 			base.Value = h.p.value(v)
+		} else if marker, ok := eesMarker(raw); ok {
+			base.Marker = marker
 		} else {
-			base.Marker = strings.ToLower(raw) // c, x, z, low, u
+			h.p.message(RuleNotNumber, h.sheet, cellName(m.col, num), "ees|"+m.Column+"|"+strings.ToLower(raw),
+				fmt.Sprintf("the %s figure is %s, which is neither a number nor one of the EES codes for a figure not given (c, x, z, low, u). Correct the cell, or remove the row.", m.Column, quote(raw)))
+			continue
 		}
 		if joint && m.Count && base.Value != nil {
 			// A count shared by two councils is neither council's count.
@@ -543,6 +547,17 @@ func (h *eesHandler) row(num int, cells []string) error {
 		}
 	}
 	return nil
+}
+
+// eesMarkers are the codes EES publishes in place of a figure: c
+// confidential, x unavailable, z not applicable, low a rounded-down small
+// figure, u low reliability.
+var eesMarkers = map[string]bool{"c": true, "x": true, "z": true, "low": true, "u": true}
+
+// eesMarker reads an EES marker, in any case and with spaces around it.
+func eesMarker(raw string) (string, bool) {
+	m := strings.ToLower(strings.TrimSpace(raw))
+	return m, eesMarkers[m]
 }
 
 // add keeps a figure: a council's own beats a joint one; an identical

@@ -338,6 +338,49 @@ func TestParseEESJointRows(t *testing.T) {
 	}
 }
 
+// SECURITY V1 (E02): an EES cell holds a number or one of EES's codes for
+// a figure not given (c, x, z, low, u, in any case, spaces trimmed); any
+// other text is an error naming its cell, not a marker kept silently.
+func TestParseEESMarkers(t *testing.T) {
+	csv := "time_period,geographic_level,old_la_code,new_la_code,la_name,vacancy_rate_fte,agency_rate_fte,caseload_fte,absence_rate_fte\n" +
+		"2025,Local authority,202,E09000007,Camden,z,low, LOW ,U\n" +
+		"2025,Local authority,301,E09000002,Barking and Dagenham,C,X,abc,n/a\n" +
+		"2024,Local authority,301,E09000002,Barking and Dagenham,1,2,abc,3\n"
+	p := mustParse(t, writeFile(t, "workforce.csv", []byte(csv)))
+	got := map[string]string{}
+	for _, o := range p.Official {
+		v := o.Marker
+		if o.Value != nil {
+			v = fmt.Sprint(*o.Value)
+		}
+		got[fmt.Sprintf("%s %s %d", o.Measure, o.Area, o.Year)] = v
+	}
+	for k, want := range map[string]string{
+		"sw_vacancy_rate 202 2025": "z", "sw_agency_rate 202 2025": "low", "sw_caseload 202 2025": "low", "sw_absence_rate 202 2025": "u",
+		"sw_vacancy_rate 301 2025": "c", "sw_agency_rate 301 2025": "x", "sw_vacancy_rate 301 2024": "1",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q; want %q", k, got[k], want)
+		}
+	}
+	for _, k := range []string{"sw_caseload 301 2025", "sw_absence_rate 301 2025", "sw_caseload 301 2024"} {
+		if v, ok := got[k]; ok {
+			t.Errorf("%s kept as %q; text that is no marker must not be stored", k, v)
+		}
+	}
+	var e02 []domain.Message
+	for _, m := range p.Messages {
+		if m.Rule == RuleNotNumber {
+			e02 = append(e02, m)
+		}
+	}
+	if len(e02) != 2 || e02[0].Cell != "H3" || !strings.Contains(e02[0].Text, "H3: The caseload_fte figure is “abc”") ||
+		!strings.Contains(e02[0].Text, "The same applies to 1 more cell") || e02[1].Cell != "I3" || !strings.Contains(e02[1].Text, "“n/a”") ||
+		e02[0].Severity != domain.SeverityError {
+		t.Errorf("E02 messages %+v; want one for H3 (and H4) and one for I3", e02)
+	}
+}
+
 // SECURITY V1 (E15), U5: A file with no recognisable table gives E15 naming
 // the headers it expected and what it found.
 func TestParseUnrecognised(t *testing.T) {

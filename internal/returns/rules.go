@@ -62,7 +62,7 @@ var rules = []Rule{
 	{RuleTemplateVersion, domain.SeverityError, "The template version is not the current one"},
 	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
 	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
-	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance since the previous month"},
+	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held; a count that changed by less than 5 (configurable) is not queried"},
 	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
 	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
 	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
@@ -87,23 +87,28 @@ type Context struct {
 	// ScopeCouncil is 0 when the user may submit for any council (LGA,
 	// admin, command line), else the only council they may submit for.
 	ScopeCouncil int
-	// Previous returns the accepted value of indicator for council in the
-	// month before month.
-	Previous func(council int, indicator string, month domain.Month) (float64, bool)
+	// Previous returns the last accepted value of indicator for council
+	// before month: the value of the latest earlier month held, and that
+	// month (SECURITY V2).
+	Previous func(council int, indicator string, month domain.Month) (at domain.Month, value float64, ok bool)
 	// History returns the council's accepted values of the indicator
 	// before month (any order).
 	History func(council int, indicator string, month domain.Month) []float64
 	// Tolerance is the relative change that raises a query (0.25 is 25%);
 	// 0 means 0.25. A change of exactly the tolerance does not.
 	Tolerance float64
-	// MinAbsChange: changes smaller than this never raise Q01, so small
-	// numbers (3 → 5) do not; 0 means 5, a negative value means none.
+	// MinAbsChange: a count's change smaller than this never raises Q01,
+	// so small numbers (3 → 5) do not; 0 means 5, a negative value means
+	// none. It never spares a change of 5 or more, so 100 → 130 is queried
+	// at 25%, nor percentages and ratios, which the tolerance alone judges.
 	MinAbsChange float64
 	// OutlierSDs is how many standard deviations from the council's mean
 	// raise Q03; 0 means 4. It needs at least 12 points of history.
 	OutlierSDs float64
 	// NoiseSDs, when above 0, spares counts whose month-on-month change is
-	// within NoiseSDs × √count, chance variation, from Q01. 0 turns it off.
+	// within NoiseSDs × √count, chance variation, from Q01. 0 (the
+	// default, and what the intake uses unless configured) turns it off:
+	// the documented rule is the tolerance alone.
 	NoiseSDs float64
 }
 
@@ -526,42 +531,32 @@ func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
 }
 
 // change raises Q01 when a figure moved by more than the tolerance from
-// the previous month: the previous month in this upload if it holds one
-// (a bulk load of several months), else the last accepted return.
-// Exactly the tolerance is not a query; changes under MinAbsChange never
-// are.
+// the last accepted month: the latest earlier month of this upload that
+// holds the figure (a bulk load of several months) or, if a held month is
+// later, the last accepted return. Exactly the tolerance is not a query;
+// a count's change under MinAbsChange never is.
 func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
-	prevMonth := r.Month.Add(-1)
-	var prev float64
-	inFile := -1
-	if j, ok := v.seen[obsKeyOf(r.Council, pos, prevMonth.Index())]; ok && v.p.Rows[j].Value != nil && !v.bad[j] {
-		prev, inFile = *v.p.Rows[j].Value, j
-	} else if v.vc.Previous != nil {
-		p, ok := v.vc.Previous(r.Council, ind.Code, r.Month)
-		if !ok {
-			return
-		}
-		prev = p
-	} else {
+	at, prev, inFile, ok := v.previous(r, ind, pos)
+	if !ok {
 		return
 	}
 	d := math.Abs(x - prev)
-	if d < v.vc.MinAbsChange || !beyond(d, v.vc.Tolerance*math.Abs(prev)) {
+	if !beyond(d, v.vc.Tolerance*math.Abs(prev)) || ind.Unit == domain.UnitCount && d < v.vc.MinAbsChange {
 		return
 	}
 	// Small monthly counts move by chance: a count of about n varies by
-	// about √n from month to month, so a change within NoiseSDs of that is
-	// not queried, however large in percentage terms (13 to 21 is +62% but
-	// ordinary; 1,800 to 2,300 is not).
+	// about √n from month to month, so, when NoiseSDs is set, a change
+	// within NoiseSDs of that is not queried however large in percentage
+	// terms (13 to 21 is +62% but ordinary; 1,800 to 2,300 is not).
 	if v.vc.NoiseSDs > 0 && ind.Unit == domain.UnitCount && d <= v.vc.NoiseSDs*math.Sqrt(math.Max(math.Max(x, prev), 1)) {
 		return
 	}
 	if !v.out.admit(RuleChange, "") {
 		return
 	}
-	from := prevMonth.Label() + ", the last accepted return"
+	from := at.Label() + ", the last accepted return"
 	if inFile >= 0 {
-		from = prevMonth.Label() + " in " + refFrom(v.p.Rows[inFile].Sheet, v.p.Rows[inFile].Cell, r.Sheet)
+		from = at.Label() + " in " + refFrom(v.p.Rows[inFile].Sheet, v.p.Rows[inFile].Cell, r.Sheet)
 	}
 	how := "up from 0"
 	if prev != 0 {
@@ -574,6 +569,29 @@ func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 	v.out.put(RuleChange, r.Sheet, r.Cell, r, "",
 		fmt.Sprintf("%s is %s, %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
 			name(ind), formatNumber(x), how, from, formatNumber(100*v.vc.Tolerance)))
+}
+
+// previous finds the figure a row is compared with: the latest earlier
+// month of this file holding it without an error, unless the last
+// accepted return held is later. inFile is that row, or -1 for a held
+// return.
+func (v *validator) previous(r *Row, ind domain.Indicator, pos int) (at domain.Month, prev float64, inFile int, ok bool) {
+	floor := domain.FirstMonth.Index()
+	held := false
+	if v.vc.Previous != nil {
+		if m, p, found := v.vc.Previous(r.Council, ind.Code, r.Month); found && m.Before(r.Month) {
+			at, prev, held = m, p, true
+			floor = m.Index()
+		}
+	}
+	// A file's own earlier month is newer than anything held for it, so it
+	// wins when it is the same month or later.
+	for idx := r.Month.Index() - 1; idx >= floor; idx-- {
+		if j, found := v.seen[obsKeyOf(r.Council, pos, idx)]; found && v.p.Rows[j].Value != nil && !v.bad[j] {
+			return v.p.Rows[j].Month, *v.p.Rows[j].Value, j, true
+		}
+	}
+	return at, prev, -1, held
 }
 
 // beyond reports whether d is more than limit, so that a change of exactly

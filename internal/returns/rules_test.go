@@ -79,9 +79,9 @@ func fullMonth(council any, month string, over map[string]any) [][]any {
 // council.
 func prev(values map[string]float64) func(*Context) {
 	return func(c *Context) {
-		c.Previous = func(_ int, ind string, _ domain.Month) (float64, bool) {
+		c.Previous = func(_ int, ind string, m domain.Month) (domain.Month, float64, bool) {
 			v, ok := values[ind]
-			return v, ok
+			return m.Add(-1), v, ok
 		}
 	}
 }
@@ -342,9 +342,71 @@ func TestChangeToleranceBoundaries(t *testing.T) {
 	}
 }
 
-// SECURITY V2: with NoiseSDs set (as the intake does, 3), a count's change
-// within chance variation, 3 × √count, is not queried however large its
-// percentage; a larger one is. Percentages are unaffected.
+// SECURITY V2: the minimum change spares small counts only; percentages
+// and ratios are judged by the tolerance alone (absence 3.1% → 4%, +29%,
+// is queried though it moved by under 1 point; 3.1% → 3.8%, +23%, is not).
+func TestChangeMinimumIsForCountsOnly(t *testing.T) {
+	for _, tc := range []struct {
+		code        string
+		prev, value float64
+		query       bool
+	}{
+		{"WF_ABSENCE", 3.1, 4, true}, {"WF_ABSENCE", 3.1, 3.8, false},
+		{"WF_CASELOAD", 17.5, 22, true}, {"EHE_NEW_HEALTH", 8, 12, false}, {"EHE_NEW_HEALTH", 8, 13, true},
+	} {
+		t.Run(fmt.Sprintf("%s %v→%v", tc.code, tc.prev, tc.value), func(t *testing.T) {
+			ms := tpl(set(tc.code, tc.value), prev(map[string]float64{tc.code: tc.prev}))(t)
+			if got := hasRule(ms, RuleChange, cellOf(tc.code)); got != tc.query {
+				t.Errorf("query %v; want %v: %v", got, tc.query, ms)
+			}
+		})
+	}
+}
+
+// SECURITY V2: the change is measured from the last accepted month, not
+// only the month before: a return held for October 2020 (none since) is
+// what January 2021 is compared with, and the message names it.
+func TestChangeFromLastAcceptedMonth(t *testing.T) {
+	oct := domain.Month{Year: 2020, Month: time.October}
+	held := func(c *Context) {
+		c.Previous = func(_ int, ind string, _ domain.Month) (domain.Month, float64, bool) {
+			if ind == "CSC_S47" {
+				return oct, 40, true
+			}
+			return domain.Month{}, 0, false
+		}
+	}
+	ms := tpl(nil, held)(t)
+	if !hasRule(ms, RuleChange, cellOf("CSC_S47")) || !strings.Contains(ms[0].Text, "up 50% from 40 (Oct 2020, the last accepted return)") {
+		t.Errorf("messages %v; want Q01 from October 2020's 40", ms)
+	}
+	// Within tolerance of the last accepted month: no query.
+	if ms := tpl(set("CSC_S47", 50), held)(t); hasRule(ms, RuleChange, "") {
+		t.Errorf("50 against 40 (+25%%) raised %v", ms)
+	}
+	// A held month after the file's own earlier month wins.
+	rows := append(fullMonth(202, "2020-09", map[string]any{"CSC_S47": 1000}), fullMonth(202, "2021-01", nil)...)
+	ms = book(longBook(rows...), held)(t)
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "(Oct 2020, the last accepted return)") {
+		t.Errorf("messages %v; want one Q01 from October 2020 held, not September in the file", ms)
+	}
+}
+
+// SECURITY V2: in a bulk load with a gap, a month is compared with the
+// file's latest earlier month holding the figure (November for January
+// when December is missing).
+func TestChangeAcrossAGapInBulkFile(t *testing.T) {
+	rows := append(fullMonth(202, "2020-11", nil), fullMonth(202, "2021-01", map[string]any{"CSC_S47": 100})...)
+	ms := book(longBook(rows...), nil)(t)
+	if len(ms) != 1 || ms[0].Rule != RuleChange || !strings.Contains(ms[0].Text, "up 67% from 60 (Nov 2020 in D9)") {
+		t.Errorf("messages %v", ms)
+	}
+}
+
+// SECURITY V2: with NoiseSDs set to 3 (it is off by default, in the
+// intake too), a count's change within chance variation, 3 × √count, is
+// not queried however large its percentage; a larger one is. Percentages
+// are unaffected.
 func TestChangeAllowsChanceVariationInCounts(t *testing.T) {
 	for _, tc := range []struct {
 		code        string

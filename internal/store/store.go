@@ -126,6 +126,13 @@ func checkVersion(ctx context.Context, db *sqlx.DB) error {
 	if err := db.GetContext(ctx, &v, "SELECT sqlite_version()"); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	return versionError(v)
+}
+
+// versionError is checkVersion's verdict on a SQLite version: nil when it
+// is at least MinSQLiteVersion, otherwise the error that stops Open
+// (SECURITY R4). It is separate so tests can give it an old version.
+func versionError(v string) error {
 	if !VersionAtLeast(v, MinSQLiteVersion) {
 		return fmt.Errorf("open database: SQLite %s is older than %s, which fixes a WAL-reset bug that can corrupt data; upgrade before starting", v, MinSQLiteVersion)
 	}

@@ -77,19 +77,102 @@ func describe(sub *domain.Submission, obs []domain.Observation) {
 func (db *DB) RecordSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, payload string, audit domain.AuditEntry) error {
 	describe(sub, obs)
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if sub.Status == domain.StatusAwaiting {
-			// An earlier upload for the same council still waiting for
-			// explanations is replaced by this one.
-			if _, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, payload = ''
-				WHERE status = ? AND councils = ? AND months = ?`, domain.StatusSuperseded, domain.StatusAwaiting, sub.Councils, sub.Months); err != nil {
-				return err
-			}
-		}
 		if err := db.insertSubmission(ctx, tx, sub, payload); err != nil {
 			return err
 		}
-		return db.auditSubmission(ctx, tx, sub, audit)
+		if err := db.auditSubmission(ctx, tx, sub, audit); err != nil {
+			return err
+		}
+		if sub.Status != domain.StatusAwaiting {
+			return nil
+		}
+		// An earlier upload for the same councils and months still waiting
+		// for explanations is replaced by this one.
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, `SELECT id FROM submissions WHERE status = ? AND councils = ? AND months = ? AND id <> ? ORDER BY id`,
+			domain.StatusAwaiting, sub.Councils, sub.Months, sub.ID); err != nil {
+			return err
+		}
+		return db.supersede(ctx, tx, ids, sub, audit)
 	})
+}
+
+// supersedeOverlapping marks as superseded every other submission waiting
+// for explanations that covers any of the councils and months a stored
+// submission made current, so that explaining it later cannot put older
+// figures over newer ones. A waiting bulk load is taken to cover every
+// month it names for every council it names.
+func (db *DB) supersedeOverlapping(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, keys []CouncilMonth, audit domain.AuditEntry) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	var waiting []struct {
+		ID       int64  `db:"id"`
+		Councils string `db:"councils"`
+		Months   string `db:"months"`
+	}
+	if err := tx.SelectContext(ctx, &waiting, `SELECT id, councils, months FROM submissions WHERE status = ? AND id <> ? ORDER BY id`,
+		domain.StatusAwaiting, sub.ID); err != nil {
+		return err
+	}
+	if len(waiting) == 0 {
+		return nil
+	}
+	stored := make(map[CouncilMonth]bool, len(keys))
+	for _, k := range keys {
+		stored[k] = true
+	}
+	var ids []int64
+	for _, w := range waiting {
+		months := strings.Fields(w.Months)
+	overlap:
+		for _, c := range strings.Fields(w.Councils) {
+			n, err := strconv.Atoi(c)
+			if err != nil {
+				continue
+			}
+			for _, m := range months {
+				if stored[CouncilMonth{n, m}] {
+					ids = append(ids, w.ID)
+					break overlap
+				}
+			}
+		}
+	}
+	return db.supersede(ctx, tx, ids, sub, audit)
+}
+
+// supersede marks submissions waiting for explanations as replaced by a
+// later one, each with its own audit line (SECURITY V4: every state change
+// writes exactly one).
+func (db *DB) supersede(ctx context.Context, tx *sqlx.Tx, ids []int64, by *domain.Submission, audit domain.AuditEntry) error {
+	for _, id := range ids {
+		var old domain.Submission
+		if err := tx.GetContext(ctx, &old, "SELECT "+submissionColumns+" FROM submissions WHERE id = ?", id); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, payload = '' WHERE id = ? AND status = ?`,
+			domain.StatusSuperseded, id, domain.StatusAwaiting)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			continue
+		}
+		e := audit
+		e.Action = "return_" + domain.StatusSuperseded
+		e.Council = old.Council
+		e.Subject = fmt.Sprintf("submission %d", old.ID)
+		e.Detail = fmt.Sprintf("%s (%d bytes, sha256 %s), months %s: no longer waiting for explanations, replaced by submission %d (%s, %s)",
+			old.FileName, old.FileSize, old.SHA256, old.Months, by.ID, by.FileName, strings.ReplaceAll(by.Status, "_", " "))
+		if e.Actor == "" {
+			e.Actor = by.SubmittedBy
+		}
+		if err := db.appendAudit(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (db *DB) insertSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, payload string) error {
@@ -126,8 +209,10 @@ func (db *DB) auditSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Subm
 // version and the previous version stops being current but is kept
 // (SECURITY V3, R1). A submission that was waiting for explanations (ID
 // set) is updated rather than added. Official figures from an EES file are
-// upserted in the same transaction. progress, if set, hears how many
-// observations are written.
+// upserted in the same transaction. Other uploads waiting for explanations
+// for any of the same councils and months are superseded, so that none
+// can later replace these figures with older ones. progress, if set,
+// hears how many observations are written.
 func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, official []domain.OfficialValue, audit domain.AuditEntry, progress func(done int)) error {
 	describe(sub, obs)
 	sub.RowCount += len(official)
@@ -175,7 +260,10 @@ func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs [
 		if err := bumpDataVersion(ctx, tx); err != nil {
 			return err
 		}
-		return db.auditSubmission(ctx, tx, sub, audit)
+		if err := db.auditSubmission(ctx, tx, sub, audit); err != nil {
+			return err
+		}
+		return db.supersedeOverlapping(ctx, tx, sub, keys, audit)
 	})
 }
 
@@ -252,30 +340,37 @@ func upsertOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue)
 
 // IdenticalToCurrent reports whether every council and month a file covers
 // is already held from a submission with the same SHA-256: re-uploading an
-// identical file changes nothing.
-func (db *DB) IdenticalToCurrent(ctx context.Context, sha string, keys []CouncilMonth) (bool, error) {
+// identical file changes nothing. It returns that submission (the latest,
+// if several identical uploads share the months), or 0.
+func (db *DB) IdenticalToCurrent(ctx context.Context, sha string, keys []CouncilMonth) (int64, error) {
 	if len(keys) == 0 || sha == "" {
-		return false, nil
+		return 0, nil
 	}
+	var id int64
 	for _, k := range keys {
-		var got string
-		err := db.r.GetContext(ctx, &got, `SELECT s.sha256 FROM returns r JOIN submissions s ON s.id = r.submission_id
-			WHERE r.la_number = ? AND r.month = ? AND r.current = 1`, k.Council, k.Month)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && got != sha {
-			return false, nil
-		} else if err != nil {
-			return false, err
+		var row struct {
+			ID  int64  `db:"id"`
+			SHA string `db:"sha256"`
 		}
+		err := db.r.GetContext(ctx, &row, `SELECT s.id, s.sha256 FROM returns r JOIN submissions s ON s.id = r.submission_id
+			WHERE r.la_number = ? AND r.month = ? AND r.current = 1`, k.Council, k.Month)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && row.SHA != sha {
+			return 0, nil
+		} else if err != nil {
+			return 0, err
+		}
+		id = max(id, row.ID)
 	}
-	return true, nil
+	return id, nil
 }
 
 // StoredBefore reports whether a file with this SHA-256 has been stored
-// already: an identical official-statistics file changes nothing.
-func (db *DB) StoredBefore(ctx context.Context, sha string) (bool, error) {
-	var n int
-	err := db.r.GetContext(ctx, &n, "SELECT EXISTS (SELECT 1 FROM submissions WHERE sha256 = ? AND status = ?)", sha, domain.StatusStored)
-	return n == 1, err
+// already (an identical official-statistics file changes nothing): it
+// returns the latest such submission, or 0.
+func (db *DB) StoredBefore(ctx context.Context, sha string) (int64, error) {
+	var id int64
+	err := db.r.GetContext(ctx, &id, "SELECT coalesce(max(id), 0) FROM submissions WHERE sha256 = ? AND status = ?", sha, domain.StatusStored)
+	return id, err
 }
 
 // Submission returns one submission and, if it awaits explanations, its
@@ -290,6 +385,24 @@ func (db *DB) Submission(ctx context.Context, id int64) (*domain.Submission, str
 		return nil, "", domain.Errorf(domain.ENOTFOUND, "There is no upload with reference %d.", id)
 	}
 	return &row.Submission, row.Payload, err
+}
+
+// CouncilMonthRows is how many figures a stored submission holds for one
+// council and month.
+type CouncilMonthRows struct {
+	Council int    `db:"la_number"`
+	Month   string `db:"month"`
+	Rows    int    `db:"rows"`
+}
+
+// SubmissionCoverage lists, for a stored submission, the councils and
+// months it made a version of and how many figures each holds.
+func (db *DB) SubmissionCoverage(ctx context.Context, id int64) ([]CouncilMonthRows, error) {
+	var out []CouncilMonthRows
+	err := db.r.SelectContext(ctx, &out, `SELECT r.la_number, r.month, count(o.indicator) AS rows
+		FROM returns r LEFT JOIN observations o ON o.return_id = r.id
+		WHERE r.submission_id = ? GROUP BY r.la_number, r.month ORDER BY r.la_number, r.month`, id)
+	return out, err
 }
 
 // CouncilSubmissions lists the uploads that concern a council, newest

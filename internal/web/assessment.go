@@ -121,30 +121,42 @@ func buildForm(f *domain.Framework, a *domain.Assessment, errs []fieldError) []f
 	return out
 }
 
-func (s *Server) assessmentPage(c *gin.Context) {
+// assessmentSubject loads what every assessment handler needs: the
+// council named in the path, the current framework and the council's
+// submitted versions, oldest first. On failure it has answered already.
+func (s *Server) assessmentSubject(c *gin.Context) (domain.Council, *domain.Framework, []domain.Assessment, bool) {
 	n, err := councilNumber(c)
 	if err != nil {
 		s.handleError(c, err)
-		return
+		return domain.Council{}, nil, nil, false
 	}
 	ctx := c.Request.Context()
 	co, err := s.db.Council(ctx, n)
 	if err != nil {
 		s.handleError(c, err)
-		return
+		return domain.Council{}, nil, nil, false
 	}
 	f, err := s.db.Framework(ctx)
 	if err != nil {
 		s.handleError(c, err)
-		return
+		return domain.Council{}, nil, nil, false
 	}
-	u := currentUser(c)
-	page := assessmentFormPage{Council: co, Framework: f, CanEdit: canEditAssessment(u, n)}
 	versions, err := s.db.Assessments(ctx, n)
 	if err != nil {
 		s.handleError(c, err)
+		return domain.Council{}, nil, nil, false
+	}
+	return co, f, versions, true
+}
+
+func (s *Server) assessmentPage(c *gin.Context) {
+	co, f, versions, ok := s.assessmentSubject(c)
+	if !ok {
 		return
 	}
+	ctx, n, u := c.Request.Context(), co.Number, currentUser(c)
+	page := assessmentFormPage{Council: co, Framework: f, CanEdit: canEditAssessment(u, n)}
+	var err error
 	if len(versions) > 0 {
 		page.Latest = &versions[len(versions)-1]
 	}
@@ -303,27 +315,11 @@ type itemChange struct {
 }
 
 func (s *Server) assessmentHistory(c *gin.Context) {
-	n, err := councilNumber(c)
-	if err != nil {
-		s.handleError(c, err)
+	co, f, versions, ok := s.assessmentSubject(c)
+	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	co, err := s.db.Council(ctx, n)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	f, err := s.db.Framework(ctx)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	versions, err := s.db.Assessments(ctx, n)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
+	n := co.Number
 	page := historyPage{Council: co}
 	for i := len(versions) - 1; i >= 0; i-- {
 		a := versions[i]
@@ -414,26 +410,11 @@ func scoreText(v float64, ok bool) string {
 // the evidence and narrative only for those who may read them. Drafts are
 // never included.
 func (s *Server) apiAssessment(c *gin.Context) {
-	n, err := councilNumber(c)
-	if err != nil {
-		s.handleError(c, err)
+	co, f, versions, ok := s.assessmentSubject(c)
+	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	if _, err := s.db.Council(ctx, n); err != nil {
-		s.handleError(c, err)
-		return
-	}
-	f, err := s.db.Framework(ctx)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	versions, err := s.db.Assessments(ctx, n)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
+	n := co.Number
 	evidence := canSeeEvidence(currentUser(c), n)
 	type ratingOut struct {
 		Item        string `json:"item"`

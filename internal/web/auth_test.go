@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -248,20 +250,58 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 	}
 }
 
-// SECURITY W4: every response carries the security headers; pages with
+// SECURITY W4: every response carries the security headers, including a
+// cross-origin refusal (which never reaches the application, and still
+// gets a request-log line) and an error from the session layer; pages with
 // data are not cached.
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
-	env := newTestEnv(t, Config{})
+	var logs lockedBuffer
+	env := newTestEnv(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	pw := env.addUser("lga@w4.test", domain.RoleLGA, 0)
 	c := env.signIn("lga@w4.test", pw)
-	for _, path := range []string{"/", "/councils/202", "/councils/202/areas/ehe.csv", "/api/v1/councils", "/static/css/app.css", "/no-such-page", "/sign-in", "/healthz"} {
-		_, _, h := env.get(c, path)
+	check := func(what string, h http.Header) {
+		t.Helper()
 		csp := h.Get("Content-Security-Policy")
 		if !contains(csp, "script-src 'self'") || !contains(csp, "frame-ancestors 'none'") {
-			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+			t.Errorf("%s: Content-Security-Policy %q", what, csp)
 		}
-		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
-			t.Errorf("%s: nosniff %q, Referrer-Policy %q", path, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+		for _, name := range []string{"X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"} {
+			if want := map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}[name]; h.Get(name) == "" || (want != "" && h.Get(name) != want) {
+				t.Errorf("%s: %s %q", what, name, h.Get(name))
+			}
+		}
+	}
+	for _, path := range []string{"/", "/councils/202", "/councils/202/areas/ehe.csv", "/api/v1/councils", "/static/css/app.css", "/no-such-page", "/sign-in", "/healthz"} {
+		_, _, h := env.get(c, path)
+		check(path, h)
+	}
+	for _, path := range []string{"/sign-out", "/sign-in", "/admin/users", "/api/v1/returns", "/static/css/app.css"} {
+		req, _ := http.NewRequest(http.MethodPost, env.ts.URL+path, strings.NewReader("email=x&password=y"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-origin POST %s: %d; want 403", path, resp.StatusCode)
+		}
+		check("cross-origin POST "+path, resp.Header)
+		id := resp.Header.Get("X-Request-Id")
+		if id == "" {
+			t.Errorf("cross-origin POST %s: no X-Request-Id", path)
+			continue
+		}
+		logged := false
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if contains(line, "msg=request") && contains(line, "request_id="+id) && contains(line, "status=403") && contains(line, "path="+path) {
+				logged = true
+			}
+		}
+		if !logged {
+			t.Errorf("cross-origin POST %s: no request-log line with status 403 and request ID %s", path, id)
 		}
 	}
 	for _, path := range []string{"/", "/councils/202", "/councils/202/areas/ehe.csv", "/api/v1/councils", "/api/v1/councils/202/series?indicator=CSC_CIN"} {
@@ -269,6 +309,34 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			t.Errorf("%s: Cache-Control %q; want no-store", path, h.Get("Cache-Control"))
 		}
 	}
+	// With the sessions table gone, loading the session fails before the
+	// application runs; that error page carries the headers too.
+	if _, err := env.db.SessionDB().Exec("DROP TABLE sessions"); err != nil {
+		t.Fatal(err)
+	}
+	status, _, h := env.get(c, "/")
+	if status != http.StatusInternalServerError {
+		t.Errorf("with no sessions table: status %d; want 500", status)
+	}
+	check("session-layer error", h)
+}
+
+// lockedBuffer collects log output written from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // SECURITY V4 (accounts): sign-ins, failures and user changes each write
@@ -306,5 +374,159 @@ func TestAuditLogRecordsAccountEvents(t *testing.T) {
 	}
 	if _, err := env.db.SessionDB().Exec("UPDATE audit_log SET actor = 'x'"); err == nil {
 		t.Fatal("the audit log allowed an update")
+	}
+}
+
+// SECURITY W3 (concurrency): guesses sent in parallel are counted one at a
+// time per account, so 30 at once still get only 10 password checks, and
+// the right password is refused afterwards while the account is paused.
+func TestPasswordGuessingIsLimitedUnderConcurrency(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	pw := env.addUser("dcs@w3-parallel.test", domain.RoleDCS, 202)
+	const guesses = 30
+	var wg sync.WaitGroup
+	statuses := make(chan int, guesses)
+	for i := range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Differently written forms of the same address share one count.
+			email := "dcs@w3-parallel.test"
+			if i%3 == 1 {
+				email = " DCS@W3-Parallel.test "
+			}
+			resp, err := env.client().PostForm(env.ts.URL+"/sign-in", url.Values{"email": {email}, "password": {"wrong password " + strconv.Itoa(i)}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusUnauthorized {
+			t.Errorf("a parallel wrong guess answered %d; want 401", st)
+		}
+	}
+	status, body := env.postSignIn("dcs@w3-parallel.test", pw, "")
+	if status != http.StatusUnauthorized {
+		t.Fatalf("the right password was accepted after %d parallel wrong guesses: %d", guesses, status)
+	}
+	if !contains(body, signInFailed) {
+		t.Error("the refusal while paused must give the one generic message")
+	}
+	entries, err := env.db.AuditLog(context.Background(), store.AuditFilter{User: "dcs@w3-parallel.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, paused := 0, 0
+	for _, e := range entries {
+		if e.Action != domain.AuditSignInFailed {
+			continue
+		}
+		switch e.Detail {
+		case "wrong password":
+			checked++
+		case "too many failed attempts":
+			paused++
+		}
+	}
+	if checked != maxFailedSignIns || paused != guesses-maxFailedSignIns+1 {
+		t.Errorf("audit: %d guesses checked against the password and %d refused as paused; want %d and %d",
+			checked, paused, maxFailedSignIns, guesses-maxFailedSignIns+1)
+	}
+}
+
+// SECURITY V4 and W3: a failed sign-in to an existing account is recorded
+// with that account's council, so the admin audit page's council filter
+// shows attacks on a council's accounts; the user filter shows one
+// account's failures.
+func TestAuditPageFiltersFailedSignIns(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	adminPW := env.addUser("admin@audit-filter.test", domain.RoleAdmin, 0)
+	env.addUser("dcs@camden-filter.test", domain.RoleDCS, 202)
+	env.addUser("uploader@barking-filter.test", domain.RoleUploader, 301)
+	a := env.signIn("admin@audit-filter.test", adminPW)
+	env.postSignIn("dcs@camden-filter.test", "not the password 1", "")
+	env.postSignIn("DCS@Camden-Filter.test", "not the password 2", "")
+	env.postSignIn("uploader@barking-filter.test", "not the password 3", "")
+	env.postSignIn("nobody@camden-filter.test", "not the password 4", "")
+
+	// failedRows returns the table rows of failed sign-ins on an audit page.
+	failedRows := func(path string) []string {
+		t.Helper()
+		status, body, _ := env.get(a, path)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d", path, status)
+		}
+		var rows []string
+		for _, row := range strings.Split(body, `<tr class="govuk-table__row">`)[1:] {
+			if contains(row, domain.AuditSignInFailed) {
+				rows = append(rows, row)
+			}
+		}
+		return rows
+	}
+
+	rows := failedRows("/admin/audit?council=202")
+	if len(rows) != 2 {
+		t.Fatalf("?council=202 lists %d failed sign-ins; want the 2 on the Camden account", len(rows))
+	}
+	for _, row := range rows {
+		if !contains(row, "dcs@camden-filter.test") || !contains(row, ">202<") || !contains(row, "wrong password") {
+			t.Errorf("?council=202 row %q; want the Camden account's failure with council 202", row)
+		}
+	}
+	if rows := failedRows("/admin/audit?council=301"); len(rows) != 1 || !contains(rows[0], "uploader@barking-filter.test") {
+		t.Errorf("?council=301 lists %q; want the one failure on the Barking and Dagenham account", rows)
+	}
+	rows = failedRows("/admin/audit?user=DCS%40camden-filter.test")
+	if len(rows) != 2 {
+		t.Fatalf("?user= lists %d failed sign-ins; want 2", len(rows))
+	}
+	for _, row := range rows {
+		if !contains(row, "dcs@camden-filter.test") {
+			t.Errorf("?user= row %q is not the Camden account's", row)
+		}
+	}
+	if rows := failedRows("/admin/audit?user=nobody%40camden-filter.test"); len(rows) != 1 || !contains(rows[0], "unknown email") || contains(rows[0], ">202<") {
+		t.Errorf("?user= for an unknown address lists %q; want one failure with no council", rows)
+	}
+	if rows := failedRows("/admin/audit?user=dcs%40camden-filter.test&council=301"); len(rows) != 0 {
+		t.Errorf("user and council filters together list %d rows; want none", len(rows))
+	}
+}
+
+// SECURITY W3: the per-account sign-in lock lets one attempt in at a time,
+// lets a waiting attempt give up when its request ends, and forgets an
+// address once nobody holds or waits for it.
+func TestSignInLockSerialisesAndCleansUp(t *testing.T) {
+	var k keyedLock
+	ctx := context.Background()
+	unlock, err := k.lock(ctx, "a@lock.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := k.lock(waiting, "a@lock.test"); err == nil {
+		t.Fatal("a second attempt got the lock while the first held it")
+	}
+	other, err := k.lock(ctx, "b@lock.test")
+	if err != nil {
+		t.Fatal("another address had to wait")
+	}
+	other()
+	unlock()
+	again, err := k.lock(ctx, "a@lock.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again()
+	if n := len(k.locks); n != 0 {
+		t.Errorf("%d locks left after every attempt ended; want 0", n)
 	}
 }

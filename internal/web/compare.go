@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
@@ -97,6 +98,9 @@ type comparison struct {
 	Regions     []aggregateView  `json:"regions"`
 	Councils    []compareRow     `json:"councils"`
 	Note        string           `json:"note"`
+	// PopulationNote says when the month's rates use a population
+	// estimate carried forward because its own is not published yet.
+	PopulationNote string `json:"population_note,omitempty"`
 }
 
 type quartiles struct {
@@ -162,10 +166,39 @@ func (s *Server) buildComparison(c *gin.Context, d *dataset, ind domain.Indicato
 	slices.SortStableFunc(cmp.Councils, func(a, b compareRow) int { return rankOrder(a) - rankOrder(b) })
 	cmp.Note = fmt.Sprintf("%s, %s. Source: monthly returns. Rank 1 is %s; quartile band A is the best quarter of councils%s. England and regional figures are sums of counts over sums of children, not averages of rates.",
 		ind.Label, m.Label(), rankMeaning(ind), neutralNote(ind))
+	if ind.PerChildren() {
+		cmp.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
+		cmp.PopulationNote = carriedNote(d, m, st.Count)
+		if cmp.PopulationNote != "" {
+			cmp.Note += " " + cmp.PopulationNote
+		}
+	}
 	if v.restricted {
 		cmp.Note += " Other councils' counts of 1 to 5 are shown as c, and regional and England totals are rounded to the nearest 10."
 	}
 	return cmp
+}
+
+// carriedNote says which population estimates are carried forward for the
+// rates of the councils with a figure in month m, or "" when each one's
+// own estimate is published.
+func carriedNote(d *dataset, m domain.Month, councils map[int]float64) string {
+	var years []int
+	for n := range councils {
+		if _, year, carried, ok := d.pops[n].PopulationFor(m); ok && carried && !slices.Contains(years, year) {
+			years = append(years, year)
+		}
+	}
+	if len(years) == 0 {
+		return ""
+	}
+	slices.Sort(years)
+	mids := make([]string, len(years))
+	for i, y := range years {
+		mids[i] = fmt.Sprintf("mid-%d", y)
+	}
+	return fmt.Sprintf("The mid-%d estimate for %s is not published yet, so the latest published (%s) is carried forward.",
+		m.FinancialYearStart(), m.Label(), strings.Join(mids, ", "))
 }
 
 func rankOrder(r compareRow) int {

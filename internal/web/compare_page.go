@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,13 +26,15 @@ type comparePage struct {
 	Ranking    map[string]any
 	Neighbours map[string]any
 	NbTable    *neighbourTable
-	Query      string
 }
 
-// neighbourTable is the neighbours-over-time chart as a table.
+// neighbourTable is the neighbours-over-time chart as a table, with the
+// months it has no figures for and a note on the population used.
 type neighbourTable struct {
-	Names []string
-	Rows  []tableRow
+	Names   []string
+	Rows    []tableRow
+	Missing string
+	Note    string
 }
 
 // comparePage shows a ranking of every council for one indicator and
@@ -49,8 +52,7 @@ func (s *Server) comparePage(c *gin.Context) {
 		return
 	}
 	cmp := s.buildComparison(c, d, ind, m, council)
-	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.councils,
-		Query: fmt.Sprintf("indicator=%s&month=%s&council=%d", ind.Code, m, council)}
+	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.councils}
 	for _, mm := range d.months() {
 		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Start().Format("January 2006"), Selected: mm == m}}, page.Months...)
 	}
@@ -125,52 +127,127 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 	return option
 }
 
-// neighboursOption is the selected council against each of its
-// statistical neighbours over the last three years, each a line the
-// legend can switch off.
-func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
-	v := viewerOf(currentUser(c))
+// neighbourData is the selected council and each of its statistical
+// neighbours over the three years to a month, as v may see them: the one
+// source for the chart, its table and its downloads, so they agree.
+type neighbourData struct {
+	Months   []domain.Month
+	Councils []domain.Council
+	// Values[i][j] is council i in month j: a shown value, "c" (D1) or
+	// missing.
+	Values  [][]figure
+	Missing string
+	Note    string
+}
+
+func neighbourSeries(d *dataset, v viewer, ind domain.Indicator, m domain.Month, council int) *neighbourData {
 	first := m.Add(-35)
 	if first.Before(d.first) {
 		first = d.first
 	}
-	months := domain.MonthsBetween(first, m)
-	line := func(n int) []*float64 {
-		vals := make([]*float64, len(months))
-		series := d.values[ind.Code][n]
-		for i, mm := range months {
-			raw, ok := series[mm.Index()]
-			if !ok || v.suppressed(ind, n, raw) {
-				continue
-			}
-			if shown, ok := d.display(ind, n, mm, raw); ok {
-				x := roundTo(shown, 2)
-				vals[i] = &x
-			}
-		}
-		return vals
-	}
-	lines := []ourcharts.Line{{Name: d.byNumber[council].Name, Values: line(council)}}
+	nd := &neighbourData{Months: domain.MonthsBetween(first, m)}
+	nd.Councils = append(nd.Councils, d.byNumber[council])
 	for _, n := range d.neighbours[council] {
 		if co, ok := d.byNumber[n]; ok {
-			lines = append(lines, ourcharts.Line{Name: co.Name, Values: line(n)})
+			nd.Councils = append(nd.Councils, co)
 		}
 	}
+	var gaps, none []string
+	carriedFrom, carriedYears := domain.Month{}, []int{}
+	for _, co := range nd.Councils {
+		vals := make([]figure, len(nd.Months))
+		series := d.values[ind.Code][co.Number]
+		var missing []domain.Month
+		for j, mm := range nd.Months {
+			raw, ok := series[mm.Index()]
+			switch {
+			case !ok:
+				missing = append(missing, mm)
+			case v.suppressed(ind, co.Number, raw):
+				vals[j] = figure{Suppressed: true}
+			default:
+				if shown, ok := d.display(ind, co.Number, mm, raw); ok {
+					vals[j] = figure{shown, true, false}
+					if _, year, carried, ok := d.pops[co.Number].PopulationFor(mm); ind.PerChildren() && ok && carried {
+						if carriedFrom.IsZero() || mm.Before(carriedFrom) {
+							carriedFrom = mm
+						}
+						if !slices.Contains(carriedYears, year) {
+							carriedYears = append(carriedYears, year)
+						}
+					}
+				}
+			}
+		}
+		switch {
+		case len(missing) == len(nd.Months):
+			none = append(none, co.Name)
+		case len(missing) > 0:
+			gaps = append(gaps, co.Name+" in "+monthList(missing))
+		}
+		nd.Values = append(nd.Values, vals)
+	}
+	if len(none) > 0 {
+		gaps = append(gaps, joinNames(none)+" in any of these months")
+	}
+	nd.Missing = strings.Join(gaps, "; ")
+	nd.Note = "Source: monthly returns."
+	if ind.PerChildren() {
+		nd.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
+		if len(carriedYears) > 0 {
+			slices.Sort(carriedYears)
+			mids := make([]string, len(carriedYears))
+			for i, y := range carriedYears {
+				mids[i] = fmt.Sprintf("mid-%d", y)
+			}
+			nd.Note += fmt.Sprintf(" From %s that estimate is not published yet, so the latest (%s) is carried forward.", carriedFrom.Label(), strings.Join(mids, ", "))
+		}
+	}
+	if v.restricted {
+		nd.Note += " Other councils' counts of 1 to 5 are shown as c and left out of the chart."
+	}
+	return nd
+}
+
+// joinNames writes "A", "A and B" or "A, B and C".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// neighboursOption is the selected council against each of its
+// statistical neighbours over the last three years, each a line the
+// legend can switch off, with the same figures as a table.
+func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
+	nd := neighbourSeries(d, viewerOf(currentUser(c)), ind, m, council)
+	lines := make([]ourcharts.Line, len(nd.Councils))
+	for i, co := range nd.Councils {
+		vals := make([]*float64, len(nd.Months))
+		for j, f := range nd.Values[i] {
+			if f.OK && !f.Suppressed {
+				x := roundTo(f.Value, 2)
+				vals[j] = &x
+			}
+		}
+		lines[i] = ourcharts.Line{Name: co.Name, Values: vals}
+	}
 	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.byNumber[council].Name + " and its statistical neighbours",
-		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
+		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: nd.Months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
 	if err != nil {
 		return nil, nil
 	}
-	table := &neighbourTable{}
-	for _, l := range lines {
-		table.Names = append(table.Names, l.Name)
+	table := &neighbourTable{Missing: nd.Missing, Note: nd.Note}
+	for _, co := range nd.Councils {
+		table.Names = append(table.Names, co.Name)
 	}
-	for i := len(months) - 1; i >= 0; i-- {
-		row := tableRow{Month: months[i].Label()}
-		for _, l := range lines {
-			cell := "no figure"
-			if l.Values[i] != nil {
-				cell = strconv.FormatFloat(*l.Values[i], 'f', 1, 64)
+	for j := len(nd.Months) - 1; j >= 0; j-- {
+		row := tableRow{Month: nd.Months[j].Label()}
+		for i := range nd.Councils {
+			cell := nd.Values[i][j].Text(1)
+			if cell == "" {
+				cell = "no figure"
 			}
 			row.Cells = append(row.Cells, cell)
 		}

@@ -189,7 +189,7 @@ func (s *Server) councilPage(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	} else if _, current := ds.byNumber[n]; current && !d.First.IsZero() {
-		page.Tiles = profileTiles(ds, n, viewerOf(currentUser(c)))
+		page.Tiles = profileTilesFor(ds, n, viewerOf(currentUser(c)), s.cfg.BaselineYears)
 		ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
 		if !ok {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))

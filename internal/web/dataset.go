@@ -39,6 +39,11 @@ type dataset struct {
 
 	mu    sync.Mutex
 	stats map[statKey]*monthStats
+	// pressureCache holds the pressure points by month index; displayed
+	// every council's shown series, built once for them.
+	pressureCache map[int]*pressureData
+	displayOnce   sync.Once
+	displayed     map[string]map[int]analytics.Series
 }
 
 type statKey struct {
@@ -107,7 +112,8 @@ func (s *Server) dataset(ctx context.Context) (*dataset, error) {
 func (s *Server) buildDataset(ctx context.Context, version string) (*dataset, error) {
 	d := &dataset{version: version, built: time.Now(), byCode: map[string]domain.Indicator{}, byNumber: map[int]domain.Council{},
 		regionName: map[string]string{}, pops: map[int]analytics.Populations{}, values: map[string]map[int]analytics.Series{},
-		neighbours: map[int][]int{}, official: map[string][]domain.OfficialValue{}, stats: map[statKey]*monthStats{}}
+		neighbours: map[int][]int{}, official: map[string][]domain.OfficialValue{}, stats: map[statKey]*monthStats{},
+		pressureCache: map[int]*pressureData{}}
 	var err error
 	if d.indicators, err = s.db.Indicators(ctx); err != nil {
 		return nil, err

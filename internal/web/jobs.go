@@ -35,8 +35,12 @@ type jobSnapshot struct {
 	Percent    int    `json:"percent"`
 	Finished   bool   `json:"finished"`
 	Submission int64  `json:"submission_id,omitempty"`
-	Error      string `json:"error,omitempty"`
-	Next       string `json:"next,omitempty"`
+	// Unchanged: the file is identical to the return held, in Existing;
+	// nothing was recorded.
+	Unchanged bool   `json:"unchanged,omitempty"`
+	Existing  int64  `json:"existing_submission_id,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Next      string `json:"next,omitempty"`
 }
 
 func (j *job) progress(stage string, done, total int) {
@@ -66,6 +70,9 @@ func (j *job) snapshot() jobSnapshot {
 		s.Percent = 100
 		if j.result != nil && j.result.Submission != nil && j.result.Submission.ID != 0 {
 			s.Submission = j.result.Submission.ID
+		}
+		if j.result != nil && j.result.Status == domain.StatusUnchanged {
+			s.Unchanged, s.Existing = true, j.result.Existing
 		}
 		if j.err != nil {
 			s.Error = domain.ErrorMessage(j.err)
@@ -105,8 +112,10 @@ func (js *jobs) start(svc *intake.Service, req intake.Request, userID int64) *jo
 	js.mu.Unlock()
 	req.Progress = j.progress
 	go func() {
-		defer os.Remove(req.Path)
 		res, err := svc.Submit(context.Background(), req)
+		// The file goes before the job says it has finished, so nothing
+		// is left behind once the browser (or a test) sees the result.
+		_ = os.Remove(req.Path)
 		j.mu.Lock()
 		j.result, j.err, j.finished = res, err, true
 		j.mu.Unlock()

@@ -15,22 +15,30 @@ import (
 // tileArea groups a council's headline tiles by area.
 type tileArea struct {
 	Label string
-	Tiles []tile
+	// BaselineYears names the baseline's years as people read them
+	// ("2017–19"), from the configured years.
+	BaselineYears string
+	Tiles         []tile
 }
 
 // tile is one indicator's headline: the latest figure, its change against
 // the pre-pandemic baseline and the same month a year before, and its
 // quartile band among all councils.
 type tile struct {
-	Code     string
-	Label    string
-	Value    string
-	Unit     string
-	Month    string
-	Baseline change
-	YearAgo  change
-	Band     string
-	Neutral  bool
+	Code          string
+	Label         string
+	Value         string
+	Unit          string
+	Month         string
+	Baseline      change
+	BaselineYears string
+	YearAgo       change
+	Band          string
+	Neutral       bool
+	// CarriedYear is the mid-year population estimate carried forward
+	// for the latest month's rate, or 0 when that month's own estimate is
+	// published (or the figure is no rate).
+	CarriedYear int
 }
 
 // change is a relative change with an arrow coloured by the indicator's
@@ -68,44 +76,86 @@ func changeOf(ind domain.Indicator, rel float64, ok bool) change {
 	return ch
 }
 
-// profileTiles builds the headline tiles for one council; a viewer from
-// another council sees its small counts as "c" (D1).
+// profileTiles builds the headline tiles for one council with the default
+// baseline years; profileTilesFor takes the configured ones.
 func profileTiles(d *dataset, council int, v viewer) []tileArea {
+	return profileTilesFor(d, council, v, analytics.DefaultBaselineYears)
+}
+
+// profileTilesFor builds the headline tiles for one council, with changes
+// against the mean of the same calendar month in the baseline years. A
+// viewer from another council sees its counts of 1 to 5 as "c" (D1), and
+// no change is computed from such a figure: they are left out of the
+// series before the baseline and the year-ago change are taken, so a
+// percentage change cannot give a suppressed count back.
+func profileTilesFor(d *dataset, council int, v viewer, years []int) []tileArea {
+	if len(years) == 0 {
+		years = analytics.DefaultBaselineYears
+	}
+	label := analytics.YearsLabel(years)
 	var out []tileArea
 	for _, area := range domain.Areas {
-		ta := tileArea{Label: domain.AreaLabel(area)}
+		ta := tileArea{Label: domain.AreaLabel(area), BaselineYears: label}
 		for _, ind := range d.indicators {
 			if ind.Area != area {
 				continue
 			}
-			series := shownSeries(d, ind, council)
-			last, ok := latestMonth(series)
-			t := tile{Code: ind.Code, Label: ind.Label, Unit: ind.DisplayUnit(), Neutral: ind.Polarity == domain.Neutral}
-			if raw, has := d.values[ind.Code][council][last.Index()]; ok && has && v.suppressed(ind, council, raw) {
-				t.Value, t.Month = analytics.SuppressedMarker, last.Label()
-			} else if ok {
-				shown, _ := series.At(last)
-				t.Value, t.Month = formatValue(ind, shown), last.Label()
-				rel, okB := analytics.ChangeVsBaseline(series, last, analytics.DefaultBaselineYears)
-				t.Baseline = changeOf(ind, rel, okB)
-				rel, okY := analytics.ChangeVsYearAgo(series, last)
-				t.YearAgo = changeOf(ind, rel, okY)
-				t.Band = d.monthStats(ind, last).Band[council]
-			}
-			ta.Tiles = append(ta.Tiles, t)
+			ta.Tiles = append(ta.Tiles, profileTile(d, ind, council, v, years, label))
 		}
 		out = append(out, ta)
 	}
 	return out
 }
 
-// shownSeries is a council's series as displayed: rates per 10,000
-// children for per-child indicators.
+func profileTile(d *dataset, ind domain.Indicator, council int, v viewer, years []int, label string) tile {
+	t := tile{Code: ind.Code, Label: ind.Label, Unit: ind.DisplayUnit(), Neutral: ind.Polarity == domain.Neutral, BaselineYears: label}
+	stored := d.values[ind.Code][council]
+	latest, ok := latestMonth(stored)
+	if !ok {
+		return t
+	}
+	if v.suppressed(ind, council, stored[latest.Index()]) {
+		t.Value, t.Month = analytics.SuppressedMarker, latest.Label()
+		return t
+	}
+	series := viewerSeries(d, ind, council, v)
+	last, ok := latestMonth(series)
+	if !ok {
+		return t
+	}
+	shown, _ := series.At(last)
+	t.Value, t.Month = formatValue(ind, shown), last.Label()
+	rel, okB := analytics.ChangeVsBaseline(series, last, years)
+	t.Baseline = changeOf(ind, rel, okB)
+	rel, okY := analytics.ChangeVsYearAgo(series, last)
+	t.YearAgo = changeOf(ind, rel, okY)
+	t.Band = d.monthStats(ind, last).Band[council]
+	if ind.PerChildren() {
+		if _, year, carried, ok := d.pops[council].PopulationFor(last); ok && carried {
+			t.CarriedYear = year
+		}
+	}
+	return t
+}
+
+// shownSeries is a council's series as displayed, in full: rates per
+// 10,000 children for per-child indicators. For what a particular viewer
+// may see, use viewerSeries.
 func shownSeries(d *dataset, ind domain.Indicator, council int) analytics.Series {
+	return viewerSeries(d, ind, council, viewer{})
+}
+
+// viewerSeries is a council's series as displayed to v, with the figures v
+// may not see (D1) left out, so that nothing computed from the series
+// (a change against the baseline or a year ago) can give them back.
+func viewerSeries(d *dataset, ind domain.Indicator, council int, v viewer) analytics.Series {
 	out := analytics.Series{}
-	for idx, v := range d.values[ind.Code][council] {
+	for idx, raw := range d.values[ind.Code][council] {
+		if v.suppressed(ind, council, raw) {
+			continue
+		}
 		m := monthFromIndex(idx)
-		if shown, ok := d.display(ind, council, m, v); ok {
+		if shown, ok := d.display(ind, council, m, raw); ok {
 			out[idx] = shown
 		}
 	}
@@ -138,6 +188,9 @@ type comparisonView struct {
 	Note      string
 	Official  bool
 	Points    []comparisonPoint
+	// Missing lists the months in the period with no figure for the
+	// council; the chart leaves them blank rather than plotting zero.
+	Missing string
 }
 
 // comparisonPoint is one month of the comparison in numbers, for the API.
@@ -174,9 +227,19 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	view := &comparisonView{Indicator: ind, From: first.String(), To: last.String()}
 	offByMonth := officialByMonth(d, ind, council)
 	p := func(x float64) *float64 { x = roundTo(x, 2); return &x }
+	var gaps []domain.Month
+	carriedFrom, carriedYear := domain.Month{}, 0
 	for i, m := range months {
 		row := comparisonRow{Month: m.Label()}
 		pt := comparisonPoint{Month: m.String()}
+		if ind.PerChildren() && carriedYear == 0 {
+			if _, year, carried, ok := d.pops[council].PopulationFor(m); ok && carried {
+				carriedFrom, carriedYear = m, year
+			}
+		}
+		if _, ok := d.values[ind.Code][council][m.Index()]; !ok {
+			gaps = append(gaps, m)
+		}
 		if raw, ok := d.values[ind.Code][council][m.Index()]; ok && v.suppressed(ind, council, raw) {
 			row.Council, pt.Council = analytics.SuppressedMarker, figure{Suppressed: true}
 		} else if ok {
@@ -250,8 +313,20 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	if view.Official {
 		view.Note += " Diamonds are DfE's published annual figures (" + officialNote(ind) + ")."
 	}
-	if v.restricted {
+	if ind.PerChildren() {
+		view.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
+		if carriedYear > 0 {
+			view.Note += fmt.Sprintf(" From %s that estimate is not published yet, so the latest (mid-%d) is carried forward.", carriedFrom.Label(), carriedYear)
+		}
+	}
+	switch {
+	case v.restricted && council != v.own:
+		view.Note += " " + co.Name + "'s counts of 1 to 5 are shown as c and left out of the chart, neighbours' counts of 1 to 5 are left out of their figures, and regional and England totals are rounded to the nearest 10."
+	case v.restricted:
 		view.Note += " Neighbours' counts of 1 to 5 are left out, and regional and England totals are rounded to the nearest 10."
+	}
+	if len(gaps) > 0 {
+		view.Missing = co.Name + " in " + monthList(gaps)
 	}
 	return view, nil
 }

@@ -184,7 +184,9 @@ func (s *Server) userJob(c *gin.Context) *job {
 }
 
 // returnJob shows an upload's progress; when it has finished, it goes on
-// to the validation report.
+// to the validation report, or says what became of the file. A finished
+// job never shows the progress page again, whose script would reload it
+// for ever.
 func (s *Server) returnJob(c *gin.Context) {
 	j := s.userJob(c)
 	if j == nil {
@@ -192,16 +194,35 @@ func (s *Server) returnJob(c *gin.Context) {
 		return
 	}
 	snap := j.snapshot()
-	if snap.Finished && snap.Submission != 0 {
+	switch {
+	case snap.Finished && snap.Submission != 0:
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", snap.Submission))
-		return
-	}
-	if snap.Finished && snap.Error != "" {
+	case snap.Finished && snap.Error != "":
 		s.fail(c, http.StatusUnprocessableEntity, "The file could not be used", snap.Error)
+	case snap.Finished && snap.Unchanged:
+		s.unchangedReport(c, snap.Existing)
+	case snap.Finished:
+		s.fail(c, http.StatusInternalServerError, headingOf[http.StatusInternalServerError], "The upload finished without a result. Upload the file again.")
+	default:
+		s.render(c, http.StatusOK, "returns-job", pageData{Title: "Checking your return", Scripts: []string{"js/upload.js"},
+			Body: jobPage{ID: j.ID, Snapshot: snap}})
+	}
+}
+
+// unchangedMessage is what an upload identical to the return held says,
+// on the web as through the API and the command line.
+const unchangedMessage = "This file is identical to the current return; nothing changed."
+
+// unchangedReport answers an upload identical to what is held: the report
+// of the upload that holds it, saying that nothing changed.
+func (s *Server) unchangedReport(c *gin.Context, existing int64) {
+	sub, payload, err := s.db.Submission(c.Request.Context(), existing)
+	u := currentUser(c)
+	if err != nil || sub.Demo || (u.Role.Scoped() && sub.Council != u.Council) {
+		s.fail(c, http.StatusOK, "Nothing changed", unchangedMessage)
 		return
 	}
-	s.render(c, http.StatusOK, "returns-job", pageData{Title: "Checking your return", Scripts: []string{"js/upload.js"},
-		Body: jobPage{ID: j.ID, Snapshot: snap}})
+	s.renderReportInfo(c, http.StatusOK, sub, payload, "", fmt.Sprintf("%s It is held as upload %d, shown below.", unchangedMessage, sub.ID))
 }
 
 func (s *Server) returnJobProgress(c *gin.Context) {
@@ -214,6 +235,7 @@ func (s *Server) returnJobProgress(c *gin.Context) {
 	if snap.Finished && snap.Submission != 0 {
 		snap.Next = fmt.Sprintf("/returns/submissions/%d", snap.Submission)
 	} else if snap.Finished {
+		// The job's page shows the outcome once it has finished.
 		snap.Next = "/returns/jobs/" + j.ID
 	}
 	c.Header("Cache-Control", "no-store")
@@ -233,12 +255,16 @@ type reportPage struct {
 	MoreQueries int
 	Councils    []councilOutcomeView
 	CanExplain  bool
-	Notice      string
+	// Notice is a problem to put right; Info is news, such as an upload
+	// that changed nothing.
+	Notice string
+	Info   string
 }
 
 type councilOutcomeView struct {
-	Number  int
-	Name    string
+	Number int
+	Name   string
+	// Months is space-separated, as monthSpan takes it.
 	Months  string
 	Rows    int
 	Errors  int
@@ -275,8 +301,12 @@ func (s *Server) submissionReport(c *gin.Context) {
 }
 
 func (s *Server) renderReport(c *gin.Context, status int, sub *domain.Submission, payload, notice string) {
+	s.renderReportInfo(c, status, sub, payload, notice, "")
+}
+
+func (s *Server) renderReportInfo(c *gin.Context, status int, sub *domain.Submission, payload, notice, info string) {
 	ctx := c.Request.Context()
-	page := reportPage{Submission: sub, CanExplain: sub.Status == domain.StatusAwaiting && canSubmit(currentUser(c)), Notice: notice}
+	page := reportPage{Submission: sub, CanExplain: sub.Status == domain.StatusAwaiting && canSubmit(currentUser(c)), Notice: notice, Info: info}
 	for _, m := range sub.Messages() {
 		switch {
 		case m.Severity == domain.SeverityError && len(page.Errors) < reportShown:
@@ -298,26 +328,20 @@ func (s *Server) renderReport(c *gin.Context, status int, sub *domain.Submission
 		}
 	}
 	if page.Council == nil && sub.Councils != "" {
-		for _, f := range strings.Fields(sub.Councils) {
-			n, _ := strconv.Atoi(f)
-			name := f
-			if co, err := s.db.Council(ctx, n); err == nil {
+		// A bulk load: each council's figures, months, errors and queries,
+		// as the command line and the API report them.
+		outs, err := s.intake.Outcomes(ctx, sub, payload)
+		if err != nil {
+			s.handleError(c, err)
+			return
+		}
+		for _, o := range outs {
+			name := strconv.Itoa(o.Council)
+			if co, err := s.db.Council(ctx, o.Council); err == nil {
 				name = co.Name
 			}
-			page.Councils = append(page.Councils, councilOutcomeView{Number: n, Name: name})
-		}
-		counts := map[int]*councilOutcomeView{}
-		for i := range page.Councils {
-			counts[page.Councils[i].Number] = &page.Councils[i]
-		}
-		for _, m := range sub.Messages() {
-			if v := counts[m.Council]; v != nil {
-				if m.Severity == domain.SeverityError {
-					v.Errors++
-				} else {
-					v.Queries++
-				}
-			}
+			page.Councils = append(page.Councils, councilOutcomeView{Number: o.Council, Name: name,
+				Months: strings.Join(o.Months, " "), Rows: o.Rows, Errors: o.Errors, Queries: o.Queries})
 		}
 	}
 	crumbs := []crumb{{"Councils", "/"}}
@@ -388,6 +412,9 @@ func (s *Server) apiSubmitReturn(c *gin.Context) {
 		}
 	}
 	res, err := s.intake.Submit(c.Request.Context(), req)
+	// Gone before the answer is sent, not after, so a client that has its
+	// answer finds nothing left behind (SECURITY U9).
+	removeFile(path)
 	if err != nil && res == nil {
 		s.handleError(c, err)
 		return
@@ -415,7 +442,8 @@ func apiReport(res *intake.Result) gin.H {
 	if res.Submission != nil {
 		out["submission"] = res.Submission
 		if res.Status == domain.StatusUnchanged {
-			out["note"] = "This file is identical to the return already held; nothing was changed."
+			out["note"] = unchangedMessage
+			out["existing_submission_id"] = res.Existing
 		}
 	}
 	return out

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
@@ -37,6 +39,15 @@ type Config struct {
 	Limits returns.Limits
 	// Tolerance is the month-on-month change that raises a query.
 	Tolerance float64
+	// Pressure is the pressure-point rule (worst band, threshold against
+	// the baseline); zero fields take analytics' defaults.
+	Pressure analytics.PressureConfig
+	// Matrix splits the resilience matrix into quadrants; zero fields
+	// take analytics' defaults.
+	Matrix analytics.MatrixConfig
+	// BaselineYears are the years whose same calendar month makes the
+	// pre-pandemic baseline; none take analytics.DefaultBaselineYears.
+	BaselineYears []int
 }
 
 // Server is the dashboard's HTTP handler.
@@ -70,6 +81,12 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Matrix.PressureSplit == 0 {
+		cfg.Matrix.PressureSplit = analytics.DefaultPressureSplit
+	}
+	if cfg.Matrix.ConditionsSplit == 0 {
+		cfg.Matrix.ConditionsSplit = analytics.DefaultConditionsSplit
+	}
 	gin.SetMode(gin.ReleaseMode)
 	static, err := newStaticFiles()
 	if err != nil {
@@ -82,6 +99,14 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.Limits == (returns.Limits{}) {
 		cfg.Limits = returns.DefaultLimits()
 	}
+	if len(cfg.BaselineYears) == 0 {
+		cfg.BaselineYears = slices.Clone(analytics.DefaultBaselineYears)
+	}
+	// Pressure points measure against the same baseline as the profile.
+	if len(cfg.Pressure.BaselineYears) == 0 {
+		cfg.Pressure.BaselineYears = cfg.BaselineYears
+	}
+	cfg.Pressure = cfg.Pressure.WithDefaults()
 	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
 	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, Now: cfg.Now}
 	s.sessions = s.sessionManager()
@@ -109,13 +134,24 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 		}
 		withSessions.ServeHTTP(w, r)
 	})
+	// A refused cross-origin request never reaches the application or the
+	// session store: a separate engine with no routes answers it, with the
+	// same request ID, log line, headers and error page as any other
+	// response (SECURITY W4, W5).
+	refused := gin.New()
+	if err := refused.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	refused.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders())
+	refused.NoRoute(func(c *gin.Context) {
+		s.fail(c, http.StatusForbidden, "This request was refused",
+			"It was sent from another website. Go back to this service's own page and try again.")
+	})
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.Error(w, "Cross-site request refused.", http.StatusForbidden)
-	}))
-	s.handler = cop.Handler(inner)
+	cop.SetDenyHandler(refused)
+	// The security headers are set outermost, so every response carries
+	// them, including those written by the session layer.
+	s.handler = withSecurityHeaders(cop.Handler(inner))
 	return s, nil
 }
 
@@ -135,6 +171,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/compare", signedIn, s.cached(s.comparePage))
 	s.handle(http.MethodGet, "/compare.csv", signedIn, s.compareCSV)
 	s.handle(http.MethodGet, "/compare.xlsx", signedIn, s.compareXLSX)
+	s.handle(http.MethodGet, "/compare/neighbours/:file", signedIn, s.compareNeighboursData)
 
 	s.handle(http.MethodGet, "/api/v1/indicators", signedIn, s.apiIndicators)
 	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.cached(s.apiCompare))
@@ -158,6 +195,13 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/admin/audit", adminOnly, s.adminAudit)
 	s.handle(http.MethodGet, "/admin/framework", adminOnly, s.adminFramework)
 	s.handle(http.MethodPost, "/admin/framework", adminOnly, s.adminSaveFramework)
+
+	s.handle(http.MethodGet, "/pressure", lgaOnly, s.cached(s.pressurePage))
+	s.handle(http.MethodGet, "/pressure.csv", lgaOnly, s.pressureExport("csv"))
+	s.handle(http.MethodGet, "/pressure.xlsx", lgaOnly, s.pressureExport("xlsx"))
+	s.handle(http.MethodGet, "/pressure/matrix.csv", lgaOnly, s.matrixExport("csv"))
+	s.handle(http.MethodGet, "/pressure/matrix.xlsx", lgaOnly, s.matrixExport("xlsx"))
+	s.handle(http.MethodGet, "/api/v1/pressure", lgaOnly, s.cached(s.apiPressure))
 
 	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
 	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)

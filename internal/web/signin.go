@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -71,42 +73,12 @@ func (s *Server) signIn(c *gin.Context) {
 		return
 	}
 	remote := c.ClientIP()
-	failures, err := s.db.FailedSignIns(ctx, email, s.now().Add(-failureWindow))
+	u, err := s.checkSignIn(ctx, email, password, remote)
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	u, lookupErr := s.db.UserByEmail(ctx, email)
-	ok := false
-	switch {
-	case lookupErr != nil && domain.ErrorCode(lookupErr) != domain.ENOTFOUND:
-		s.handleError(c, lookupErr)
-		return
-	case lookupErr != nil:
-		auth.VerifyDummy(password) // same cost as a real check
-	default:
-		ok, err = auth.VerifyPassword(password, u.PasswordHash)
-		if err != nil {
-			s.cfg.Logger.Error("password hash unreadable", "user", u.ID, "error", err)
-			ok = false
-		}
-	}
-	reason := ""
-	switch {
-	case failures >= maxFailedSignIns:
-		reason = "too many failed attempts"
-	case lookupErr != nil:
-		reason = "unknown email"
-	case !ok:
-		reason = "wrong password"
-	case u.Disabled:
-		reason = "account disabled"
-	}
-	if reason != "" {
-		if err := s.db.Audit(ctx, domain.AuditEntry{At: store.FormatAuditTime(s.now()), Actor: "anonymous", Action: domain.AuditSignInFailed, Subject: email, Detail: reason, Remote: remote}); err != nil {
-			s.handleError(c, err)
-			return
-		}
+	if u == nil {
 		page.Errors = []fieldError{{"email", signInFailed}}
 		s.render(c, http.StatusUnauthorized, "sign-in", pageData{Title: "Sign in", Body: page})
 		return
@@ -131,6 +103,115 @@ func (s *Server) signIn(c *gin.Context) {
 		next = homeFor(u)
 	}
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// checkSignIn decides one sign-in attempt: it counts the account's recent
+// failures, checks the password and records a failure as one step, holding
+// the account's lock throughout, so guesses sent in parallel cannot all
+// read the count before any of them adds to it (SECURITY W3). It returns
+// the user when the attempt succeeds, nil when it fails (the failure is
+// already in the audit log, with the account's council when the account
+// exists), and an error only when the attempt could not be decided.
+func (s *Server) checkSignIn(ctx context.Context, email, password, remote string) (*domain.User, error) {
+	unlock, err := signInLocks.lock(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	failures, err := s.db.FailedSignIns(ctx, email, s.now().Add(-failureWindow))
+	if err != nil {
+		return nil, err
+	}
+	u, lookupErr := s.db.UserByEmail(ctx, email)
+	ok := false
+	switch {
+	case lookupErr != nil && domain.ErrorCode(lookupErr) != domain.ENOTFOUND:
+		return nil, lookupErr
+	case lookupErr != nil:
+		auth.VerifyDummy(password) // same cost as a real check
+	default:
+		ok, err = auth.VerifyPassword(password, u.PasswordHash)
+		if err != nil {
+			s.cfg.Logger.Error("password hash unreadable", "user", u.ID, "error", err)
+			ok = false
+		}
+	}
+	reason := ""
+	switch {
+	case failures >= maxFailedSignIns:
+		reason = "too many failed attempts"
+	case lookupErr != nil:
+		reason = "unknown email"
+	case !ok:
+		reason = "wrong password"
+	case u.Disabled:
+		reason = "account disabled"
+	}
+	if reason == "" {
+		return u, nil
+	}
+	entry := domain.AuditEntry{At: store.FormatAuditTime(s.now()), Actor: "anonymous", Action: domain.AuditSignInFailed, Subject: email, Detail: reason, Remote: remote}
+	if lookupErr == nil {
+		// Recorded against the account's council, so the audit page's
+		// council filter shows attacks on that council's accounts.
+		entry.Council = u.Council
+	}
+	if err := s.db.Audit(ctx, entry); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// signInLocks serialises sign-in attempts per normalised email address.
+// It is shared by every Server in the process, which only ever serialises
+// more than needed, never less. Instances sharing a PostgreSQL database
+// each keep their own locks, so across instances the limit can be passed
+// by at most the number of attempts in flight at once.
+var signInLocks = keyedLock{}
+
+// keyedLock is a set of mutexes named by a string, each created when first
+// wanted and dropped when nobody holds or waits for it, so the map does not
+// grow with every address ever tried.
+type keyedLock struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	held  chan struct{} // holds one token while the key is locked
+	users int           // holders plus waiters
+}
+
+// lock waits for the key's lock, or until ctx ends (a client that gave up
+// stops queueing), and returns the function that releases it.
+func (k *keyedLock) lock(ctx context.Context, key string) (func(), error) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyLock{held: make(chan struct{}, 1)}
+		k.locks[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	select {
+	case l.held <- struct{}{}:
+		return func() { <-l.held; k.release(key, l) }, nil
+	case <-ctx.Done():
+		k.release(key, l)
+		return nil, ctx.Err()
+	}
+}
+
+func (k *keyedLock) release(key string, l *keyLock) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	l.users--
+	if l.users == 0 {
+		delete(k.locks, key)
+	}
 }
 
 // signOut ends the session and records it.

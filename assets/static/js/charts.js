@@ -9,6 +9,23 @@
     if (v === null || v === undefined || v === "-" || (typeof v === "number" && isNaN(v))) { return "no figure"; }
     return number.format(v);
   }
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  // A data item may carry a plain-text tooltip ("tip") and a link to a
+  // page on this server ("href"); the text is escaped here, and only
+  // same-site paths are followed.
+  function tipFormatter(p) {
+    if (p && p.data && typeof p.data.tip === "string") {
+      return escapeHTML(p.data.tip).replace(/\n/g, "<br>");
+    }
+    return escapeHTML((p && p.seriesName) || "") + (p && p.name ? "<br>" + escapeHTML(p.name) : "");
+  }
+  function sameSitePath(h) {
+    return typeof h === "string" && h.charAt(0) === "/" && h.charAt(1) !== "/" && h.charAt(1) !== "\\";
+  }
   var monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function monthLabel(v) {
     var m = /^(\d{4})-(\d{2})$/.exec(v);
@@ -28,8 +45,17 @@
         axis.axisLabel = Object.assign({}, axis.axisLabel, { formatter: monthLabel });
       }
     });
+    var linked = el.hasAttribute("data-chart-links");
+    if (linked && option.tooltip) {
+      option.tooltip.formatter = tipFormatter;
+    }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
+    if (linked) {
+      chart.on("click", function (p) {
+        if (p && p.data && sameSitePath(p.data.href)) { window.location.assign(p.data.href); }
+      });
+    }
     el.setAttribute("data-chart-ready", "true");
     charts.push(chart);
   });

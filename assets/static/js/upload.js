@@ -17,7 +17,13 @@
         var text = words[s.stage] || s.stage || "";
         if (s.done) { text += ": " + s.done.toLocaleString("en-GB") + (s.total ? " of " + s.total.toLocaleString("en-GB") : "") + " rows"; }
         stage.textContent = text;
-        if (s.finished && s.next) { window.location.assign(s.next); return; }
+        // Once finished, the server names the page with the outcome (the
+        // report, or this job's page, which then shows the outcome rather
+        // than this progress bar); never poll a finished job again.
+        if (s.finished) {
+          if (s.next) { window.location.assign(s.next); } else { stage.textContent = "Finished. Refresh the page to see the outcome."; }
+          return;
+        }
         window.setTimeout(poll, 400);
       })
       .catch(function () { window.setTimeout(poll, 1500); });
