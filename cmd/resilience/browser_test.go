@@ -344,6 +344,12 @@ func TestBrowserAdminPages(t *testing.T) {
 	tb.checkPage(t, app.URL(), "admin-users", 0)
 	tb.open(t, app.URL()+"/admin/audit")
 	tb.checkPage(t, app.URL(), "admin-audit", 0)
+	tb.open(t, app.URL()+"/admin/framework")
+	tb.checkPage(t, app.URL(), "admin-framework", 0)
+	tb.open(t, app.URL()+"/admin/timeline")
+	tb.checkPage(t, app.URL(), "admin-timeline", 0)
+	tb.open(t, app.URL()+"/councils/202/assessment/history")
+	tb.checkPage(t, app.URL(), "assessment-history", 0)
 	tb.open(t, app.URL()+"/no-such-page")
 	tb.checkPage(t, app.URL(), "not-found", 0)
 }

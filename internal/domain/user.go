@@ -113,4 +113,8 @@ const (
 	AuditAssessmentSubmitted = "assessment_submitted"
 	// AuditFrameworkChanged records a new version of the framework.
 	AuditFrameworkChanged = "framework_changed"
+	// Timeline events added, changed or deleted by an administrator.
+	AuditTimelineAdded   = "timeline_added"
+	AuditTimelineChanged = "timeline_changed"
+	AuditTimelineDeleted = "timeline_deleted"
 )

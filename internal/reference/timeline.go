@@ -4,9 +4,9 @@ import "github.com/resilience-dashboard/resilience/internal/domain"
 
 // Kinds of timeline event.
 const (
-	EventKind    = "event"    // a single day: End equals Start
-	LockdownKind = "lockdown" // a national lockdown, drawn as a band
-	PhaseKind    = "phase"    // a response phase, drawn as a band
+	EventKind    = domain.EventOneDay   // a single day: End equals Start
+	LockdownKind = domain.EventLockdown // a national lockdown, drawn as a band
+	PhaseKind    = domain.EventPhase    // a response phase, drawn as a band
 )
 
 // Timeline returns the seeded pandemic timeline in date order, with IDs 1

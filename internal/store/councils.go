@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -139,4 +141,64 @@ func (db *DB) AllOfficial(ctx context.Context) ([]domain.OfficialValue, error) {
 	err := db.r.SelectContext(ctx, &out, `SELECT measure, indicator, level, area, year, period_end, value, marker
 		FROM official_values WHERE indicator <> '' ORDER BY indicator, level, area, year`)
 	return out, err
+}
+
+// SaveTimelineEvent adds an event (ID 0) or changes one, after checking
+// it; every chart draws the timeline, so the data version moves on. One
+// audit line is written in the same transaction.
+func (db *DB) SaveTimelineEvent(ctx context.Context, e *domain.TimelineEvent, audit domain.AuditEntry) error {
+	if errs := e.Check(); len(errs) > 0 {
+		return domain.Errorf(domain.EINVALID, "%s", errs[0].Message)
+	}
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if e.ID == 0 {
+			res, err := tx.NamedExecContext(ctx, `INSERT INTO timeline_events (starts, ends, kind, label, description)
+				VALUES (:starts, :ends, :kind, :label, :description)`, e)
+			if err != nil {
+				return err
+			}
+			if e.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			audit.Action = domain.AuditTimelineAdded
+		} else {
+			res, err := tx.NamedExecContext(ctx, `UPDATE timeline_events SET starts = :starts, ends = :ends, kind = :kind,
+				label = :label, description = :description WHERE id = :id`, e)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return domain.Errorf(domain.ENOTFOUND, "There is no timeline event %d.", e.ID)
+			}
+			audit.Action = domain.AuditTimelineChanged
+		}
+		audit.Subject = fmt.Sprintf("timeline event %d", e.ID)
+		audit.Detail = fmt.Sprintf("%s to %s, %s: %s", e.Start, e.End, e.Kind, e.Label)
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit)
+	})
+}
+
+// DeleteTimelineEvent removes an event from the timeline.
+func (db *DB) DeleteTimelineEvent(ctx context.Context, id int64, audit domain.AuditEntry) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var e domain.TimelineEvent
+		if err := tx.GetContext(ctx, &e, "SELECT id, starts, ends, kind, label, description FROM timeline_events WHERE id = ?", id); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return domain.Errorf(domain.ENOTFOUND, "There is no timeline event %d.", id)
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM timeline_events WHERE id = ?", id); err != nil {
+			return err
+		}
+		audit.Action, audit.Subject = domain.AuditTimelineDeleted, fmt.Sprintf("timeline event %d", id)
+		audit.Detail = fmt.Sprintf("%s to %s, %s: %s", e.Start, e.End, e.Kind, e.Label)
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, audit)
+	})
 }

@@ -195,6 +195,9 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/admin/audit", adminOnly, s.adminAudit)
 	s.handle(http.MethodGet, "/admin/framework", adminOnly, s.adminFramework)
 	s.handle(http.MethodPost, "/admin/framework", adminOnly, s.adminSaveFramework)
+	s.handle(http.MethodGet, "/admin/timeline", adminOnly, s.adminTimeline)
+	s.handle(http.MethodPost, "/admin/timeline", adminOnly, s.adminSaveTimeline)
+	s.handle(http.MethodPost, "/admin/timeline/:id/delete", adminOnly, s.adminDeleteTimeline)
 
 	s.handle(http.MethodGet, "/pressure", lgaOnly, s.cached(s.pressurePage))
 	s.handle(http.MethodGet, "/pressure.csv", lgaOnly, s.pressureExport("csv"))
