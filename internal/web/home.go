@@ -10,6 +10,10 @@ import (
 )
 
 type homePage struct {
+	// Role and Own pick the shortcuts at the top: a scoped user's own
+	// council, the LGA officer's overview, the administrator's pages.
+	Role        string
+	Own         councilLink
 	Query       string
 	Count       int
 	Shown       int
@@ -47,6 +51,14 @@ func (s *Server) home(c *gin.Context) {
 		q = q[:100]
 	}
 	page := homePage{Query: q, Count: len(councils)}
+	if u := currentUser(c); u != nil {
+		page.Role = string(u.Role)
+		for _, co := range councils {
+			if u.Role.Scoped() && co.Number == u.Council {
+				page.Own = councilLink{Number: co.Number, Name: co.Name}
+			}
+		}
+	}
 	if m, err := domain.ParseMonth(latest); err == nil {
 		page.LatestMonth = m.Start().Format("January 2006")
 	}
