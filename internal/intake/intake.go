@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -120,25 +121,37 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	progress("reading", 0, 0)
-	parsed, err := returns.Parse(ctx, req.Path, kind, cat, s.Limits, func(rows int) { progress("reading", rows, 0) })
+	w := &earlyWrite{ctx: ctx, db: s.DB, sub: *sub, counts: map[store.CouncilMonth]int{}}
+	// A file already stored once may change nothing (StatusUnchanged), so
+	// it is read and checked before anything is written.
+	if id, err := s.DB.StoredBefore(ctx, sub.SHA256); err == nil && id == 0 {
+		w.allowed = true
+	}
+	defer w.abort()
+	parsed, err := returns.ParseWith(ctx, req.Path, kind, cat, s.Limits, returns.Options{
+		Compact:  true,
+		Progress: func(rows int) { progress("reading", rows, 0) },
+		Figures:  w.add,
+	})
 	if err != nil {
+		w.abort()
 		return s.refuse(ctx, sub, err, audit)
 	}
 	sub.Layout = string(parsed.Layout)
 
-	progress("checking", 0, len(parsed.Rows))
+	progress("checking", 0, parsed.Len())
 	vc, err := s.validationContext(ctx, cat, parsed, req.ScopeCouncil)
 	if err != nil {
 		return nil, err
 	}
 	messages := append(parsed.Messages, returns.Validate(parsed, vc)...)
-	obs := observations(parsed)
 	explain(messages, req.Explanations)
 	sub.SetMessages(messages)
-	res := &Result{Submission: sub, Messages: messages, Councils: outcomes(obs, messages)}
+	res := &Result{Submission: sub, Messages: messages, Councils: outcomesOf(w.counts, messages)}
 
 	switch {
 	case sub.ErrorCount > 0:
+		w.abort()
 		sub.Status = domain.StatusRejected
 		// A rejected file keeps no figures, only what each council sent,
 		// for its report.
@@ -146,12 +159,12 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		if jerr != nil {
 			return nil, jerr
 		}
-		err = s.DB.RecordSubmission(ctx, sub, obs, string(summary), audit)
-	case len(obs) == 0 && len(parsed.Official) == 0:
+		err = s.DB.RecordSubmissionCovering(ctx, sub, w.keys(), w.figures, string(summary), audit)
+	case w.figures == 0 && len(parsed.Official) == 0:
+		w.abort()
 		return s.refuse(ctx, sub, domain.Errorf(domain.EINVALID, "The file holds no figures to store. Fill in the Value column and upload it again."), audit)
 	default:
-		_, _, keys := store.Coverage(obs)
-		same, ierr := s.DB.IdenticalToCurrent(ctx, sub.SHA256, keys)
+		same, ierr := s.DB.IdenticalToCurrent(ctx, sub.SHA256, w.keys())
 		if ierr == nil && len(parsed.Official) > 0 {
 			same, ierr = s.DB.StoredBefore(ctx, sub.SHA256)
 		}
@@ -159,18 +172,27 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 			return nil, ierr
 		}
 		if same != 0 {
+			w.abort()
 			sub.Status = domain.StatusUnchanged
 			res.Status, res.Existing = sub.Status, same
 			return res, nil
 		}
 		if unexplained(messages) > 0 {
+			w.abort()
 			sub.Status = domain.StatusAwaiting
-			payload, jerr := json.Marshal(pending{Councils: res.Councils, Observations: obs, Official: parsed.Official})
+			payload, jerr := pendingPayload(res.Councils, parsed, parsed.Official)
 			if jerr != nil {
 				return nil, jerr
 			}
-			err = s.DB.RecordSubmission(ctx, sub, obs, string(payload), audit)
+			err = s.DB.RecordSubmissionCovering(ctx, sub, w.keys(), w.figures, payload, audit)
+		} else if w.started() {
+			// The figures went in while the file was read: wait for the
+			// last of them and commit.
+			progress("storing", 0, w.figures)
+			err = w.commit(sub, parsed.Official, audit)
+			progress("storing", w.figures, w.figures)
 		} else {
+			obs := parsed.Observations()
 			progress("storing", 0, len(obs))
 			err = s.DB.StoreSubmission(ctx, sub, obs, parsed.Official, audit, func(done int) { progress("storing", done, len(obs)) })
 		}
@@ -180,6 +202,148 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Status = sub.Status
 	return res, nil
+}
+
+// earlyAfter is how many figures a file must hold before Submit writes
+// them while the rest of it is still being read. A smaller file is read
+// and checked first, then written in one short transaction.
+const earlyAfter = 20_000
+
+// earlyWrite writes a bulk file's figures into the database while the rest
+// of the file is still being read, on a second core: writing the 440,640
+// figures of a national file to SQLite takes about half as long as
+// reading them, time that would otherwise come after. The figures go into
+// a store.Load, one write transaction, which is committed only once the
+// whole file has been read and has passed validation with every query
+// explained, and is otherwise rolled back, leaving the database as it was
+// (SECURITY R1). The transaction holds the writer while the file is read
+// (a few seconds for a national file), so other writes wait, as they wait
+// behind any bulk load's writing. A file whose hash was stored before is
+// not written early, since it may turn out to change nothing.
+//
+// It also counts the figures for each council and month, which the
+// report gives.
+type earlyWrite struct {
+	ctx     context.Context
+	db      *store.DB
+	sub     domain.Submission // as it was when reading began
+	allowed bool
+
+	counts  map[store.CouncilMonth]int
+	figures int
+
+	// pending are the batches read before there were earlyAfter figures.
+	pending [][]domain.Observation
+	// batches carries figures to the writing goroutine, which closes done
+	// when it has finished with them, leaving load and err.
+	batches chan []domain.Observation
+	done    chan struct{}
+	load    *store.Load
+	err     error
+	ended   bool
+}
+
+// add takes a batch of figures from the parser.
+func (w *earlyWrite) add(batch []domain.Observation) error {
+	for i := range batch {
+		w.counts[store.CouncilMonth{Council: batch[i].Council, Month: batch[i].Month}]++
+	}
+	w.figures += len(batch)
+	switch {
+	case w.batches != nil:
+		return w.send(batch)
+	case w.allowed && !w.ended:
+		w.pending = append(w.pending, batch)
+		if w.figures >= earlyAfter {
+			return w.start()
+		}
+	}
+	return nil
+}
+
+func (w *earlyWrite) send(batch []domain.Observation) error {
+	select {
+	case w.batches <- batch:
+		return nil
+	case <-w.ctx.Done():
+		return w.ctx.Err()
+	}
+}
+
+// start begins the write transaction in a goroutine (it waits there for
+// the writer, if another write holds it) and hands it what was read so
+// far.
+func (w *earlyWrite) start() error {
+	w.batches, w.done = make(chan []domain.Observation, 4), make(chan struct{})
+	sub := w.sub
+	go func() {
+		defer close(w.done)
+		load, err := w.db.BeginLoad(w.ctx, &sub)
+		for b := range w.batches {
+			if err == nil {
+				err = load.Add(b)
+			}
+		}
+		w.load, w.err = load, err
+	}()
+	pending := w.pending
+	w.pending = nil
+	for _, b := range pending {
+		if err := w.send(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *earlyWrite) started() bool { return w.batches != nil }
+
+// wait lets the writing goroutine finish with what it has been given.
+func (w *earlyWrite) wait() {
+	w.ended, w.pending = true, nil
+	if w.done == nil {
+		return
+	}
+	close(w.batches)
+	<-w.done
+	w.done = nil
+}
+
+// commit waits for the last figures to be written and commits them with
+// the submission as it now stands.
+func (w *earlyWrite) commit(sub *domain.Submission, official []domain.OfficialValue, audit domain.AuditEntry) error {
+	w.wait()
+	if w.err != nil {
+		return w.err
+	}
+	if n := w.load.Count(); n != w.figures {
+		return fmt.Errorf("intake: %d of %d figures written", n, w.figures)
+	}
+	return w.load.Commit(sub, official, audit)
+}
+
+// abort rolls back whatever was written and not committed. It must be
+// called before anything else uses the writer.
+func (w *earlyWrite) abort() {
+	w.wait()
+	if w.load != nil {
+		w.load.Rollback()
+	}
+}
+
+// keys lists the councils and months the figures cover, in order.
+func (w *earlyWrite) keys() []store.CouncilMonth {
+	keys := make([]store.CouncilMonth, 0, len(w.counts))
+	for k := range w.counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Council != keys[j].Council {
+			return keys[i].Council < keys[j].Council
+		}
+		return keys[i].Month < keys[j].Month
+	})
+	return keys
 }
 
 // pending is what a submission waiting for explanations keeps: its
@@ -198,21 +362,26 @@ type pending struct {
 func (s *Service) Outcomes(ctx context.Context, sub *domain.Submission, payload string) ([]CouncilOutcome, error) {
 	ms := sub.Messages()
 	if payload != "" {
-		var summary struct {
-			Councils []CouncilOutcome `json:"councils"`
-		}
-		if err := json.Unmarshal([]byte(payload), &summary); err != nil {
+		// The summary comes first in the payload, so a national upload's
+		// 33 MB of figures are read only when it has none.
+		councils, err := pendingCouncils(payload)
+		if err != nil {
 			return nil, fmt.Errorf("read upload %d: %w", sub.ID, err)
 		}
-		if len(summary.Councils) > 0 {
-			return summary.Councils, nil
+		if len(councils) > 0 {
+			return councils, nil
 		}
-		var p pending
-		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		counts := map[store.CouncilMonth]int{}
+		if _, err := readPending(payload, func(batch []domain.Observation) error {
+			for i := range batch {
+				counts[store.CouncilMonth{Council: batch[i].Council, Month: batch[i].Month}]++
+			}
+			return nil
+		}); err != nil {
 			return nil, fmt.Errorf("read upload %d: %w", sub.ID, err)
 		}
-		if len(p.Observations) > 0 {
-			return outcomes(p.Observations, ms), nil
+		if len(counts) > 0 {
+			return outcomesOf(counts, ms), nil
 		}
 	}
 	counts := map[store.CouncilMonth]int{}
@@ -265,14 +434,30 @@ func (s *Service) Explain(ctx context.Context, id int64, explanations map[string
 	if unexplained(messages) > 0 {
 		return res, nil
 	}
-	var p pending
-	if err := json.Unmarshal([]byte(payload), &p); err != nil {
-		return nil, fmt.Errorf("read waiting upload %d: %w", id, err)
-	}
-	res.Councils = outcomes(p.Observations, messages)
+	// The figures go from the payload into the database a batch at a
+	// time, in one transaction, rather than as one slice.
 	audit := domain.AuditEntry{Actor: submitter, Remote: remote}
 	sub.SubmittedAt = s.now().UTC().Format(time.RFC3339)
-	if err := s.DB.StoreSubmission(ctx, sub, p.Observations, p.Official, audit, nil); err != nil {
+	load, err := s.DB.BeginLoad(ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	defer load.Rollback()
+	counts := map[store.CouncilMonth]int{}
+	official, err := readPending(payload, func(batch []domain.Observation) error {
+		for i := range batch {
+			counts[store.CouncilMonth{Council: batch[i].Council, Month: batch[i].Month}]++
+		}
+		return load.Add(batch)
+	})
+	if err != nil {
+		if errors.Is(err, load.Err()) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read waiting upload %d: %w", id, err)
+	}
+	res.Councils = outcomesOf(counts, messages)
+	if err := load.Commit(sub, official, audit); err != nil {
 		return nil, err
 	}
 	res.Status = sub.Status
@@ -337,20 +522,9 @@ func (s *Service) catalogue(ctx context.Context) (returns.Catalogue, error) {
 }
 
 // validationContext loads what the rules compare with: the current figures
-// of every council in the file.
+// of every council in the file, kept per council and indicator as months
+// and values, so a bulk load's comparisons allocate nothing per figure.
 func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, p *returns.Parsed, scope int) (returns.Context, error) {
-	seen := map[int]bool{}
-	var councils []int
-	for _, r := range p.Rows {
-		if r.Council != 0 && !seen[r.Council] {
-			seen[r.Council] = true
-			councils = append(councils, r.Council)
-		}
-	}
-	held, err := s.DB.CurrentObservations(ctx, councils)
-	if err != nil {
-		return returns.Context{}, err
-	}
 	type key struct {
 		council   int
 		indicator string
@@ -359,23 +533,33 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		month int // domain.Month.Index
 		value float64
 	}
-	series := map[key][]point{}
-	for _, o := range held {
-		m, err := domain.ParseMonth(o.Month)
+	points := map[key][]point{}
+	err := s.DB.EachCurrentObservationOf(ctx, p.Councils(), func(council int, indicator, month string, value float64) {
+		m, err := domain.ParseMonth(month)
 		if err != nil {
-			continue
+			return
 		}
-		k := key{o.Council, o.Indicator}
-		series[k] = append(series[k], point{m.Index(), o.Value})
+		k := key{council, indicator}
+		points[k] = append(points[k], point{m.Index(), value})
+	})
+	if err != nil {
+		return returns.Context{}, err
 	}
-	for _, ps := range series {
+	type held struct {
+		months []int
+		values []float64
+	}
+	series := make(map[key]held, len(points))
+	for k, ps := range points {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].month < ps[j].month })
+		h := held{months: make([]int, len(ps)), values: make([]float64, len(ps))}
+		for i, p := range ps {
+			h.months[i], h.values[i] = p.month, p.value
+		}
+		series[k] = h
 	}
 	// before is the number of points of a series before month.
-	before := func(ps []point, month domain.Month) int {
-		idx := month.Index()
-		return sort.Search(len(ps), func(i int) bool { return ps[i].month >= idx })
-	}
+	before := func(h held, month domain.Month) int { return sort.SearchInts(h.months, month.Index()) }
 	return returns.Context{
 		Catalogue:    cat,
 		Now:          s.now(),
@@ -386,36 +570,22 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		// The last accepted month: the latest earlier month held, however
 		// far back (SECURITY V2).
 		Previous: func(council int, indicator string, month domain.Month) (domain.Month, float64, bool) {
-			ps := series[key{council, indicator}]
-			n := before(ps, month)
+			h := series[key{council, indicator}]
+			n := before(h, month)
 			if n == 0 {
 				return domain.Month{}, 0, false
 			}
-			p := ps[n-1]
-			return domain.Month{Year: p.month / 12, Month: time.Month(p.month%12 + 1)}, p.value, true
+			m := h.months[n-1]
+			return domain.Month{Year: m / 12, Month: time.Month(m%12 + 1)}, h.values[n-1], true
 		},
+		// The values before month, shared rather than copied: the rules
+		// only read them.
 		History: func(council int, indicator string, month domain.Month) []float64 {
-			ps := series[key{council, indicator}]
-			n := before(ps, month)
-			out := make([]float64, n)
-			for i, p := range ps[:n] {
-				out[i] = p.value
-			}
-			return out
+			h := series[key{council, indicator}]
+			n := before(h, month)
+			return h.values[:n:n]
 		},
 	}, nil
-}
-
-// observations keeps the rows that carry a usable figure.
-func observations(p *returns.Parsed) []domain.Observation {
-	out := make([]domain.Observation, 0, len(p.Rows))
-	for _, r := range p.Rows {
-		if r.Value == nil || r.Council == 0 || r.Indicator == "" || r.Month.IsZero() {
-			continue
-		}
-		out = append(out, domain.Observation{Council: r.Council, Indicator: r.Indicator, Month: r.Month.String(), Value: *r.Value, Note: r.Note})
-	}
-	return out
 }
 
 // explain attaches explanations to queries, matched by the message key or
@@ -444,15 +614,6 @@ func unexplained(ms []domain.Message) int {
 		}
 	}
 	return n
-}
-
-// outcomes counts, per council, the rows, months, errors and queries.
-func outcomes(obs []domain.Observation, ms []domain.Message) []CouncilOutcome {
-	counts := map[store.CouncilMonth]int{}
-	for _, o := range obs {
-		counts[store.CouncilMonth{Council: o.Council, Month: o.Month}]++
-	}
-	return outcomesOf(counts, ms)
 }
 
 // outcomesOf counts, per council, the rows and months given (figures per

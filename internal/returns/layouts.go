@@ -64,7 +64,7 @@ func (p *parser) detect(name string, head []bufRow) (handler, int) {
 				continue
 			}
 			if x, ok := p.cat.byKey[key]; ok {
-				cols = append(cols, indColumn{j, p.cat.inds[x].Code, strings.TrimSpace(r.cells[j])})
+				cols = append(cols, indColumn{col: j, code: p.cat.inds[x].Code, head: strings.TrimSpace(r.cells[j])})
 			}
 		}
 		if len(cols) > 0 {
@@ -127,12 +127,11 @@ func labelled(rows []bufRow, labels ...string) (val, where string, found bool) {
 // one indicator per row below the Code/Value header.
 type templateHandler struct {
 	p                        *parser
-	sheet                    string
+	sheet                    uint16
 	code, label, value, note int
 	council                  int
-	councilRaw, monthRaw     string
-	month                    domain.Month
-	valueColName             string
+	councilRaw, monthRaw     uint32
+	month                    int32
 }
 
 func (p *parser) detectTemplate(name string, head []bufRow, keys [][]string) (handler, int) {
@@ -159,13 +158,14 @@ func (p *parser) detectTemplate(name string, head []bufRow, keys [][]string) (ha
 		o.TemplateVersion, o.TemplateVersionCell = version, versionCell
 		o.TemplateCouncil, o.TemplateCouncilCell = council, councilCell
 		o.TemplateMonth, o.TemplateMonthCell = month, monthCell
-		h := &templateHandler{p: p, sheet: name, code: code, value: value,
-			label: slices.Index(k, headerKey(HeaderIndicator)), note: slices.Index(k, headerKey(HeaderNote)),
-			councilRaw: council, monthRaw: month, valueColName: colName(value)}
+		h := &templateHandler{p: p, sheet: p.figs.sheetIndex(name), code: code, value: value,
+			label: slices.Index(k, headerKey(HeaderIndicator)), note: slices.Index(k, headerKey(HeaderNote))}
 		if council != "" {
-			_, h.council = p.cat.resolveCouncil(council)
+			h.councilRaw, h.council = p.cat.councilText(council)
 		}
-		_, h.month = p.cat.month(month)
+		var m domain.Month
+		h.monthRaw, m = p.cat.month(month)
+		h.month = monthKey(m)
 		return h, r.num
 	}
 	return nil, 0
@@ -182,22 +182,20 @@ func (h *templateHandler) done()                    {}
 func (h *templateHandler) row(num int, cells []string) error {
 	code := strings.TrimSpace(cell(cells, h.code))
 	raw := cell(cells, h.value)
-	if code == "" && strings.TrimSpace(raw) == "" {
+	if code == "" && isBlank(raw) {
 		return nil // a blank line, an area heading or a footnote
 	}
 	indRaw := code
 	if indRaw == "" {
 		indRaw = strings.TrimSpace(cell(cells, h.label))
 	}
-	indRaw, ind := h.p.cat.indicator(indRaw)
-	r := Row{Sheet: h.sheet, Cell: h.valueColName + strconv.Itoa(num),
-		Council: h.council, CouncilRaw: h.councilRaw, Indicator: ind, IndicatorRaw: indRaw,
-		Month: h.month, MonthRaw: h.monthRaw, Raw: raw, Note: strings.TrimSpace(cell(cells, h.note))}
-	if v, ok := parseNumber(raw); ok {
-		r.Value = h.p.value(v)
-	}
-	h.p.out.Rows = append(h.p.out.Rows, r)
-	return nil
+	f := h.p.figs
+	g := fig{sheet: h.sheet, col: int32(h.value), row: int32(num), council: int32(h.council), councilRaw: h.councilRaw,
+		month: h.month, monthRaw: h.monthRaw, note: f.str(strings.TrimSpace(cell(cells, h.note)))}
+	g.indicatorRaw, g.indicator = h.p.cat.indicator(indRaw)
+	v, ok := parseNumber(raw)
+	g.raw = f.rawIndex(raw, ok)
+	return h.p.add(g, v, ok)
 }
 
 // ---- Long and wide ----
@@ -235,36 +233,34 @@ func isNumber(s string) bool {
 
 // bulk holds what long and wide sheets share.
 type bulk struct {
-	p            *parser
-	sheet        string
-	council      councilCols
-	month        int
-	note         int
-	fixedMonth   string // the sheet's month when there is no month column
-	fixedM       domain.Month
-	cellBuf      []byte
-	valueColName string
+	p          *parser
+	sheet      uint16
+	council    councilCols
+	month      int
+	note       int
+	fixedMonth string // the sheet's month when there is no month column
+	fixedRaw   uint32
+	fixedM     int32
 }
 
-func (b *bulk) base(cells []string) Row {
-	r := Row{Sheet: b.sheet}
-	r.CouncilRaw, r.Council = b.p.cat.resolveCouncil(b.council.pick(cells))
+// base is a row's council, month and note; council is the row's council
+// text (councilCols.pick).
+func (b *bulk) base(council string, cells []string) fig {
+	g := fig{sheet: b.sheet}
+	var council0 int
+	g.councilRaw, council0 = b.p.cat.councilText(council)
+	g.council = int32(council0)
 	if b.month >= 0 {
-		r.MonthRaw, r.Month = b.p.cat.month(strings.TrimSpace(cell(cells, b.month)))
+		var m domain.Month
+		g.monthRaw, m = b.p.cat.month(strings.TrimSpace(cell(cells, b.month)))
+		g.month = monthKey(m)
 	} else {
-		r.MonthRaw, r.Month = b.fixedMonth, b.fixedM
+		g.monthRaw, g.month = b.fixedRaw, b.fixedM
 	}
 	if b.note >= 0 {
-		r.Note = strings.TrimSpace(cell(cells, b.note))
+		g.note = b.p.figs.str(strings.TrimSpace(cell(cells, b.note)))
 	}
-	return r
-}
-
-// cellRef writes a cell name with one allocation.
-func (b *bulk) cellRef(col string, num int) string {
-	b.cellBuf = append(b.cellBuf[:0], col...)
-	b.cellBuf = strconv.AppendInt(b.cellBuf, int64(num), 10)
-	return string(b.cellBuf)
+	return g
 }
 
 func (b *bulk) info(l Layout) *sheetInfo {
@@ -276,10 +272,12 @@ func (b *bulk) info(l Layout) *sheetInfo {
 }
 
 func (p *parser) newBulk(name string, above []bufRow, council councilCols, month, note int) bulk {
-	b := bulk{p: p, sheet: name, council: council, month: month, note: note}
+	b := bulk{p: p, sheet: p.figs.sheetIndex(name), council: council, month: month, note: note}
 	if month < 0 {
 		b.fixedMonth, _ = sheetMonth(name, above)
-		b.fixedMonth, b.fixedM = p.cat.month(b.fixedMonth)
+		var m domain.Month
+		b.fixedRaw, m = p.cat.month(b.fixedMonth)
+		b.fixedM = monthKey(m)
 	}
 	return b
 }
@@ -291,9 +289,7 @@ type longHandler struct {
 }
 
 func (p *parser) newLong(name string, above []bufRow, hdr int, council councilCols, month, ind, value, note int) *longHandler {
-	h := &longHandler{bulk: p.newBulk(name, above, council, month, note), ind: ind, value: value}
-	h.valueColName = colName(value)
-	return h
+	return &longHandler{bulk: p.newBulk(name, above, council, month, note), ind: ind, value: value}
 }
 
 func (h *longHandler) layout() Layout           { return LayoutLong }
@@ -305,39 +301,38 @@ func (h *longHandler) done()                    {}
 func (h *longHandler) row(num int, cells []string) error {
 	indRaw := strings.TrimSpace(cell(cells, h.ind))
 	raw := cell(cells, h.value)
-	if indRaw == "" && strings.TrimSpace(raw) == "" && h.council.pick(cells) == "" {
+	council := h.council.pick(cells)
+	if indRaw == "" && isBlank(raw) && council == "" {
 		return nil
 	}
-	r := h.base(cells)
-	r.IndicatorRaw, r.Indicator = h.p.cat.indicator(indRaw)
-	r.Cell = h.cellRef(h.valueColName, num)
-	r.Raw = raw
-	if v, ok := parseNumber(raw); ok {
-		r.Value = h.p.value(v)
-	}
-	h.p.out.Rows = append(h.p.out.Rows, r)
-	return nil
+	g := h.base(council, cells)
+	g.indicatorRaw, g.indicator = h.p.cat.indicator(indRaw)
+	g.col, g.row = int32(h.value), int32(num)
+	v, ok := parseNumber(raw)
+	g.raw = h.p.figs.rawIndex(raw, ok)
+	return h.p.add(g, v, ok)
 }
 
 // indColumn is one indicator column of a wide sheet.
 type indColumn struct {
 	col        int
 	code, head string
+	// The table indexes of code and head.
+	codeIdx, headIdx uint32
 }
 
 // wideHandler reads a row per council (and month) with a column per
 // indicator.
 type wideHandler struct {
 	bulk
-	cols     []indColumn
-	colNames []string
-	isValue  map[int]bool
+	cols    []indColumn
+	isValue map[int]bool
 }
 
 func (p *parser) newWide(name string, above []bufRow, hdr int, council councilCols, month int, cols []indColumn, note int) *wideHandler {
 	h := &wideHandler{bulk: p.newBulk(name, above, council, month, note), cols: cols, isValue: map[int]bool{}}
-	for _, c := range cols {
-		h.colNames = append(h.colNames, colName(c.col))
+	for i, c := range cols {
+		h.cols[i].codeIdx, h.cols[i].headIdx = p.cat.code(c.code), p.figs.str(c.head)
 		h.isValue[c.col] = true
 	}
 	return h
@@ -350,9 +345,10 @@ func (h *wideHandler) rowsPerLine() int         { return len(h.cols) }
 func (h *wideHandler) done()                    {}
 
 func (h *wideHandler) row(num int, cells []string) error {
-	any := h.council.pick(cells) != ""
+	council := h.council.pick(cells)
+	any := council != ""
 	for _, c := range h.cols {
-		if strings.TrimSpace(cell(cells, c.col)) != "" {
+		if !isBlank(cell(cells, c.col)) {
 			any = true
 			break
 		}
@@ -360,16 +356,17 @@ func (h *wideHandler) row(num int, cells []string) error {
 	if !any {
 		return nil
 	}
-	base := h.base(cells)
-	for i, c := range h.cols {
-		r := base
-		r.Indicator, r.IndicatorRaw = c.code, c.head
-		r.Cell = h.cellRef(h.colNames[i], num)
-		r.Raw = cell(cells, c.col)
-		if v, ok := parseNumber(r.Raw); ok {
-			r.Value = h.p.value(v)
+	base := h.base(council, cells)
+	for _, c := range h.cols {
+		g := base
+		g.indicator, g.indicatorRaw = c.codeIdx, c.headIdx
+		g.col, g.row = int32(c.col), int32(num)
+		raw := cell(cells, c.col)
+		v, ok := parseNumber(raw)
+		g.raw = h.p.figs.rawIndex(raw, ok)
+		if err := h.p.add(g, v, ok); err != nil {
+			return err
 		}
-		h.p.out.Rows = append(h.p.out.Rows, r)
 	}
 	return nil
 }

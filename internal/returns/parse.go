@@ -90,7 +90,9 @@ type Parsed struct {
 	// empty when the label was not found.
 	TemplateVersion, TemplateCouncil, TemplateMonth             string
 	TemplateVersionCell, TemplateCouncilCell, TemplateMonthCell string
-	Rows                                                        []Row
+	// Rows are the monthly figures read, in file order; empty when
+	// ParseWith read the file with Compact, which keeps them in figs.
+	Rows []Row
 	// Official holds EES figures, kept apart from monthly returns.
 	Official []domain.OfficialValue
 	// Messages are structural problems found while reading, with rule IDs
@@ -100,6 +102,102 @@ type Parsed struct {
 	// sheets records, per sheet read, which columns held the council and
 	// month, so Validate can point at those cells.
 	sheets map[string]*sheetInfo
+	// figs holds the figures of a Compact read, in place of Rows.
+	figs *figures
+}
+
+// compact is the figures in compact form: those a Compact read kept, or
+// ones built from Rows (however they were made).
+func (p *Parsed) compact() *figures {
+	if p.figs != nil && len(p.Rows) == 0 {
+		return p.figs
+	}
+	return figuresOf(p.Rows)
+}
+
+// Len is the number of monthly figures read (Rows, or those a Compact read
+// kept).
+func (p *Parsed) Len() int {
+	if p.figs != nil && len(p.Rows) == 0 {
+		return len(p.figs.list)
+	}
+	return len(p.Rows)
+}
+
+// Councils lists the councils the figures resolved to, in the order they
+// first appear.
+func (p *Parsed) Councils() []int {
+	seen := map[int]bool{}
+	var out []int
+	p.eachCouncil(func(n int) {
+		if n != 0 && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	})
+	return out
+}
+
+func (p *Parsed) eachCouncil(fn func(int)) {
+	if p.figs != nil && len(p.Rows) == 0 {
+		last := int32(-1)
+		for i := range p.figs.list {
+			if c := p.figs.list[i].council; c != last {
+				last = c
+				fn(int(c))
+			}
+		}
+		return
+	}
+	for i := range p.Rows {
+		fn(p.Rows[i].Council)
+	}
+}
+
+// Observations are the figures that carry a usable value (a number for a
+// known council, indicator and month), in file order, as they would be
+// stored.
+func (p *Parsed) Observations() []domain.Observation {
+	n := 0
+	if p.figs != nil && len(p.Rows) == 0 {
+		for i := range p.figs.list {
+			if p.figs.usable(i) {
+				n++
+			}
+		}
+	} else {
+		n = len(p.Rows)
+	}
+	out := make([]domain.Observation, 0, n)
+	_ = p.EachObservation(func(o domain.Observation) error {
+		out = append(out, o)
+		return nil
+	})
+	return out
+}
+
+// EachObservation calls fn for each figure Observations gives, in order,
+// without building the slice; an error from fn stops it and is returned.
+func (p *Parsed) EachObservation(fn func(domain.Observation) error) error {
+	if p.figs != nil && len(p.Rows) == 0 {
+		for i := range p.figs.list {
+			if p.figs.usable(i) {
+				if err := fn(p.figs.observation(i)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, r := range p.Rows {
+		if r.Value == nil || r.Council == 0 || r.Indicator == "" || r.Month.IsZero() {
+			continue
+		}
+		if err := fn(domain.Observation{Council: r.Council, Indicator: r.Indicator, Month: r.Month.String(), Value: *r.Value, Note: r.Note}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sheetInfo is how one sheet was read.
@@ -124,8 +222,37 @@ const progressEvery = 5000
 // returns a *domain.Error; a file read but holding no recognisable table
 // returns a Parsed with an E15 message.
 func Parse(ctx context.Context, path string, kind Kind, cat Catalogue, lim Limits, progress func(rows int)) (*Parsed, error) {
-	p := &parser{ctx: ctx, lim: lim.withDefaults(), progress: progress, cat: newCatIndex(cat),
-		out: &Parsed{sheets: map[string]*sheetInfo{}}, msgs: newCollector()}
+	return ParseWith(ctx, path, kind, cat, lim, Options{Progress: progress})
+}
+
+// Options are how ParseWith reads a file.
+type Options struct {
+	// Progress, if set, is called every few thousand rows with the rows
+	// read so far.
+	Progress func(rows int)
+	// Compact leaves Parsed.Rows empty and keeps the figures in a compact
+	// form (about a quarter of the memory of Rows) that Validate, Len,
+	// Councils and Observations read: for bulk loads, whose 440,640 Rows
+	// would take some 90 MB.
+	Compact bool
+	// Figures, if set, is given the figures Observations would give, in
+	// file order and in batches of a few thousand as they are read, so that
+	// a caller can write them while the rest of the file is read. Each
+	// batch is the callee's to keep. Which of them may be stored is for
+	// Validate to say, once the whole file is read; when Parse fails, what
+	// Figures was given is to be discarded. An error from Figures stops
+	// Parse, which returns it.
+	Figures func([]domain.Observation) error
+}
+
+// figureBatch is how many figures Options.Figures is given at a time.
+const figureBatch = 4096
+
+// ParseWith is Parse with options.
+func ParseWith(ctx context.Context, path string, kind Kind, cat Catalogue, lim Limits, opts Options) (*Parsed, error) {
+	figs := newFigures(!opts.Compact)
+	p := &parser{ctx: ctx, lim: lim.withDefaults(), progress: opts.Progress, cat: newCatIndex(cat, figs), figs: figs,
+		sink: opts.Figures, out: &Parsed{sheets: map[string]*sheetInfo{}}, msgs: newCollector()}
 	var err error
 	switch kind {
 	case KindXLSX:
@@ -135,12 +262,23 @@ func Parse(ctx context.Context, path string, kind Kind, cat Catalogue, lim Limit
 	default:
 		err = domain.Errorf(domain.EINVALID, "The file is not a type this service reads; upload an .xlsx workbook or a .csv file.")
 	}
+	if err == nil {
+		err = p.flush()
+	}
 	if err != nil {
 		return nil, err
 	}
 	p.out.Messages = p.msgs.result()
 	if p.out.Layout == "" {
 		p.out.Messages = append(p.out.Messages, p.unrecognised())
+	}
+	if opts.Compact {
+		p.out.figs = figs
+	} else {
+		p.out.Rows = make([]Row, len(figs.list))
+		for i := range figs.list {
+			p.out.Rows[i] = figs.row(i, p.value)
+		}
 	}
 	return p.out, nil
 }
@@ -155,10 +293,14 @@ type parser struct {
 	msgs     *collector
 	read     int // source rows read, for progress
 
+	figs  *figures
+	sink  func([]domain.Observation) error
+	batch []domain.Observation // figures not yet given to sink
+
 	zr    *zip.Reader // the xlsx as a zip, for the formula scan
 	parts map[string]string
 
-	slab []float64 // backing store for Row.Value, allocated in blocks
+	slab []float64 // backing store for Value pointers, allocated in blocks
 
 	tried []string // sheets that matched no layout, for E15
 	// Official figures: where each key sits in out.Official and whether
@@ -166,6 +308,41 @@ type parser struct {
 	official   map[officialKey]officialSeen
 	unknownees map[string]int // EES areas that are not current councils → rows
 	unknownOrd []string
+}
+
+// add keeps one figure read from a sheet: g with its value, if the text
+// read as a number. A usable figure also goes to the sink.
+func (p *parser) add(g fig, v float64, number bool) error {
+	if number {
+		g.value = v
+		g.flags |= figValue
+	}
+	p.figs.list = append(p.figs.list, g)
+	if p.sink == nil {
+		return nil
+	}
+	i := len(p.figs.list) - 1
+	if !p.figs.usable(i) {
+		return nil
+	}
+	if p.batch == nil {
+		p.batch = make([]domain.Observation, 0, figureBatch)
+	}
+	p.batch = append(p.batch, p.figs.observation(i))
+	if len(p.batch) == figureBatch {
+		return p.flush()
+	}
+	return nil
+}
+
+// flush gives the sink the figures not yet given.
+func (p *parser) flush() error {
+	if p.sink == nil || len(p.batch) == 0 {
+		return nil
+	}
+	b := p.batch
+	p.batch = nil
+	return p.sink(b)
 }
 
 // source yields a sheet's rows: the 1-based row number and its cells.
@@ -193,11 +370,7 @@ func (s *xlsxSource) next() (int, []string, bool, error) {
 // readXLSX reads every sheet of a workbook, or only the template's Return
 // sheet when there is one that reads as a template.
 func (p *parser) readXLSX(path string) error {
-	f, err := excelize.OpenFile(path, excelize.Options{
-		RawCellValue:      true,
-		UnzipSizeLimit:    p.lim.MaxUnzippedBytes,
-		UnzipXMLSizeLimit: min(spillBytes, p.lim.MaxPartBytes),
-	})
+	f, err := excelize.OpenFile(path, p.lim.ExcelizeOptions())
 	if err != nil {
 		return unreadable(err)
 	}
@@ -236,9 +409,9 @@ func (p *parser) readXLSX(path string) error {
 	return nil
 }
 
-// reserveRows sizes the row slice from the sheet's uncompressed size (a
+// reserveRows sizes the figures from the sheet's uncompressed size (a
 // data row takes about 170 bytes of XML or more), so a national bulk load
-// does not copy its rows over and over as the slice grows.
+// does not copy its figures over and over as the slice grows.
 func (p *parser) reserveRows(sheet string) {
 	part := p.parts[sheet]
 	if part == "" || p.zr == nil {
@@ -249,10 +422,8 @@ func (p *parser) reserveRows(sheet string) {
 			continue
 		}
 		est := int(min(f.UncompressedSize64/170, uint64(max(p.lim.MaxRows, 0))))
-		if est > cap(p.out.Rows)-len(p.out.Rows) {
-			rows := make([]Row, len(p.out.Rows), len(p.out.Rows)+est)
-			copy(rows, p.out.Rows)
-			p.out.Rows = rows
+		if est > cap(p.figs.list)-len(p.figs.list) {
+			p.figs.list = slices.Grow(p.figs.list, est)
 		}
 		return
 	}
@@ -366,7 +537,7 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 	}
 	info := h.info()
 	p.out.sheets[name] = info
-	start := len(p.out.Rows)
+	start := len(p.figs.list)
 
 	// Start the formula scan for the value columns, alongside excelize.
 	var formulas chan formulaResult
@@ -402,7 +573,7 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		if err := h.row(num, cells); err != nil {
 			return err
 		}
-		if len(p.out.Rows)+len(p.out.Official) > p.lim.MaxRows {
+		if len(p.figs.list)+len(p.out.Official) > p.lim.MaxRows {
 			return domain.Errorf(domain.ETOOLARGE, "The file holds more than %s figures, the most one upload may hold. Split it into smaller files (for example one per year).", formatNumber(float64(p.lim.MaxRows)))
 		}
 		return nil
@@ -448,7 +619,7 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		if res.err != nil {
 			return unreadable(res.err)
 		}
-		markFormulas(p.out.Rows[start:], res.cells)
+		p.figs.markFormulas(start, res.cells)
 	}
 	return nil
 }
@@ -459,24 +630,26 @@ type formulaResult struct {
 	err   error
 }
 
-// markFormulas flags the rows whose value cell holds a formula. A formula
-// whose cell read as empty has no cached value: excelize returns "" for
-// it, as it does for a formula never calculated.
-func markFormulas(rows []Row, cells map[cellKey]bool) {
+// markFormulas flags the figures from start on whose value cell holds a
+// formula. A formula whose cell read as empty has no cached value:
+// excelize returns "" for it, as it does for a formula never calculated.
+func (f *figures) markFormulas(start int, cells map[cellKey]bool) {
 	if len(cells) == 0 {
 		return
 	}
-	for i := range rows {
-		col, row, ok := splitCell(rows[i].Cell)
-		if ok && cells[keyOf(col, row)] {
-			rows[i].Formula = true
-			rows[i].NoCachedValue = strings.TrimSpace(rows[i].Raw) == ""
+	for i := start; i < len(f.list); i++ {
+		g := &f.list[i]
+		if cells[keyOf(int(g.col), int(g.row))] {
+			g.flags |= figFormula
+			if g.flags&figValue == 0 && isBlank(f.strs[g.raw]) {
+				g.flags |= figNoCache
+			}
 		}
 	}
 }
 
-// reserve grows Rows once to the size the worksheet's <dimension> implies,
-// so a national file is not copied as the slice doubles. The estimate is
+// reserve grows the figures once to the size the worksheet's <dimension>
+// implies, so a national file is not copied as the slice doubles. The estimate is
 // capped by what the part's size could hold (a cell takes at least 20
 // bytes of XML) and by MaxRows, so a lying dimension cannot force a large
 // allocation.
@@ -507,8 +680,8 @@ func (p *parser) reserve(part string, hdr int, h handler) {
 		return
 	}
 	want := min((last-hdr)*per, int(zf.UncompressedSize64/20), p.lim.MaxRows)
-	if want > cap(p.out.Rows)-len(p.out.Rows) {
-		p.out.Rows = slices.Grow(p.out.Rows, want)
+	if want > cap(p.figs.list)-len(p.figs.list) {
+		p.figs.list = slices.Grow(p.figs.list, want)
 	}
 }
 
@@ -591,35 +764,46 @@ func (p *parser) unrecognised() domain.Message {
 }
 
 // catIndex looks up indicators and councils, caching each distinct text so
-// a bulk file resolves "202" once, not 2,880 times.
+// a bulk file resolves "202" once, not 2,880 times, and keeps it once in
+// the figures' text table.
 type catIndex struct {
 	inds    []domain.Indicator
 	byKey   map[string]int
 	council func(string) (int, bool)
 	area    func(string) (int, bool)
+	figs    *figures
 
 	councils map[string]councilHit
 	indByRaw map[string]indHit
 	months   map[string]monthHit
+	codes    map[string]uint32 // catalogue code → index in the text table
 }
 
+// notInterned marks a cached council whose text is not yet in the table
+// (resolveArea caches without adding it).
+const notInterned = ^uint32(0)
+
 type councilHit struct {
-	raw string
+	idx uint32
 	n   int
 }
 
 type indHit struct {
-	raw, code string
+	raw, code uint32
 }
 
 type monthHit struct {
-	raw string
+	idx uint32
 	m   domain.Month
 }
 
-func newCatIndex(cat Catalogue) *catIndex {
-	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council, area: cat.OfficialArea,
-		councils: map[string]councilHit{}, indByRaw: map[string]indHit{}, months: map[string]monthHit{}}
+// maxCached caps each cache, so a file of distinct texts cannot grow them
+// without bound; texts beyond it are resolved each time.
+const maxCached = 10000
+
+func newCatIndex(cat Catalogue, figs *figures) *catIndex {
+	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council, area: cat.OfficialArea, figs: figs,
+		councils: map[string]councilHit{}, indByRaw: map[string]indHit{}, months: map[string]monthHit{}, codes: map[string]uint32{}}
 	for i, ind := range cat.Indicators {
 		x.byKey[headerKey(ind.Code)] = i
 	}
@@ -640,27 +824,38 @@ func newCatIndex(cat Catalogue) *catIndex {
 	return x
 }
 
-// indicator resolves a code or label (any case) to a catalogue code.
-func (x *catIndex) indicator(raw string) (string, string) {
+// code returns the table index of a catalogue code, adding it once.
+func (x *catIndex) code(code string) uint32 {
+	if i, ok := x.codes[code]; ok {
+		return i
+	}
+	i := x.figs.str(code)
+	x.codes[code] = i
+	return i
+}
+
+// indicator resolves a code or label (any case) to a catalogue code; it
+// returns the table indexes of the text as written and of the code (0,
+// "", when it is not one).
+func (x *catIndex) indicator(raw string) (rawIdx, codeIdx uint32) {
 	if h, ok := x.indByRaw[raw]; ok {
 		return h.raw, h.code
 	}
-	code := ""
 	if i, ok := x.byKey[headerKey(raw)]; ok {
-		code = x.inds[i].Code
+		codeIdx = x.code(x.inds[i].Code)
 	}
-	if len(x.indByRaw) < 10000 {
-		x.indByRaw[raw] = indHit{raw, code}
+	rawIdx = x.figs.str(raw)
+	if len(x.indByRaw) < maxCached {
+		x.indByRaw[raw] = indHit{rawIdx, codeIdx}
 	}
-	return raw, code
+	return rawIdx, codeIdx
 }
 
 // resolveArea resolves the council of an official figure, predecessors
 // included; 0 when it is not one.
 func (x *catIndex) resolveArea(raw string) int {
 	if x.area == nil {
-		_, n := x.resolveCouncil(raw)
-		return n
+		return x.resolveCouncil(raw)
 	}
 	if code := canonicalCode(raw); code != "" {
 		if v, ok := x.area(code); ok {
@@ -671,30 +866,52 @@ func (x *catIndex) resolveArea(raw string) int {
 }
 
 // resolveCouncil resolves a council cell; 0 when it is not a council.
-func (x *catIndex) resolveCouncil(raw string) (string, int) {
+func (x *catIndex) resolveCouncil(raw string) int {
 	if h, ok := x.councils[raw]; ok {
-		return h.raw, h.n
+		return h.n
 	}
-	n := 0
-	if code := canonicalCode(raw); code != "" {
-		if v, ok := x.council(code); ok {
-			n = v
-		}
+	n := x.lookupCouncil(raw)
+	if len(x.councils) < maxCached {
+		x.councils[raw] = councilHit{notInterned, n}
 	}
-	if len(x.councils) < 10000 {
-		x.councils[raw] = councilHit{raw, n}
-	}
-	return raw, n
+	return n
 }
 
-// month reads a month cell.
-func (x *catIndex) month(raw string) (string, domain.Month) {
+func (x *catIndex) lookupCouncil(raw string) int {
+	if code := canonicalCode(raw); code != "" {
+		if v, ok := x.council(code); ok {
+			return v
+		}
+	}
+	return 0
+}
+
+// councilText resolves a council cell and returns the table index of its
+// text with the LA number (0 when it is not a council).
+func (x *catIndex) councilText(raw string) (uint32, int) {
+	h, ok := x.councils[raw]
+	if ok && h.idx != notInterned {
+		return h.idx, h.n
+	}
+	if !ok {
+		h.n = x.lookupCouncil(raw)
+	}
+	h.idx = x.figs.str(raw)
+	if ok || len(x.councils) < maxCached {
+		x.councils[raw] = h
+	}
+	return h.idx, h.n
+}
+
+// month reads a month cell, returning the table index of its text.
+func (x *catIndex) month(raw string) (uint32, domain.Month) {
 	if h, ok := x.months[raw]; ok {
-		return h.raw, h.m
+		return h.idx, h.m
 	}
 	m, _ := parseMonth(raw)
-	if len(x.months) < 10000 {
-		x.months[raw] = monthHit{raw, m}
+	idx := x.figs.str(raw)
+	if len(x.months) < maxCached {
+		x.months[raw] = monthHit{idx, m}
 	}
-	return raw, m
+	return idx, m
 }

@@ -143,11 +143,13 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 	if vc.Now.IsZero() {
 		vc.Now = time.Now()
 	}
-	v := &validator{p: p, vc: vc, last: domain.LastComplete(vc.Now), out: newCollector(),
-		inds: map[string]int{}, seen: make(map[obsKey]int, len(p.Rows))}
+	f := p.compact()
+	v := &validator{p: p, f: f, vc: vc, last: domain.LastComplete(vc.Now), out: newCollector(),
+		inds: map[string]int{}, pos: map[uint32]int{}, lastText: notInterned}
 	for i, ind := range vc.Catalogue.Indicators {
 		v.inds[ind.Code] = i
 	}
+	v.seen = newSeenIndex(f, len(vc.Catalogue.Indicators), domain.FirstMonth.Index(), v.last.Index())
 	v.run()
 	return v.out.result()
 }
@@ -155,24 +157,135 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 // validator holds one validation's state.
 type validator struct {
 	p    *Parsed
+	f    *figures
 	vc   Context
 	last domain.Month
 	out  *collector
 	inds map[string]int // code → position in the catalogue
-	// seen maps council, indicator and month to the first row with them.
-	seen map[obsKey]int
-	// bad marks rows with an error of their own, left out of the
+	// pos caches, by the text-table index of a figure's indicator code,
+	// its position in the catalogue (-1 when it is not there); lastText
+	// and lastPos are the latest look-up, since figures come in runs.
+	pos      map[uint32]int
+	lastText uint32
+	lastPos  int
+	// seen maps council, indicator and month to the first figure with
+	// them.
+	seen *seenIndex
+	// bad marks figures with an error of their own, left out of the
 	// comparisons that raise queries.
 	bad []bool
 }
 
+// vrow is one figure as the rules read it: a Row whose cell name is
+// written only when a message needs it, with its value inline.
+type vrow struct {
+	f *figures // nil for a row made for a message
+	i int
+
+	Sheet                               string
+	Council                             int
+	CouncilRaw, Indicator, IndicatorRaw string
+	Month                               domain.Month
+	MonthRaw, Raw, Note                 string
+	Value                               float64
+	HasValue, Formula, NoCachedValue    bool
+}
+
+// Cell names the figure's value cell.
+func (r *vrow) Cell() string {
+	if r.f == nil {
+		return ""
+	}
+	return r.f.cell(r.i)
+}
+
+// at reads figure i.
+func (v *validator) at(i int) vrow {
+	f := v.f
+	g := &f.list[i]
+	return vrow{f: f, i: i, Sheet: f.sheets[g.sheet], Council: int(g.council), CouncilRaw: f.strs[g.councilRaw],
+		Indicator: f.strs[g.indicator], IndicatorRaw: f.strs[g.indicatorRaw], Month: f.month(i), MonthRaw: f.strs[g.monthRaw],
+		Raw: f.strs[g.raw], Note: f.strs[g.note], Value: g.value, HasValue: g.flags&figValue != 0,
+		Formula: g.flags&figFormula != 0, NoCachedValue: g.flags&figNoCache != 0}
+}
+
+// seenIndex maps a council, an indicator's position and a month index to
+// the first figure with them. A bulk file fills it with 440,000 keys and
+// looks each up several times, so, where the file's councils, the
+// catalogue and the months that can be submitted (January 2017 to the
+// last complete month) make a table no larger than about twice the
+// figures, it is that table, indexed directly; keys outside it (a month
+// with an error, or a file too sparse for the table) go to a map.
+type seenIndex struct {
+	slots  map[int]int // council → its block of the table
+	nInds  int
+	lo, n  int     // the months of the table: lo to lo+n-1
+	table  []int32 // figure + 1; 0 for none
+	sparse map[obsKey]int32
+	// lastCouncil and lastSlot are the latest look-up of slots
+	// (figures come in runs of one council).
+	lastCouncil, lastSlot int
+}
+
 // obsKey packs a council, an indicator's position and a month index into
-// one integer: a bulk file fills this map with 440,000 keys, and integer
-// keys hash several times faster than a struct.
+// one integer, for the map.
 type obsKey uint64
 
 func obsKeyOf(council, ind, month int) obsKey {
 	return obsKey((uint64(council)&0xFFFFF)<<37 | (uint64(ind)&0xFFF)<<25 | uint64(month+1)&0x1FFFFFF)
+}
+
+func newSeenIndex(f *figures, nInds, lo, hi int) *seenIndex {
+	s := &seenIndex{slots: map[int]int{}, nInds: nInds, lo: lo, n: max(hi-lo+1, 0), sparse: map[obsKey]int32{}, lastSlot: -1}
+	last := int32(-1)
+	for i := range f.list {
+		if c := f.list[i].council; c != last {
+			last = c
+			if _, ok := s.slots[int(c)]; !ok {
+				s.slots[int(c)] = len(s.slots)
+			}
+		}
+	}
+	if size := len(s.slots) * nInds * s.n; size > 0 && size <= 2*len(f.list)+4096 {
+		s.table = make([]int32, size)
+	} else {
+		s.slots = map[int]int{}
+		s.sparse = make(map[obsKey]int32, len(f.list))
+	}
+	return s
+}
+
+// at is the position of a key in the table, or -1.
+func (s *seenIndex) at(council, ind, month int) int {
+	if s.table == nil || month < s.lo || month >= s.lo+s.n || ind < 0 || ind >= s.nInds {
+		return -1
+	}
+	slot := s.lastSlot
+	if council != s.lastCouncil || slot < 0 {
+		var ok bool
+		if slot, ok = s.slots[council]; !ok {
+			return -1
+		}
+		s.lastCouncil, s.lastSlot = council, slot
+	}
+	return (slot*s.nInds+ind)*s.n + month - s.lo
+}
+
+func (s *seenIndex) get(council, ind, month int) (int, bool) {
+	if k := s.at(council, ind, month); k >= 0 {
+		i := s.table[k]
+		return int(i) - 1, i != 0
+	}
+	i, ok := s.sparse[obsKeyOf(council, ind, month)]
+	return int(i), ok
+}
+
+func (s *seenIndex) put(council, ind, month, i int) {
+	if k := s.at(council, ind, month); k >= 0 {
+		s.table[k] = int32(i + 1)
+		return
+	}
+	s.sparse[obsKeyOf(council, ind, month)] = int32(i)
 }
 
 func (v *validator) indicator(code string) (domain.Indicator, int, bool) {
@@ -183,10 +296,31 @@ func (v *validator) indicator(code string) (domain.Indicator, int, bool) {
 	return v.vc.Catalogue.Indicators[i], i, true
 }
 
+// indicatorAt is indicator for figure i's code.
+func (v *validator) indicatorAt(i int) (domain.Indicator, int, bool) {
+	t := v.f.list[i].indicator
+	pos := v.lastPos
+	if t != v.lastText {
+		var ok bool
+		if pos, ok = v.pos[t]; !ok {
+			pos = -1
+			if _, p, known := v.indicator(v.f.strs[t]); known {
+				pos = p
+			}
+			v.pos[t] = pos
+		}
+		v.lastText, v.lastPos = t, pos
+	}
+	if pos < 0 {
+		return domain.Indicator{}, 0, false
+	}
+	return v.vc.Catalogue.Indicators[pos], pos, true
+}
+
 func (v *validator) run() {
-	p := v.p
+	p, f := v.p, v.f
 	template := p.Layout == LayoutTemplate
-	v.bad = make([]bool, len(p.Rows))
+	v.bad = make([]bool, len(f.list))
 	okCouncil, okMonth := true, true
 	if template {
 		okCouncil, okMonth = v.templateMeta()
@@ -197,25 +331,25 @@ func (v *validator) run() {
 				"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
 		}
 	}
-	for i := range p.Rows {
-		r := &p.Rows[i]
+	for i := range f.list {
+		r := v.at(i)
 		if !template {
-			okCouncil, okMonth = v.rowCouncil(r), v.rowMonth(r)
+			okCouncil, okMonth = v.rowCouncil(&r), v.rowMonth(&r)
 		}
-		ind, pos, known := v.indicator(r.Indicator)
+		ind, pos, known := v.indicatorAt(i)
 		if !known {
 			what := "is not an indicator code in the catalogue"
 			if strings.TrimSpace(r.IndicatorRaw) == "" {
 				what = "has no indicator code"
 			}
 			if v.out.admit(RuleUnknownIndicator, r.Sheet+"|"+r.IndicatorRaw) {
-				v.out.put(RuleUnknownIndicator, r.Sheet, v.rowCell(r, -2), r, r.Sheet+"|"+r.IndicatorRaw,
+				v.out.put(RuleUnknownIndicator, r.Sheet, v.rowCell(&r, -2), &r, r.Sheet+"|"+r.IndicatorRaw,
 					fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
 			}
 			v.bad[i] = true
 			continue
 		}
-		if !v.rowValue(i, r, ind) {
+		if !v.rowValue(&r, ind) {
 			v.bad[i] = true
 		}
 		if !okCouncil || !okMonth {
@@ -224,16 +358,16 @@ func (v *validator) run() {
 				continue
 			}
 		}
-		k := obsKeyOf(r.Council, pos, r.Month.Index())
-		if first, dup := v.seen[k]; dup {
+		month := r.Month.Index()
+		if j, dup := v.seen.get(r.Council, pos, month); dup {
 			if v.out.admit(RuleDuplicate, "") {
-				v.out.put(RuleDuplicate, r.Sheet, r.Cell, r, "",
-					fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(r), refFrom(p.Rows[first].Sheet, p.Rows[first].Cell, r.Sheet)))
+				v.out.put(RuleDuplicate, r.Sheet, r.Cell(), &r, "",
+					fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(&r), refFrom(f.sheet(j), f.cell(j), r.Sheet)))
 			}
 			v.bad[i] = true
 			continue
 		}
-		v.seen[k] = i
+		v.seen.put(r.Council, pos, month, i)
 	}
 	v.missing(template)
 	v.queries(okCouncil && okMonth || !template)
@@ -253,69 +387,89 @@ func (v *validator) templateMeta() (okCouncil, okMonth bool) {
 				text)
 		}
 	}
-	var r Row
-	if len(p.Rows) > 0 {
-		r = p.Rows[0]
+	var r vrow
+	if len(v.f.list) > 0 {
+		r = v.at(0)
 	} else {
 		r.CouncilRaw, r.MonthRaw = p.TemplateCouncil, p.TemplateMonth
-		_, r.Council = newCatIndex(v.vc.Catalogue).resolveCouncil(p.TemplateCouncil)
+		r.Council = newCatIndex(v.vc.Catalogue, newFigures(false)).resolveCouncil(p.TemplateCouncil)
 		r.Month, _ = parseMonth(p.TemplateMonth)
 	}
 	r.Sheet, r.Indicator = sheet, ""
-	okCouncil = v.council(&r, p.TemplateCouncilCell, LabelCouncilNumber)
-	okMonth = v.month(&r, p.TemplateMonthCell, LabelMonth)
+	okCouncil = v.council(&r, fixedCell(p.TemplateCouncilCell), LabelCouncilNumber)
+	okMonth = v.month(&r, fixedCell(p.TemplateMonthCell), LabelMonth)
 	return okCouncil, okMonth
 }
 
+// loc is where a message about a figure's council or month points: a
+// fixed cell (the template's metadata), or the figure's council (which=0)
+// or month (1) cell, or its value cell (-2). It is named only when a
+// message is written.
+type loc struct {
+	fixed string
+	which int
+}
+
+func fixedCell(c string) loc { return loc{fixed: c, which: -1} }
+
+// where names l for figure r.
+func (v *validator) where(r *vrow, l loc) string {
+	if l.which == -1 {
+		return l.fixed
+	}
+	return v.rowCell(r, l.which)
+}
+
 // rowCouncil and rowMonth check a bulk row's council and month.
-func (v *validator) rowCouncil(r *Row) bool { return v.council(r, v.rowCell(r, 0), "") }
-func (v *validator) rowMonth(r *Row) bool   { return v.month(r, v.rowCell(r, 1), "") }
+func (v *validator) rowCouncil(r *vrow) bool { return v.council(r, loc{which: 0}, "") }
+func (v *validator) rowMonth(r *vrow) bool   { return v.month(r, loc{which: 1}, "") }
 
 // rowCell names the cell of a bulk row's council (which=0), month (1) or
 // indicator (-2: the value cell for a wide sheet, whose indicator is its
 // column) from how Parse read the sheet, falling back to the value cell.
-func (v *validator) rowCell(r *Row, which int) string {
+func (v *validator) rowCell(r *vrow, which int) string {
 	info := v.p.sheets[r.Sheet]
 	if info == nil || which < 0 {
-		return r.Cell
+		return r.Cell()
 	}
 	col := info.councilCol
 	if which == 1 {
 		col = info.monthCol
 	}
-	_, row, ok := splitCell(r.Cell)
+	_, row, ok := splitCell(r.Cell())
 	if col < 0 || !ok {
-		return r.Cell
+		return r.Cell()
 	}
 	return cellName(col, row)
 }
 
 // council checks a council: known, and one the user may submit for.
-func (v *validator) council(r *Row, where, label string) bool {
-	m := *r
-	m.Council = 0 // the message's council is only set when it is one
+func (v *validator) council(r *vrow, at loc, label string) bool {
 	switch {
 	case strings.TrimSpace(r.CouncilRaw) == "" && label != "":
 		if v.out.admit(RuleUnknownCouncil, "") {
-			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, "",
+			m := noCouncil(r)
+			v.out.put(RuleUnknownCouncil, r.Sheet, v.where(r, at), &m, "",
 				fmt.Sprintf("no DfE LA number was found (the cell beside “%s”). Enter your council's three-digit DfE number, for example 202, or download the template again.", label))
 		}
 		return false
 	case strings.TrimSpace(r.CouncilRaw) == "":
 		if v.out.admit(RuleUnknownCouncil, r.Sheet+"|") {
-			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|",
+			m := noCouncil(r)
+			v.out.put(RuleUnknownCouncil, r.Sheet, v.where(r, at), &m, r.Sheet+"|",
 				"the council is blank. Enter the council's DfE LA number (for example 202) or ONS code (for example E09000007).")
 		}
 		return false
 	case r.Council == 0:
 		if v.out.admit(RuleUnknownCouncil, r.Sheet+"|"+r.CouncilRaw) {
-			v.out.put(RuleUnknownCouncil, r.Sheet, where, &m, r.Sheet+"|"+r.CouncilRaw,
+			m := noCouncil(r)
+			v.out.put(RuleUnknownCouncil, r.Sheet, v.where(r, at), &m, r.Sheet+"|"+r.CouncilRaw,
 				fmt.Sprintf("%s is not the DfE LA number or ONS code of a current council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
 		}
 		return false
 	case v.vc.ScopeCouncil != 0 && r.Council != v.vc.ScopeCouncil:
 		if v.out.admit(RuleWrongCouncil, r.Sheet+"|"+strconv.Itoa(r.Council)) {
-			v.out.put(RuleWrongCouncil, r.Sheet, where, r, r.Sheet+"|"+strconv.Itoa(r.Council),
+			v.out.put(RuleWrongCouncil, r.Sheet, v.where(r, at), r, r.Sheet+"|"+strconv.Itoa(r.Council),
 				fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
 		}
 		return false
@@ -323,14 +477,22 @@ func (v *validator) council(r *Row, where, label string) bool {
 	return true
 }
 
-// month checks a month: readable, ended, and not before 2017.
-func (v *validator) month(r *Row, where, label string) bool {
+// noCouncil is r for a message whose council is not one: the message's
+// council is only set when it is one.
+func noCouncil(r *vrow) vrow {
 	m := *r
+	m.Council = 0
+	return m
+}
+
+// month checks a month: readable, ended, and not before 2017.
+func (v *validator) month(r *vrow, at loc, label string) bool {
 	switch {
 	case r.Month.IsZero() || r.Month.Month < 1 || r.Month.Month > 12:
 		if !v.out.admit(RuleBadMonth, r.Sheet+"|"+r.MonthRaw) {
 			return false
 		}
+		m := *r
 		m.Month = domain.Month{}
 		text := fmt.Sprintf("the month %s cannot be read. Write it as 2021-01 or Jan 2021, or use a date.", quote(r.MonthRaw))
 		switch info := v.p.sheets[r.Sheet]; {
@@ -341,17 +503,17 @@ func (v *validator) month(r *Row, where, label string) bool {
 		case strings.TrimSpace(r.MonthRaw) == "":
 			text = "the month is blank. Enter the month as 2021-01 or Jan 2021."
 		}
-		v.out.put(RuleBadMonth, r.Sheet, where, &m, r.Sheet+"|"+r.MonthRaw, text)
+		v.out.put(RuleBadMonth, r.Sheet, v.where(r, at), &m, r.Sheet+"|"+r.MonthRaw, text)
 		return false
 	case v.last.Before(r.Month):
 		if v.out.admit(RuleFuture, r.Sheet+"|"+r.Month.String()) {
-			v.out.put(RuleFuture, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+			v.out.put(RuleFuture, r.Sheet, v.where(r, at), r, r.Sheet+"|"+r.Month.String(),
 				fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
 		}
 		return false
 	case r.Month.Before(domain.FirstMonth):
 		if v.out.admit(RuleTooEarly, r.Sheet+"|"+r.Month.String()) {
-			v.out.put(RuleTooEarly, r.Sheet, where, r, r.Sheet+"|"+r.Month.String(),
+			v.out.put(RuleTooEarly, r.Sheet, v.where(r, at), r, r.Sheet+"|"+r.Month.String(),
 				fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
 		}
 		return false
@@ -360,50 +522,50 @@ func (v *validator) month(r *Row, where, label string) bool {
 }
 
 // rowValue checks one figure; it reports false when the row has an error.
-func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
-	blank := strings.TrimSpace(r.Raw) == "" && r.Value == nil
+func (v *validator) rowValue(r *vrow, ind domain.Indicator) bool {
+	blank := !r.HasValue && strings.TrimSpace(r.Raw) == ""
 	switch {
 	case r.NoCachedValue:
 		if v.out.admit(RuleNoCachedValue, "") {
-			v.out.put(RuleNoCachedValue, r.Sheet, r.Cell, r, "",
+			v.out.put(RuleNoCachedValue, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(ind)))
 		}
 		return false
 	case r.Formula:
 		if v.out.admit(RuleFormula, "") {
-			v.out.put(RuleFormula, r.Sheet, r.Cell, r, "",
+			v.out.put(RuleFormula, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(ind), displayValue(r)))
 		}
 	}
 	switch {
 	case blank && ind.Required:
 		if v.out.admit(RuleMissing, "") {
-			v.out.put(RuleMissing, r.Sheet, r.Cell, r, "",
+			v.out.put(RuleMissing, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
 		}
 		return false
 	case blank:
 		return true
-	case r.Value == nil:
+	case !r.HasValue:
 		if v.out.admit(RuleNotNumber, "") {
-			v.out.put(RuleNotNumber, r.Sheet, r.Cell, r, "",
+			v.out.put(RuleNotNumber, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(ind), quote(r.Raw)))
 		}
 		return false
 	}
-	x := *r.Value
+	x := r.Value
 	switch ind.Unit {
 	case domain.UnitCount, domain.UnitRatio:
 		if x < 0 {
 			if v.out.admit(RuleNegative, "") {
-				v.out.put(RuleNegative, r.Sheet, r.Cell, r, "",
+				v.out.put(RuleNegative, r.Sheet, r.Cell(), r, "",
 					fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(x), ind.Unit))
 			}
 			return false
 		}
 		if ind.Unit == domain.UnitCount && x != math.Trunc(x) {
 			if v.out.admit(RuleFractional, "") {
-				v.out.put(RuleFractional, r.Sheet, r.Cell, r, "",
+				v.out.put(RuleFractional, r.Sheet, r.Cell(), r, "",
 					fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(x)))
 			}
 			return false
@@ -415,7 +577,7 @@ func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
 				hint = " (enter 12.5 for 12.5%)"
 			}
 			if v.out.admit(RulePercent, "") {
-				v.out.put(RulePercent, r.Sheet, r.Cell, r, "",
+				v.out.put(RulePercent, r.Sheet, r.Cell(), r, "",
 					fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
 			}
 			return false
@@ -428,6 +590,7 @@ func (v *validator) rowValue(i int, r *Row, ind domain.Indicator) bool {
 // reported where they are. Template: every required indicator. Bulk:
 // every council and month present.
 func (v *validator) missing(template bool) {
+	f := v.f
 	var required []int
 	for i, ind := range v.vc.Catalogue.Indicators {
 		if ind.Required {
@@ -436,8 +599,8 @@ func (v *validator) missing(template bool) {
 	}
 	if template {
 		have := map[int]bool{}
-		for _, r := range v.p.Rows {
-			if _, pos, ok := v.indicator(r.Indicator); ok {
+		for i := range f.list {
+			if _, pos, ok := v.indicatorAt(i); ok {
 				have[pos] = true
 			}
 		}
@@ -445,7 +608,7 @@ func (v *validator) missing(template bool) {
 			if !have[i] {
 				ind := v.vc.Catalogue.Indicators[i]
 				if v.out.admit(RuleMissing, "") {
-					v.out.put(RuleMissing, v.p.Sheet, "", &Row{Indicator: ind.Code}, "",
+					v.out.put(RuleMissing, v.p.Sheet, "", &vrow{Indicator: ind.Code}, "",
 						fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
 				}
 			}
@@ -457,29 +620,29 @@ func (v *validator) missing(template bool) {
 	type group struct{ council, month int }
 	first := map[group]int{}
 	var order []group
-	for i := range v.p.Rows {
-		r := &v.p.Rows[i]
-		_, pos, ok := v.indicator(r.Indicator)
+	for i := range f.list {
+		_, pos, ok := v.indicatorAt(i)
 		if !ok {
 			continue
 		}
-		if j, kept := v.seen[obsKeyOf(r.Council, pos, r.Month.Index())]; !kept || j != i {
+		council, month := int(f.list[i].council), f.month(i).Index()
+		if j, kept := v.seen.get(council, pos, month); !kept || j != i {
 			continue // a row with an error, or a duplicate
 		}
-		g := group{r.Council, r.Month.Index()}
+		g := group{council, month}
 		if _, ok := first[g]; !ok {
 			first[g] = i
 			order = append(order, g)
 		}
 	}
 	for _, g := range order {
-		r := v.p.Rows[first[g]]
+		r := v.at(first[g])
 		for _, i := range required {
-			if _, ok := v.seen[obsKeyOf(g.council, i, g.month)]; ok {
+			if _, ok := v.seen.get(g.council, i, g.month); ok {
 				continue
 			}
 			ind := v.vc.Catalogue.Indicators[i]
-			m := Row{Sheet: r.Sheet, Council: r.Council, Month: r.Month, Indicator: ind.Code}
+			m := vrow{Sheet: r.Sheet, Council: r.Council, Month: r.Month, Indicator: ind.Code}
 			if v.out.admit(RuleMissing, r.Sheet+"|"+ind.Code) {
 				v.out.put(RuleMissing, r.Sheet, "", &m, r.Sheet+"|"+ind.Code,
 					fmt.Sprintf("%s is required but has no figure for %s. Add it (a column or rows for %s).", name(ind), v.councilMonth(&m), ind.Code))
@@ -493,22 +656,22 @@ func (v *validator) queries(compare bool) {
 	if !compare {
 		return
 	}
-	for i := range v.p.Rows {
-		r := &v.p.Rows[i]
-		if v.bad[i] || r.Value == nil {
+	for i := range v.f.list {
+		if v.bad[i] || !v.f.hasValue(i) {
 			continue
 		}
-		ind, pos, _ := v.indicator(r.Indicator)
-		x := *r.Value
-		v.subset(r, ind, x)
-		v.change(r, ind, pos, x)
-		v.outlier(r, ind, x)
+		r := v.at(i)
+		ind, pos, _ := v.indicatorAt(i)
+		x := r.Value
+		v.subset(&r, ind, x)
+		v.change(&r, ind, pos, x)
+		v.outlier(&r, ind, x)
 	}
 }
 
 // subset raises Q02 when a subset is larger than its total in the same
 // council and month of this upload.
-func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
+func (v *validator) subset(r *vrow, ind domain.Indicator, x float64) {
 	if ind.SubsetOf == "" {
 		return
 	}
@@ -516,16 +679,15 @@ func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
 	if !ok {
 		return
 	}
-	j, ok := v.seen[obsKeyOf(r.Council, tpos, r.Month.Index())]
-	if !ok || v.bad[j] || v.p.Rows[j].Value == nil {
+	j, ok := v.seen.get(r.Council, tpos, r.Month.Index())
+	if !ok || v.bad[j] || !v.f.hasValue(j) {
 		return
 	}
-	t := v.p.Rows[j]
-	if x > *t.Value {
+	if t := v.f.list[j].value; x > t {
 		if v.out.admit(RuleSubset, "") {
-			v.out.put(RuleSubset, r.Sheet, r.Cell, r, "",
+			v.out.put(RuleSubset, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s is %s, more than %s (%s, %s in %s), which includes it. Check both figures or explain why.",
-					name(ind), formatNumber(x), lowerFirst(total.Label), total.Code, formatNumber(*t.Value), refFrom(t.Sheet, t.Cell, r.Sheet)))
+					name(ind), formatNumber(x), lowerFirst(total.Label), total.Code, formatNumber(t), refFrom(v.f.sheet(j), v.f.cell(j), r.Sheet)))
 		}
 	}
 }
@@ -535,7 +697,7 @@ func (v *validator) subset(r *Row, ind domain.Indicator, x float64) {
 // holds the figure (a bulk load of several months) or, if a held month is
 // later, the last accepted return. Exactly the tolerance is not a query;
 // a count's change under MinAbsChange never is.
-func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
+func (v *validator) change(r *vrow, ind domain.Indicator, pos int, x float64) {
 	at, prev, inFile, ok := v.previous(r, ind, pos)
 	if !ok {
 		return
@@ -556,7 +718,7 @@ func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 	}
 	from := at.Label() + ", the last accepted return"
 	if inFile >= 0 {
-		from = at.Label() + " in " + refFrom(v.p.Rows[inFile].Sheet, v.p.Rows[inFile].Cell, r.Sheet)
+		from = at.Label() + " in " + refFrom(v.f.sheet(inFile), v.f.cell(inFile), r.Sheet)
 	}
 	how := "up from 0"
 	if prev != 0 {
@@ -566,7 +728,7 @@ func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 		}
 		how = fmt.Sprintf("%s %s%% from %s", dir, formatNumber(math.Round(100*d/math.Abs(prev))), formatNumber(prev))
 	}
-	v.out.put(RuleChange, r.Sheet, r.Cell, r, "",
+	v.out.put(RuleChange, r.Sheet, r.Cell(), r, "",
 		fmt.Sprintf("%s is %s, %s (%s); changes of more than %s%% are queried. Check the figure, or explain the change.",
 			name(ind), formatNumber(x), how, from, formatNumber(100*v.vc.Tolerance)))
 }
@@ -575,7 +737,7 @@ func (v *validator) change(r *Row, ind domain.Indicator, pos int, x float64) {
 // month of this file holding it without an error, unless the last
 // accepted return held is later. inFile is that row, or -1 for a held
 // return.
-func (v *validator) previous(r *Row, ind domain.Indicator, pos int) (at domain.Month, prev float64, inFile int, ok bool) {
+func (v *validator) previous(r *vrow, ind domain.Indicator, pos int) (at domain.Month, prev float64, inFile int, ok bool) {
 	floor := domain.FirstMonth.Index()
 	held := false
 	if v.vc.Previous != nil {
@@ -587,8 +749,8 @@ func (v *validator) previous(r *Row, ind domain.Indicator, pos int) (at domain.M
 	// A file's own earlier month is newer than anything held for it, so it
 	// wins when it is the same month or later.
 	for idx := r.Month.Index() - 1; idx >= floor; idx-- {
-		if j, found := v.seen[obsKeyOf(r.Council, pos, idx)]; found && v.p.Rows[j].Value != nil && !v.bad[j] {
-			return v.p.Rows[j].Month, *v.p.Rows[j].Value, j, true
+		if j, found := v.seen.get(r.Council, pos, idx); found && v.f.hasValue(j) && !v.bad[j] {
+			return v.f.month(j), v.f.list[j].value, j, true
 		}
 	}
 	return at, prev, -1, held
@@ -601,7 +763,7 @@ func beyond(d, limit float64) bool {
 }
 
 // outlier raises Q03 for a value far outside the council's own history.
-func (v *validator) outlier(r *Row, ind domain.Indicator, x float64) {
+func (v *validator) outlier(r *vrow, ind domain.Indicator, x float64) {
 	if v.vc.History == nil {
 		return
 	}
@@ -623,7 +785,7 @@ func (v *validator) outlier(r *Row, ind domain.Indicator, x float64) {
 		return
 	}
 	if v.out.admit(RuleOutlier, "") {
-		v.out.put(RuleOutlier, r.Sheet, r.Cell, r, "",
+		v.out.put(RuleOutlier, r.Sheet, r.Cell(), r, "",
 			fmt.Sprintf("%s is %s, far outside this council's own figures (average %s over %d months, usually between %s and %s). Check the figure, or explain it.",
 				name(ind), formatNumber(x), formatNumber(round1(mean)), len(h), formatNumber(round1(mean-2*sd)), formatNumber(round1(mean+2*sd))))
 	}
@@ -632,7 +794,7 @@ func (v *validator) outlier(r *Row, ind domain.Indicator, x float64) {
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
 // councilMonth names a row's council and month for a message.
-func (v *validator) councilMonth(r *Row) string {
+func (v *validator) councilMonth(r *vrow) string {
 	if r.Council == 0 || r.Month.IsZero() {
 		return "this return"
 	}
@@ -675,14 +837,14 @@ func (c *collector) admit(rule, key string) bool {
 }
 
 // add records a message if admit allows it.
-func (c *collector) add(rule, sheet, where string, r *Row, key, text string) {
+func (c *collector) add(rule, sheet, where string, r *vrow, key, text string) {
 	if c.admit(rule, key) {
 		c.put(rule, sheet, where, r, key, text)
 	}
 }
 
 // put records a message that admit allowed.
-func (c *collector) put(rule, sheet, where string, r *Row, key, text string) {
+func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 	c.perRule[rule]++
 	m := domain.Message{Rule: rule, Severity: severityOf(rule), Sheet: sheet, Cell: where,
 		Text: locate(sheet, where, true) + upperFirst(text)}
@@ -817,9 +979,9 @@ func displayRaw(raw, none string) string {
 }
 
 // displayValue writes a row's value for a message.
-func displayValue(r *Row) string {
-	if r.Value != nil {
-		return formatNumber(*r.Value)
+func displayValue(r *vrow) string {
+	if r.HasValue {
+		return formatNumber(r.Value)
 	}
 	return quote(r.Raw)
 }

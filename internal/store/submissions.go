@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,10 +63,23 @@ func joinInts(ns []int) string {
 	return " " + strings.Join(parts, " ") + " "
 }
 
-// describe fills a submission's coverage fields from its observations.
-func describe(sub *domain.Submission, obs []domain.Observation) {
-	councils, months, _ := Coverage(obs)
-	sub.Councils, sub.Months, sub.RowCount = joinInts(councils), strings.Join(months, " "), len(obs)
+// describeKeys fills a submission's coverage fields from the councils and
+// months its figures cover (in order) and how many figures there are.
+func describeKeys(sub *domain.Submission, keys []CouncilMonth, rows int) {
+	var councils []int
+	ms := map[string]bool{}
+	for _, k := range keys {
+		if len(councils) == 0 || councils[len(councils)-1] != k.Council {
+			councils = append(councils, k.Council)
+		}
+		ms[k.Month] = true
+	}
+	months := make([]string, 0, len(ms))
+	for m := range ms {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	sub.Councils, sub.Months, sub.RowCount = joinInts(councils), strings.Join(months, " "), rows
 	if len(councils) == 1 {
 		sub.Council = councils[0]
 	}
@@ -75,7 +89,16 @@ func describe(sub *domain.Submission, obs []domain.Observation) {
 // errors, or waiting for explanations) with its audit line. payload holds
 // the parsed figures of one awaiting explanations.
 func (db *DB) RecordSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, payload string, audit domain.AuditEntry) error {
-	describe(sub, obs)
+	_, _, keys := Coverage(obs)
+	return db.RecordSubmissionCovering(ctx, sub, keys, len(obs), payload, audit)
+}
+
+// RecordSubmissionCovering is RecordSubmission for a submission given by
+// the councils and months its figures cover (in order, as Coverage gives
+// them) and how many figures there are, so that a bulk load need not
+// build its figures as a slice to be recorded.
+func (db *DB) RecordSubmissionCovering(ctx context.Context, sub *domain.Submission, keys []CouncilMonth, rows int, payload string, audit domain.AuditEntry) error {
+	describeKeys(sub, keys, rows)
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := db.insertSubmission(ctx, tx, sub, payload); err != nil {
 			return err
@@ -214,114 +237,365 @@ func (db *DB) auditSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Subm
 // can later replace these figures with older ones. progress, if set,
 // hears how many observations are written.
 func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs []domain.Observation, official []domain.OfficialValue, audit domain.AuditEntry, progress func(done int)) error {
-	describe(sub, obs)
+	_, _, keys := Coverage(obs)
+	describeKeys(sub, keys, len(obs))
 	sub.RowCount += len(official)
 	sub.Status = domain.StatusStored
-	_, _, keys := Coverage(obs)
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if sub.ID == 0 {
-			if err := db.insertSubmission(ctx, tx, sub, ""); err != nil {
-				return err
-			}
-		} else {
-			res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, messages = ?, error_count = ?, query_count = ?,
-				payload = '', submitted_at = ? WHERE id = ? AND status = ?`,
-				sub.Status, sub.MessagesJSON, sub.ErrorCount, sub.QueryCount, sub.SubmittedAt, sub.ID, domain.StatusAwaiting)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
-			}
-		}
-		ids, err := db.newVersions(ctx, tx, sub.ID, keys)
-		if err != nil {
+	l, err := db.BeginLoad(ctx, sub)
+	if err != nil {
+		return err
+	}
+	defer l.Rollback()
+	// Every return first, in council and month order, as one set.
+	if err := l.addReturns(keys); err != nil {
+		return err
+	}
+	const chunk = 5000
+	for start := 0; start < len(obs); start += chunk {
+		if err := l.Add(obs[start:min(start+chunk, len(obs))]); err != nil {
 			return err
 		}
-		const chunk = 5000
-		for start := 0; start < len(obs); start += chunk {
-			part := obs[start:min(start+chunk, len(obs))]
-			err := insertBatches(ctx, tx, "INSERT INTO observations (return_id, la_number, indicator, month, value, note) VALUES ", 6, len(part), func(i int) []any {
-				o := part[i]
-				return []any{ids[CouncilMonth{o.Council, o.Month}], o.Council, o.Indicator, o.Month, o.Value, o.Note}
-			})
-			if err != nil {
-				return fmt.Errorf("store figures: %w", err)
-			}
-			if progress != nil {
-				progress(start + len(part))
-			}
+		if progress != nil {
+			progress(min(start+chunk, len(obs)))
 		}
-		if len(official) > 0 {
-			if err := upsertOfficial(ctx, tx, official); err != nil {
-				return fmt.Errorf("store official figures: %w", err)
-			}
-		}
-		if err := bumpDataVersion(ctx, tx); err != nil {
-			return err
-		}
-		if err := db.auditSubmission(ctx, tx, sub, audit); err != nil {
-			return err
-		}
-		return db.supersedeOverlapping(ctx, tx, sub, keys, audit)
-	})
+	}
+	return l.Commit(sub, official, audit)
 }
 
-// newVersions adds a new current version of the return for every council
-// and month, marking earlier versions as no longer current, with a few
-// set-wise statements rather than several per return (a national bulk
-// load covers some 18,000).
-func (db *DB) newVersions(ctx context.Context, tx *sqlx.Tx, submission int64, keys []CouncilMonth) (map[CouncilMonth]int64, error) {
-	versions := make(map[CouncilMonth]int, len(keys))
-	byCouncil := map[int][]string{}
-	for _, k := range keys {
-		byCouncil[k.Council] = append(byCouncil[k.Council], k.Month)
-	}
-	for council, months := range byCouncil {
-		q, args, err := sqlx.In(`SELECT month, max(version) AS version FROM returns WHERE la_number = ? AND month IN (?) GROUP BY month`, council, months)
-		if err != nil {
-			return nil, err
-		}
-		var rows []struct {
-			Month   string `db:"month"`
-			Version int    `db:"version"`
-		}
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
-			return nil, err
-		}
-		if len(rows) == 0 {
-			continue
-		}
-		for _, r := range rows {
-			versions[CouncilMonth{council, r.Month}] = r.Version
-		}
-		q, args, err = sqlx.In(`UPDATE returns SET current = 0 WHERE current = 1 AND la_number = ? AND month IN (?)`, council, months)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
-			return nil, err
-		}
-	}
-	now := db.now().UTC().Format(time.RFC3339)
-	err := insertBatches(ctx, tx, "INSERT INTO returns (la_number, month, version, submission_id, current, created_at) VALUES ", 6, len(keys), func(i int) []any {
-		k := keys[i]
-		return []any{k.Council, k.Month, versions[k] + 1, submission, 1, now}
-	})
+// Load stores one submission's figures as they arrive, in a write
+// transaction that Commit ends: until then readers see none of it, and
+// Rollback, an error or a crash leaves the database as it was (SECURITY
+// R1). StoreSubmission is a Load given every figure at once; the intake
+// also uses one to write a bulk file's figures while the rest of the file
+// is still being read and checked, and commits only once the whole file
+// has passed. While a Load is open it holds the writer, so other writes
+// wait for it, as they wait for any other write.
+//
+// Add and Commit must not be called at the same time, and nothing else
+// may use the writer in the goroutine that waits on a Load.
+type Load struct {
+	db  *DB
+	ctx context.Context
+	tx  *sqlx.Tx
+	// id is the submission's; existing is true when it was waiting for
+	// explanations, rather than added by BeginLoad.
+	id          int64
+	existing    bool
+	submittedAt string
+	now         string
+
+	// returns holds each council and month's new return, with the values
+	// every figure of it binds, boxed once.
+	returns map[CouncilMonth]*loadReturn
+	keys    []CouncilMonth
+	// indicators holds each indicator code boxed once.
+	indicators map[string]any
+
+	// args are the bound values of figures not yet inserted (rows of
+	// them); full is the prepared statement for a full batch.
+	args  []any
+	rows  int
+	full  *sqlx.Stmt
+	count int
+	err   error
+	done  bool
+}
+
+type loadReturn struct {
+	id, council, month any
+}
+
+// observationCols is the observations table's column count as Load
+// inserts it, and perInsert the rows of one multi-row INSERT.
+const (
+	observationCols    = 6
+	perInsert          = min(maxParams/observationCols, 1000)
+	insertObservations = "INSERT INTO observations (return_id, la_number, indicator, month, value, note) VALUES "
+)
+
+// noNote is the empty note, boxed once.
+var noNote any = ""
+
+// BeginLoad starts storing a submission: a new one is added (status
+// stored, seen by no one until Commit), one waiting for explanations is
+// marked stored, failing with ECONFLICT if it no longer waits. sub itself
+// is not changed until Commit.
+func (db *DB) BeginLoad(ctx context.Context, sub *domain.Submission) (*Load, error) {
+	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID      int64  `db:"id"`
-		Council int    `db:"la_number"`
-		Month   string `db:"month"`
+	l := &Load{db: db, ctx: ctx, tx: tx, now: db.now().UTC().Format(time.RFC3339),
+		returns: map[CouncilMonth]*loadReturn{}, indicators: map[string]any{}}
+	if sub.ID == 0 {
+		s := *sub
+		s.Status = domain.StatusStored
+		err = db.insertSubmission(ctx, tx, &s, "")
+		l.id, l.submittedAt = s.ID, s.SubmittedAt
+	} else {
+		l.id, l.existing = sub.ID, true
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, `UPDATE submissions SET status = ?, messages = ?, error_count = ?, query_count = ?,
+				payload = '', submitted_at = ? WHERE id = ? AND status = ?`,
+			domain.StatusStored, sub.MessagesJSON, sub.ErrorCount, sub.QueryCount, sub.SubmittedAt, sub.ID, domain.StatusAwaiting)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n != 1 {
+				err = domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
+			}
+		}
 	}
-	if err := tx.SelectContext(ctx, &rows, "SELECT id, la_number, month FROM returns WHERE submission_id = ?", submission); err != nil {
+	if err != nil {
+		tx.Rollback()
 		return nil, err
 	}
-	ids := make(map[CouncilMonth]int64, len(rows))
-	for _, r := range rows {
-		ids[CouncilMonth{r.Council, r.Month}] = r.ID
+	return l, nil
+}
+
+// Count is how many figures have been given to Add.
+func (l *Load) Count() int { return l.count }
+
+// Err is the failure that spoiled the load, or nil.
+func (l *Load) Err() error { return l.err }
+
+// Add writes figures (those of a council and month it has not seen yet
+// get that return's new version first). A failure spoils the Load: every
+// later call returns it, and only Rollback remains.
+func (l *Load) Add(obs []domain.Observation) error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.done {
+		return errors.New("store: Add after the load ended")
+	}
+	var fresh []CouncilMonth
+	for i := range obs {
+		k := CouncilMonth{obs[i].Council, obs[i].Month}
+		if _, ok := l.returns[k]; !ok {
+			l.returns[k] = nil
+			fresh = append(fresh, k)
+		}
+	}
+	if len(fresh) > 0 {
+		sort.Slice(fresh, func(i, j int) bool { return fresh[i].less(fresh[j]) })
+		if err := l.addReturns(fresh); err != nil {
+			return err
+		}
+	}
+	for i := range obs {
+		o := &obs[i]
+		r := l.returns[CouncilMonth{o.Council, o.Month}]
+		ind, ok := l.indicators[o.Indicator]
+		if !ok {
+			ind = o.Indicator
+			l.indicators[o.Indicator] = ind
+		}
+		note := noNote
+		if o.Note != "" {
+			note = o.Note
+		}
+		l.args = append(l.args, r.id, r.council, ind, r.month, o.Value, note)
+		if l.rows++; l.rows == perInsert {
+			if err := l.insert(); err != nil {
+				return err
+			}
+		}
+	}
+	l.count += len(obs)
+	return nil
+}
+
+// insert writes the figures held in args.
+func (l *Load) insert() error {
+	if l.rows == 0 {
+		return nil
+	}
+	var err error
+	if l.rows == perInsert {
+		if l.full == nil {
+			l.full, err = l.tx.PreparexContext(l.ctx, batchSQL(insertObservations, observationCols, perInsert))
+		}
+		if err == nil {
+			_, err = l.full.ExecContext(l.ctx, l.args...)
+		}
+	} else {
+		_, err = l.tx.ExecContext(l.ctx, batchSQL(insertObservations, observationCols, l.rows), l.args...)
+	}
+	if err != nil {
+		l.err = fmt.Errorf("store figures: %w", err)
+		return l.err
+	}
+	clear(l.args)
+	l.args, l.rows = l.args[:0], 0
+	return nil
+}
+
+// addReturns creates the new version of each council and month's return.
+func (l *Load) addReturns(keys []CouncilMonth) error {
+	var todo []CouncilMonth
+	for _, k := range keys {
+		if l.returns[k] == nil {
+			todo = append(todo, k)
+		}
+	}
+	ids, err := newVersions(l.ctx, l.tx, l.id, todo, l.now)
+	if err != nil {
+		l.err = err
+		return err
+	}
+	for _, k := range todo {
+		id, ok := ids[k]
+		if !ok {
+			l.err = fmt.Errorf("store figures: no return was created for council %d, %s", k.Council, k.Month)
+			return l.err
+		}
+		l.returns[k] = &loadReturn{id: id, council: int64(k.Council), month: k.Month}
+		l.keys = append(l.keys, k)
+	}
+	return nil
+}
+
+// Commit ends the load: it records the submission as sub now describes it
+// (its messages, and the councils and months its figures cover), upserts
+// official figures, supersedes uploads waiting for explanations for any of
+// the same councils and months, writes the audit line and commits. sub
+// then holds the stored submission.
+func (l *Load) Commit(sub *domain.Submission, official []domain.OfficialValue, audit domain.AuditEntry) error {
+	if l.err != nil {
+		return l.err
+	}
+	if l.done {
+		return errors.New("store: Commit after the load ended")
+	}
+	if err := l.insert(); err != nil {
+		return err
+	}
+	ctx, tx := l.ctx, l.tx
+	keys := slices.Clone(l.keys)
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	describeKeys(sub, keys, l.count)
+	sub.RowCount += len(official)
+	sub.Status, sub.ID = domain.StatusStored, l.id
+	if !l.existing {
+		if sub.SubmittedAt == "" {
+			sub.SubmittedAt = l.submittedAt
+		}
+		if sub.MessagesJSON == "" {
+			sub.MessagesJSON = "[]"
+		}
+		if sub.Explained == "" {
+			sub.Explained = "[]"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET submitted_at = ?, layout = ?, error_count = ?, query_count = ?, status = ?,
+			la_number = ?, councils = ?, months = ?, row_count = ?, messages = ?, explanations = ? WHERE id = ?`,
+			sub.SubmittedAt, sub.Layout, sub.ErrorCount, sub.QueryCount, sub.Status,
+			sub.Council, sub.Councils, sub.Months, sub.RowCount, sub.MessagesJSON, sub.Explained, sub.ID); err != nil {
+			return err
+		}
+	}
+	if len(official) > 0 {
+		if err := upsertOfficial(ctx, tx, official); err != nil {
+			return fmt.Errorf("store official figures: %w", err)
+		}
+	}
+	if err := bumpDataVersion(ctx, tx); err != nil {
+		return err
+	}
+	if err := l.db.auditSubmission(ctx, tx, sub, audit); err != nil {
+		return err
+	}
+	if err := l.db.supersedeOverlapping(ctx, tx, sub, keys, audit); err != nil {
+		return err
+	}
+	l.done = true
+	l.closeStmt()
+	return tx.Commit()
+}
+
+// Rollback abandons the load, leaving the database as it was; after
+// Commit it does nothing.
+func (l *Load) Rollback() {
+	if l.done {
+		return
+	}
+	l.done = true
+	l.closeStmt()
+	_ = l.tx.Rollback()
+}
+
+func (l *Load) closeStmt() {
+	if l.full != nil {
+		l.full.Close()
+		l.full = nil
+	}
+}
+
+func (k CouncilMonth) less(o CouncilMonth) bool {
+	if k.Council != o.Council {
+		return k.Council < o.Council
+	}
+	return k.Month < o.Month
+}
+
+// versionChunk is how many returns one versioning statement names (two
+// parameters each).
+const versionChunk = 1000
+
+// newVersions adds a new current version of the return for every council
+// and month given, marking earlier versions as no longer current, and
+// returns their ids. It does so set-wise, a few statements per thousand
+// returns rather than several per return (a national bulk load covers
+// some 18,000).
+func newVersions(ctx context.Context, tx *sqlx.Tx, submission int64, keys []CouncilMonth, now string) (map[CouncilMonth]int64, error) {
+	ids := make(map[CouncilMonth]int64, len(keys))
+	for start := 0; start < len(keys); start += versionChunk {
+		part := keys[start:min(start+versionChunk, len(keys))]
+		pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(part)), ",")
+		args := make([]any, 0, 2*len(part))
+		for _, k := range part {
+			args = append(args, int64(k.Council), k.Month)
+		}
+		var held []struct {
+			Council int    `db:"la_number"`
+			Month   string `db:"month"`
+			Version int    `db:"version"`
+		}
+		if err := tx.SelectContext(ctx, &held, `SELECT la_number, month, max(version) AS version FROM returns
+			WHERE (la_number, month) IN (VALUES `+pairs+`) GROUP BY la_number, month`, args...); err != nil {
+			return nil, err
+		}
+		versions := make(map[CouncilMonth]int, len(held))
+		for _, h := range held {
+			versions[CouncilMonth{h.Council, h.Month}] = h.Version
+		}
+		if len(held) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE returns SET current = 0 WHERE current = 1 AND (la_number, month) IN (VALUES `+pairs+`)`, args...); err != nil {
+				return nil, err
+			}
+		}
+		ins := make([]any, 0, 6*len(part))
+		for _, k := range part {
+			ins = append(ins, int64(k.Council), k.Month, versions[k]+1, submission, 1, now)
+		}
+		rows, err := tx.QueryxContext(ctx, batchSQL("INSERT INTO returns (la_number, month, version, submission_id, current, created_at) VALUES ", 6, len(part))+
+			" RETURNING id, la_number, month", ins...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var k CouncilMonth
+			if err := rows.Scan(&id, &k.Council, &k.Month); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids[k] = id
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return ids, nil
 }
@@ -345,6 +619,12 @@ func upsertOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue)
 func (db *DB) IdenticalToCurrent(ctx context.Context, sha string, keys []CouncilMonth) (int64, error) {
 	if len(keys) == 0 || sha == "" {
 		return 0, nil
+	}
+	// Only a stored submission makes returns current, so when none has
+	// this file's hash (the usual case) there is nothing to compare.
+	var stored bool
+	if err := db.r.GetContext(ctx, &stored, "SELECT EXISTS (SELECT 1 FROM submissions WHERE sha256 = ? AND status = ?)", sha, domain.StatusStored); err != nil || !stored {
+		return 0, err
 	}
 	var id int64
 	for _, k := range keys {
@@ -466,6 +746,45 @@ func (db *DB) ReturnVersions(ctx context.Context, council int, month string) ([]
 		FROM returns r JOIN submissions s ON s.id = r.submission_id
 		WHERE r.la_number = ? AND r.month = ? ORDER BY r.version DESC`, council, month)
 	return out, err
+}
+
+// EachCurrentObservationOf calls fn for every current figure of the given
+// councils, streaming the rows rather than building a slice: what
+// validation compares a bulk load's figures with.
+func (db *DB) EachCurrentObservationOf(ctx context.Context, councils []int, fn func(council int, indicator, month string, value float64)) error {
+	for start := 0; start < len(councils); start += 500 {
+		part := councils[start:min(start+500, len(councils))]
+		q, args, err := sqlx.In(`SELECT o.la_number, o.indicator, o.month, o.value
+			FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1
+			WHERE o.la_number IN (?)`, part)
+		if err != nil {
+			return err
+		}
+		if err := db.eachObservation(ctx, db.r.Rebind(q), args, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) eachObservation(ctx context.Context, q string, args []any, fn func(council int, indicator, month string, value float64)) error {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		council          int
+		indicator, month string
+		value            float64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&council, &indicator, &month, &value); err != nil {
+			return err
+		}
+		fn(council, indicator, month, value)
+	}
+	return rows.Err()
 }
 
 // CurrentObservations returns every current figure for the given councils,
