@@ -8,6 +8,7 @@
 //	resilience users disable --email E
 //	resilience refdata --from ../shared/reference [--to data/reference]
 //	resilience healthcheck [-url http://127.0.0.1:8080/healthz]
+//	resilience backup [-database data/resilience.db] [-o FILE]
 //
 // Configuration comes from RESILIENCE_ADDR and RESILIENCE_DATABASE; flags
 // override them.
@@ -49,6 +50,7 @@ Commands:
   import       check and store returns from files (as an administrator)
   users        add, disable, enable or list accounts
   healthcheck  ask a running server's /healthz (for container health checks)
+  backup       write a checked copy of the database (safe while the server runs)
 
 Run 'resilience <command> -h' for a command's flags.
 `
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUsers(ctx, args, stdin, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
