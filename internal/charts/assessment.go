@@ -67,25 +67,14 @@ func RadarOption(r Radar) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	series, _ := option["series"].([]any)
+	lines := make([]Line, len(r.Profiles))
 	for i, p := range r.Profiles {
-		if i >= len(series) {
-			break
-		}
-		s, ok := series[i].(map[string]any)
-		if !ok {
-			continue
-		}
-		style := map[string]any{"width": 2}
-		if p.Colour != "" {
-			style["color"] = p.Colour
-			s["itemStyle"] = map[string]any{"color": p.Colour}
-		}
-		if p.Dashed {
-			style["type"] = "dashed"
-		}
-		s["lineStyle"] = style
-		if i == 0 {
+		lines[i] = Line{Name: p.Name, Colour: p.Colour, Dashed: p.Dashed}
+	}
+	styleSeries(option, lines)
+	// The council's own profile is shaded.
+	if series, _ := option["series"].([]any); len(series) > 0 {
+		if s, ok := series[0].(map[string]any); ok {
 			s["areaStyle"] = map[string]any{"opacity": 0.15}
 		}
 	}

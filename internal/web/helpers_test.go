@@ -47,6 +47,23 @@ type testEnv struct {
 // for Camden (202) and Barking and Dagenham (301).
 func newTestEnv(t *testing.T, cfg Config) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, cfg, func(ref *reference.Data, emit func(domain.Observation) error) error {
+		for _, n := range []int{202, 301} {
+			for _, m := range []string{"2024-01", "2024-02", "2024-03", "2024-04"} {
+				for _, ind := range ref.Indicators {
+					if err := emit(domain.Observation{Council: n, Indicator: ind.Code, Month: m, Value: 40}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// newTestEnvWith is newTestEnv with the figures that figures emits.
+func newTestEnvWith(t *testing.T, cfg Config, figures func(ref *reference.Data, emit func(domain.Observation) error) error) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
@@ -60,18 +77,7 @@ func newTestEnv(t *testing.T, cfg Config) *testEnv {
 	if _, err := db.LoadReference(ctx, ref, "test"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.LoadDemo(ctx, func(emit func(domain.Observation) error) error {
-		for _, n := range []int{202, 301} {
-			for _, m := range []string{"2024-01", "2024-02", "2024-03", "2024-04"} {
-				for _, ind := range ref.Indicators {
-					if err := emit(domain.Observation{Council: n, Indicator: ind.Code, Month: m, Value: 40}); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
-	})
+	_, err = db.LoadDemo(ctx, func(emit func(domain.Observation) error) error { return figures(ref, emit) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,22 +1,14 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/resilience-dashboard/resilience/data"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
-	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 // pressureCouncils are the London boroughs the pressure tests load.
@@ -28,20 +20,7 @@ var pressureCouncils = []int{202, 203, 204, 205, 206, 207, 208, 209}
 // one pressure point on referrals.
 func newPressureEnv(t *testing.T) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ref, err := reference.Load(data.Reference)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadReference(ctx, ref, "test"); err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.LoadDemo(ctx, func(emit func(domain.Observation) error) error {
+	return newTestEnvWith(t, Config{}, func(_ *reference.Data, emit func(domain.Observation) error) error {
 		for _, n := range pressureCouncils {
 			for _, y := range []int{2017, 2018, 2019} {
 				if err := emit(domain.Observation{Council: n, Indicator: "CSC_REFERRALS", Month: fmt.Sprintf("%d-04", y), Value: 300}); err != nil {
@@ -60,17 +39,6 @@ func newPressureEnv(t *testing.T) *testEnv {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	srv, err := NewServer(Config{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &testEnv{t: t, db: db, srv: srv, ts: ts, clock: clk}
 }
 
 func TestPressurePointsAndMatrix(t *testing.T) {
