@@ -40,6 +40,7 @@ func newPages(static *staticFiles) (*pages, error) {
 		"statusLabel":  statusLabel,
 		"explainField": explanationField,
 		"monthSpan":    monthSpan,
+		"date":         humanDate,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
