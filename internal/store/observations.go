@@ -165,22 +165,6 @@ func (db *DB) CountObservations(ctx context.Context) (int, error) {
 // rows rather than building a slice, for the in-memory data set that
 // comparisons are computed from.
 func (db *DB) EachCurrentObservation(ctx context.Context, fn func(council int, indicator, month string, value float64)) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT o.la_number, o.indicator, o.month, o.value
-		FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var (
-		council          int
-		indicator, month string
-		value            float64
-	)
-	for rows.Next() {
-		if err := rows.Scan(&council, &indicator, &month, &value); err != nil {
-			return err
-		}
-		fn(council, indicator, month, value)
-	}
-	return rows.Err()
+	return db.eachObservation(ctx, `SELECT o.la_number, o.indicator, o.month, o.value
+		FROM observations o JOIN returns r ON r.id = o.return_id AND r.current = 1`, nil, fn)
 }

@@ -241,8 +241,8 @@ func (s *Server) councilRatingsData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	name, format := splitExt(c.Param("file"))
-	if name != "data" || (format != "csv" && format != "xlsx") {
+	format, ok := dataFormat(c.Param("file"))
+	if !ok {
 		s.notFound(c)
 		return
 	}

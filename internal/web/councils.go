@@ -430,6 +430,13 @@ func splitExt(file string) (string, string) {
 	return file, ""
 }
 
+// dataFormat reads a download's file name, "data.csv" or "data.xlsx",
+// and returns its format; ok is false for any other name.
+func dataFormat(file string) (string, bool) {
+	name, format := splitExt(file)
+	return format, name == "data" && (format == "csv" || format == "xlsx")
+}
+
 // csvSafe neutralises cells a spreadsheet would run as a formula (SECURITY
 // U10) by prefixing them with an apostrophe.
 func csvSafe(row []string) []string {

@@ -15,8 +15,8 @@ import (
 // with another council's counts of 1 to 5 as "c" for council staff (D1);
 // sendTable neutralises formula-like cells (U10).
 func (s *Server) compareNeighboursData(c *gin.Context) {
-	name, format := splitExt(c.Param("file"))
-	if name != "data" || (format != "csv" && format != "xlsx") {
+	format, ok := dataFormat(c.Param("file"))
+	if !ok {
 		s.notFound(c)
 		return
 	}

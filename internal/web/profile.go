@@ -375,8 +375,8 @@ func (s *Server) councilComparisonData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	name, format := splitExt(c.Param("file"))
-	if name != "data" || (format != "csv" && format != "xlsx") {
+	format, ok := dataFormat(c.Param("file"))
+	if !ok {
 		s.notFound(c)
 		return
 	}
