@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Council is a local authority with children's services responsibilities,
 // identified by its DfE LA number (e.g. 202 for Camden).
 type Council struct {
@@ -56,4 +61,66 @@ type TimelineEvent struct {
 	Kind        string `db:"kind" json:"kind"` // "event", "lockdown" or "phase"
 	Label       string `db:"label" json:"label"`
 	Description string `db:"description" json:"description,omitempty"`
+}
+
+// FirstMonth is the first month the council existed, or the zero Month
+// when its start date is unknown (it then counts as always having
+// existed).
+func (c Council) FirstMonth() Month { return monthOfDate(c.StartDate) }
+
+// LastMonth is the last month the council existed, or the zero Month
+// while it is current.
+func (c Council) LastMonth() Month { return monthOfDate(c.EndDate) }
+
+// ExistedIn reports whether the council existed for the whole of month m:
+// a council that began on 1 April 2019 exists from April 2019, one that
+// ended on 31 March 2019 exists up to March 2019.
+func (c Council) ExistedIn(m Month) bool {
+	if first := c.FirstMonth(); !first.IsZero() && m.Before(first) {
+		return false
+	}
+	if last := c.LastMonth(); !last.IsZero() && last.Before(m) {
+		return false
+	}
+	return true
+}
+
+// Lifetime describes the months the council existed, for messages:
+// "from Apr 2019", "Jan 2009 to Mar 2021".
+func (c Council) Lifetime() string {
+	first, last := c.FirstMonth(), c.LastMonth()
+	switch {
+	case first.IsZero() && last.IsZero():
+		return "throughout"
+	case last.IsZero():
+		return "from " + first.Label()
+	case first.IsZero():
+		return "until " + last.Label()
+	}
+	return first.Label() + " to " + last.Label()
+}
+
+// SuccessorNumbers returns the LA numbers of the councils that replaced a
+// predecessor, in order.
+func (c Council) SuccessorNumbers() []int {
+	var out []int
+	for _, f := range strings.Fields(c.Successors) {
+		if n, err := strconv.Atoi(f); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// monthOfDate is the month of an ISO date ("2019-03-31"), or the zero
+// Month for "" or a date that cannot be read.
+func monthOfDate(s string) Month {
+	if len(s) < 7 {
+		return Month{}
+	}
+	m, err := ParseMonth(s[:7])
+	if err != nil {
+		return Month{}
+	}
+	return m
 }
