@@ -180,7 +180,11 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 	}
 	fmt.Fprintln(w)
 	if res.Status == domain.StatusUnchanged {
-		fmt.Fprintf(w, "  The file is identical to the current return (upload %d); nothing changed.\n", res.Existing)
+		if res.Existing != 0 {
+			fmt.Fprintf(w, "  The file is identical to the current return (upload %d); nothing changed.\n", res.Existing)
+		} else {
+			fmt.Fprintln(w, "  Every figure in the file is identical to the one held; nothing changed.")
+		}
 	}
 	for _, m := range res.Messages {
 		where := m.Cell

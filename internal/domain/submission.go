@@ -44,6 +44,14 @@ type Submission struct {
 	Demo         bool   `db:"demo" json:"-"`
 }
 
+// Merges reports whether the submission's figures merge into what is held
+// rather than replace it. A bulk load (the long and wide layouts) may
+// carry any subset of indicators, councils and months: each council-month
+// it touches gets a new version holding its figures and every figure held
+// before that it did not carry. A council's own template return replaces
+// its month's return whole.
+func (s *Submission) Merges() bool { return s.Layout == "long" || s.Layout == "wide" }
+
 // Messages decodes the stored validation messages.
 func (s *Submission) Messages() []Message {
 	var ms []Message

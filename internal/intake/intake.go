@@ -197,6 +197,12 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 			err = s.DB.StoreSubmission(ctx, sub, obs, parsed.Official, audit, func(done int) { progress("storing", done, len(obs)) })
 		}
 	}
+	if errors.Is(err, store.ErrUnchanged) {
+		// A bulk load whose every figure is already held.
+		sub.Status = domain.StatusUnchanged
+		res.Status = sub.Status
+		return res, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -457,7 +463,13 @@ func (s *Service) Explain(ctx context.Context, id int64, explanations map[string
 		return nil, fmt.Errorf("read waiting upload %d: %w", id, err)
 	}
 	res.Councils = outcomesOf(counts, messages)
-	if err := load.Commit(sub, official, audit); err != nil {
+	if err := load.Commit(sub, official, audit); errors.Is(err, store.ErrUnchanged) {
+		if err := s.DB.SettleUnchanged(ctx, sub, audit); err != nil {
+			return nil, err
+		}
+		res.Status = sub.Status
+		return res, nil
+	} else if err != nil {
 		return nil, err
 	}
 	res.Status = sub.Status
@@ -486,8 +498,10 @@ func (s *Service) refuse(ctx context.Context, sub *domain.Submission, cause erro
 	return &Result{Status: sub.Status, Submission: sub, Messages: sub.Messages()}, cause
 }
 
-// catalogue gives the validator the indicators and a council resolver
-// that accepts DfE numbers and ONS codes, current or retired.
+// catalogue gives the validator the indicators, every council with its
+// lifetime, and a council resolver that accepts DfE numbers and ONS codes,
+// current or retired, of current and former councils alike: whether a
+// council may have figures for a month is its lifetime's question (E16).
 func (s *Service) catalogue(ctx context.Context) (returns.Catalogue, error) {
 	inds, err := s.DB.Indicators(ctx)
 	if err != nil {
@@ -496,6 +510,14 @@ func (s *Service) catalogue(ctx context.Context) (returns.Catalogue, error) {
 	codes, err := s.DB.CouncilCodes(ctx)
 	if err != nil {
 		return returns.Catalogue{}, err
+	}
+	all, err := s.DB.AllCouncils(ctx)
+	if err != nil {
+		return returns.Catalogue{}, err
+	}
+	councils := make(map[int]domain.Council, len(all))
+	for _, c := range all {
+		councils[c.Number] = c
 	}
 	known := func(code string) (int, bool) {
 		code = strings.ToUpper(strings.TrimSpace(code))
@@ -506,19 +528,7 @@ func (s *Service) catalogue(ctx context.Context) (returns.Catalogue, error) {
 		n, ok := codes.ByONS[code]
 		return n, ok
 	}
-	return returns.Catalogue{Indicators: inds, OfficialArea: known, Council: func(code string) (int, bool) {
-		code = strings.ToUpper(strings.TrimSpace(code))
-		if n, err := strconv.Atoi(code); err == nil {
-			_, ok := codes.Current[n]
-			return n, ok
-		}
-		n, ok := codes.ByONS[code]
-		if !ok {
-			return 0, false
-		}
-		_, current := codes.Current[n]
-		return n, current
-	}}, nil
+	return returns.Catalogue{Indicators: inds, OfficialArea: known, Council: known, Councils: councils}, nil
 }
 
 // validationContext loads what the rules compare with: the current figures

@@ -159,40 +159,42 @@ func readCouncils(t *table, regionNames map[string]string) (*councilSet, error) 
 }
 
 // knownSuccessors records which councils replaced each predecessor in the
-// reorganisations since 2009. successorsOf derives successors from the data
-// first and falls back on this table only when that finds none, e.g. if a
-// successor's start date were ever re-dated by a later re-coding. Dorset's
-// 2019 reorganisation split Christchurch from the county, so all three
-// predecessors lead to both new councils.
+// reorganisations since 2009, where the data alone cannot tell: dfe_las.csv
+// dates every new council but does not say which old councils it came
+// from. In 2019 Bournemouth, Poole and Christchurch (a district of Dorset
+// county) became Bournemouth, Christchurch and Poole, and the rest of the
+// county became Dorset; so Bournemouth and Poole lead to BCP alone and the
+// county to both. successorsOf uses this table first and derives the
+// successors of any predecessor it does not name from the data.
 var knownSuccessors = map[int][]int{
 	820: {822, 823}, // Bedfordshire (2009): Bedford, Central Bedfordshire
 	875: {895, 896}, // Cheshire (2009): Cheshire East, Cheshire West and Chester
-	835: {838, 839}, // Dorset county (2019): Dorset, Bournemouth, Christchurch and Poole
-	836: {838, 839}, // Poole (2019)
-	837: {838, 839}, // Bournemouth (2019)
+	835: {838, 839}, // Dorset county (2019): Dorset; Christchurch went to BCP
+	836: {839},      // Poole (2019): Bournemouth, Christchurch and Poole
+	837: {839},      // Bournemouth (2019): Bournemouth, Christchurch and Poole
 	928: {940, 941}, // Northamptonshire (2021): North, West Northamptonshire
 	909: {942, 943}, // Cumbria (2023): Cumberland, Westmorland and Furness
 }
 
-// successorsOf finds the current councils that replaced a predecessor: in
-// the same region, starting the day after it ended; failing that, those
-// the fallback table names.
-func successorsOf(p domain.Council, councils map[int]domain.Council, fallback map[int][]int) ([]int, error) {
+// successorsOf finds the current councils that replaced a predecessor:
+// those the table names, failing that those in the same region starting
+// the day after it ended.
+func successorsOf(p domain.Council, councils map[int]domain.Council, known map[int][]int) ([]int, error) {
 	end, err := time.Parse(time.DateOnly, p.EndDate)
 	if err != nil {
 		return nil, fmt.Errorf("reference: predecessor %d %s has no end date", p.Number, p.Name)
 	}
 	next := end.AddDate(0, 0, 1).Format(time.DateOnly)
 	var succ []int
-	for _, c := range councils {
-		if c.Current && c.RegionCode == p.RegionCode && c.StartDate == next {
-			succ = append(succ, c.Number)
+	for _, n := range known[p.Number] {
+		if c, ok := councils[n]; ok && c.Current {
+			succ = append(succ, n)
 		}
 	}
 	if len(succ) == 0 {
-		for _, n := range fallback[p.Number] {
-			if c, ok := councils[n]; ok && c.Current {
-				succ = append(succ, n)
+		for _, c := range councils {
+			if c.Current && c.RegionCode == p.RegionCode && c.StartDate == next {
+				succ = append(succ, c.Number)
 			}
 		}
 	}

@@ -196,29 +196,63 @@ func TestGenerateReportsUnknownLANumbers(t *testing.T) {
 	}
 }
 
-func TestSuccessorsDerivedFromDataMatchKnownReorganisations(t *testing.T) {
+func TestPredecessorsLifetimesAndSuccessors(t *testing.T) {
 	root := generate(t)
 	d, err := Load(os.DirFS(root))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Derivation alone (same region, starting the day after) must agree
-	// with the table kept as a fallback, or one of them is wrong.
+	for _, tc := range []struct {
+		number     int
+		first      string
+		last       string
+		successors []int
+	}{
+		{837, "2009-01", "2019-03", []int{839}},      // Bournemouth
+		{836, "2009-01", "2019-03", []int{839}},      // Poole
+		{835, "2009-01", "2019-03", []int{838, 839}}, // Dorset county, Christchurch to BCP
+		{928, "2009-01", "2021-03", []int{940, 941}}, // Northamptonshire
+		{909, "2009-01", "2023-03", []int{942, 943}}, // Cumbria
+		{839, "2019-04", "", nil},
+		{838, "2019-04", "", nil},
+		{940, "2021-04", "", nil},
+		{943, "2023-04", "", nil},
+		{370, "2009-01", "", nil}, // Barnsley keeps its number across the 2025 re-coding
+		{815, "2009-01", "", nil}, // North Yorkshire keeps its number across 2023
+	} {
+		c, ok := d.CouncilByNumber(tc.number)
+		if !ok {
+			t.Errorf("council %d not kept", tc.number)
+			continue
+		}
+		last := ""
+		if !c.LastMonth().IsZero() {
+			last = c.LastMonth().String()
+		}
+		if c.FirstMonth().String() != tc.first || last != tc.last {
+			t.Errorf("%d %s: lifetime %s to %q, want %s to %q", tc.number, c.Name, c.FirstMonth(), last, tc.first, tc.last)
+		}
+		if got := c.SuccessorNumbers(); !slices.Equal(got, tc.successors) {
+			t.Errorf("%d %s: successors %v, want %v", tc.number, c.Name, got, tc.successors)
+		}
+	}
+	// Without the table, a predecessor's successors come from the data:
+	// councils of its region starting the day after it ended.
 	byNumber := map[int]domain.Council{}
 	for _, c := range d.Councils {
 		byNumber[c.Number] = c
 	}
-	for n, want := range knownSuccessors {
-		p, ok := byNumber[n]
-		if !ok {
-			t.Errorf("predecessor %d not kept", n)
-			continue
+	got, err := successorsOf(byNumber[928], byNumber, nil)
+	if err != nil || !slices.Equal(got, []int{940, 941}) {
+		t.Errorf("derived successors of 928 = %v, %v; want [940 941]", got, err)
+	}
+	for _, n := range []int{940, 941} {
+		var preds []int
+		for _, p := range d.PredecessorsOf(n) {
+			preds = append(preds, p.Number)
 		}
-		got, err := successorsOf(p, byNumber, nil)
-		if err != nil {
-			t.Errorf("%d: %v", n, err)
-		} else if !slices.Equal(got, want) {
-			t.Errorf("%d %s: derived successors %v, table says %v", n, p.Name, got, want)
+		if !slices.Equal(preds, []int{928}) {
+			t.Errorf("predecessors of %d = %v, want [928]", n, preds)
 		}
 	}
 }

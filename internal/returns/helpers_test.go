@@ -37,6 +37,16 @@ var testCouncils = map[string]int{
 	"850": 850, "E10000014": 850, // Hampshire
 	"857": 857, "E06000017": 857, // Rutland
 	"314": 314, "E09000021": 314, "318": 318, "E09000027": 318, // Kingston, Richmond
+	"928": 928, "E10000021": 928, // Northamptonshire, until March 2021
+	"940": 940, "E06000061": 940, "941": 941, "E06000062": 941, // its successors, from April 2021
+}
+
+// testLifetimes are the councils whose lifetimes the tests check: the
+// others existed throughout.
+var testLifetimes = map[int]domain.Council{
+	928: {Number: 928, Name: "Northamptonshire", StartDate: "2009-01-01", EndDate: "2021-03-31", Successors: "940 941"},
+	940: {Number: 940, Name: "North Northamptonshire", Current: true, StartDate: "2021-04-01"},
+	941: {Number: 941, Name: "West Northamptonshire", Current: true, StartDate: "2021-04-01"},
 }
 
 // testCatalogue is the real indicator catalogue with the test councils.
@@ -44,7 +54,7 @@ func testCatalogue() Catalogue {
 	return Catalogue{Indicators: reference.Catalogue(), Council: func(code string) (int, bool) {
 		n, ok := testCouncils[strings.ToUpper(strings.TrimSpace(code))]
 		return n, ok
-	}}
+	}, Councils: testLifetimes}
 }
 
 // testNow is "today" for validation: February 2021 has begun, so January

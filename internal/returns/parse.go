@@ -42,15 +42,31 @@ const (
 type Catalogue struct {
 	Indicators []domain.Indicator
 	// Council resolves a DfE LA number ("202") or an ONS code, current or
-	// retired ("E09000007", "E08000016"), to a current council's LA
-	// number. When nil, three-digit numbers resolve to themselves and
-	// nothing else resolves.
+	// retired ("E09000007", "E08000016"), to the LA number of a council,
+	// current or former (Northamptonshire, 928). When nil, three-digit
+	// numbers resolve to themselves and nothing else resolves.
 	Council func(code string) (int, bool)
+	// Councils holds every council, current and former, by LA number, so
+	// that a figure outside a council's lifetime is refused (E16). When
+	// nil, lifetimes are not checked.
+	Councils map[int]domain.Council
 	// OfficialArea resolves the area of an official (EES) figure: any
 	// council the product knows, including predecessors such as
 	// Northamptonshire (928), whose older figures are kept. When nil,
 	// Council is used.
 	OfficialArea func(code string) (int, bool)
+}
+
+// predecessorsOf lists, in order, the councils that n replaced.
+func (cat Catalogue) predecessorsOf(n int) []int {
+	var out []int
+	for _, c := range cat.Councils {
+		if slices.Contains(c.SuccessorNumbers(), n) {
+			out = append(out, c.Number)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Row is one figure read from a monthly return, before validation.

@@ -37,6 +37,7 @@ const (
 	RuleTemplateVersion  = "E13"
 	RuleNoCachedValue    = "E14"
 	RuleUnrecognised     = "E15"
+	RuleOutsideLifetime  = "E16"
 
 	RuleChange       = "Q01"
 	RuleSubset       = "Q02"
@@ -47,7 +48,7 @@ const (
 
 // rules is the table: the documentation, in order.
 var rules = []Rule{
-	{RuleMissing, domain.SeverityError, "A required indicator has no value (template: every required indicator; bulk files: every council and month present)"},
+	{RuleMissing, domain.SeverityError, "A required indicator has no value in a council's monthly template return (bulk files may carry any subset of indicators, councils and months)"},
 	{RuleNotNumber, domain.SeverityError, "A value is not a number"},
 	{RuleNegative, domain.SeverityError, "A count or ratio is negative"},
 	{RuleFractional, domain.SeverityError, "A count is not a whole number"},
@@ -56,12 +57,13 @@ var rules = []Rule{
 	{RuleFuture, domain.SeverityError, "The month is in the future or has not ended yet"},
 	{RuleTooEarly, domain.SeverityError, "The month is before January 2017"},
 	{RuleUnknownIndicator, domain.SeverityError, "The indicator is not in the catalogue"},
-	{RuleUnknownCouncil, domain.SeverityError, "The council (DfE LA number or ONS code) is not a current council"},
+	{RuleUnknownCouncil, domain.SeverityError, "The council (DfE LA number or ONS code) is not one the dashboard knows"},
 	{RuleBadMonth, domain.SeverityError, "The month cannot be read"},
 	{RuleDuplicate, domain.SeverityError, "The same council, indicator and month appear twice"},
 	{RuleTemplateVersion, domain.SeverityError, "The template version is not the current one"},
 	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
 	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
+	{RuleOutsideLifetime, domain.SeverityError, "The council did not exist in that month: it was created or abolished in a reorganisation (the message names its dates and its successors or predecessors)"},
 	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held; a count that changed by less than 5 (configurable) is not queried"},
 	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
 	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
@@ -335,6 +337,9 @@ func (v *validator) run() {
 		r := v.at(i)
 		if !template {
 			okCouncil, okMonth = v.rowCouncil(&r), v.rowMonth(&r)
+			if okCouncil && okMonth {
+				okCouncil = v.existed(&r, loc{which: 0})
+			}
 		}
 		ind, pos, known := v.indicatorAt(i)
 		if !known {
@@ -398,6 +403,9 @@ func (v *validator) templateMeta() (okCouncil, okMonth bool) {
 	r.Sheet, r.Indicator = sheet, ""
 	okCouncil = v.council(&r, fixedCell(p.TemplateCouncilCell), LabelCouncilNumber)
 	okMonth = v.month(&r, fixedCell(p.TemplateMonthCell), LabelMonth)
+	if okCouncil && okMonth {
+		okCouncil = v.existed(&r, fixedCell(p.TemplateCouncilCell))
+	}
 	return okCouncil, okMonth
 }
 
@@ -464,7 +472,7 @@ func (v *validator) council(r *vrow, at loc, label string) bool {
 		if v.out.admit(RuleUnknownCouncil, r.Sheet+"|"+r.CouncilRaw) {
 			m := noCouncil(r)
 			v.out.put(RuleUnknownCouncil, r.Sheet, v.where(r, at), &m, r.Sheet+"|"+r.CouncilRaw,
-				fmt.Sprintf("%s is not the DfE LA number or ONS code of a current council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
+				fmt.Sprintf("%s is not the DfE LA number or ONS code of a council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
 		}
 		return false
 	case v.vc.ScopeCouncil != 0 && r.Council != v.vc.ScopeCouncil:
@@ -483,6 +491,53 @@ func noCouncil(r *vrow) vrow {
 	m := *r
 	m.Council = 0
 	return m
+}
+
+// existed checks that the council existed in the figure's month (E16):
+// a predecessor's figures end with its last month, a successor's begin
+// with its first. Without the catalogue's councils nothing is checked.
+func (v *validator) existed(r *vrow, at loc) bool {
+	c, ok := v.vc.Catalogue.Councils[r.Council]
+	if !ok || c.ExistedIn(r.Month) {
+		return true
+	}
+	key := r.Sheet + "|" + strconv.Itoa(r.Council) + "|" + r.Month.String()
+	if !v.out.admit(RuleOutsideLifetime, key) {
+		return false
+	}
+	when := r.Month.Start().Format("January 2006")
+	text := fmt.Sprintf("%s did not exist in %s: it existed %s.", councilName(c), when, c.Lifetime())
+	if first := c.FirstMonth(); !first.IsZero() && r.Month.Before(first) {
+		if preds := v.vc.Catalogue.predecessorsOf(c.Number); len(preds) > 0 {
+			text = fmt.Sprintf("%s did not exist in %s: it existed %s, succeeding %s. Enter figures before %s under %s.",
+				councilName(c), when, c.Lifetime(), v.namesOf(preds), first.Start().Format("January 2006"), v.namesOf(preds))
+		}
+	} else if succ := c.SuccessorNumbers(); len(succ) > 0 {
+		text = fmt.Sprintf("%s did not exist in %s: it existed %s and was succeeded by %s. Enter figures after %s under %s.",
+			councilName(c), when, c.Lifetime(), v.namesOf(succ), c.LastMonth().Start().Format("January 2006"), v.namesOf(succ))
+	}
+	v.out.put(RuleOutsideLifetime, r.Sheet, v.where(r, at), r, key, text)
+	return false
+}
+
+// councilName writes a council as "Cumbria (909)".
+func councilName(c domain.Council) string { return fmt.Sprintf("%s (%d)", c.Name, c.Number) }
+
+// namesOf writes councils as "Cumberland (942) and Westmorland and
+// Furness (943)".
+func (v *validator) namesOf(ns []int) string {
+	names := make([]string, 0, len(ns))
+	for _, n := range ns {
+		if c, ok := v.vc.Catalogue.Councils[n]; ok {
+			names = append(names, councilName(c))
+		} else {
+			names = append(names, strconv.Itoa(n))
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // month checks a month: readable, ended, and not before 2017.
@@ -538,7 +593,7 @@ func (v *validator) rowValue(r *vrow, ind domain.Indicator) bool {
 		}
 	}
 	switch {
-	case blank && ind.Required:
+	case blank && ind.Required && v.p.Layout == LayoutTemplate:
 		if v.out.admit(RuleMissing, "") {
 			v.out.put(RuleMissing, r.Sheet, r.Cell(), r, "",
 				fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
@@ -586,66 +641,26 @@ func (v *validator) rowValue(r *vrow, ind domain.Indicator) bool {
 	return true
 }
 
-// missing reports required indicators with no row (E01); blank cells were
-// reported where they are. Template: every required indicator. Bulk:
-// every council and month present.
+// missing reports required indicators with no row in a template return
+// (E01); blank cells were reported where they are. A bulk file may carry
+// any subset of indicators, councils and months: what it carries merges
+// into what is held, so it has nothing to miss.
 func (v *validator) missing(template bool) {
-	f := v.f
-	var required []int
-	for i, ind := range v.vc.Catalogue.Indicators {
-		if ind.Required {
-			required = append(required, i)
-		}
-	}
-	if template {
-		have := map[int]bool{}
-		for i := range f.list {
-			if _, pos, ok := v.indicatorAt(i); ok {
-				have[pos] = true
-			}
-		}
-		for _, i := range required {
-			if !have[i] {
-				ind := v.vc.Catalogue.Indicators[i]
-				if v.out.admit(RuleMissing, "") {
-					v.out.put(RuleMissing, v.p.Sheet, "", &vrow{Indicator: ind.Code}, "",
-						fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
-				}
-			}
-		}
+	if !template {
 		return
 	}
-	// Groups in the order of their first row, so the report reads down the
-	// file.
-	type group struct{ council, month int }
-	first := map[group]int{}
-	var order []group
+	f := v.f
+	have := map[int]bool{}
 	for i := range f.list {
-		_, pos, ok := v.indicatorAt(i)
-		if !ok {
-			continue
-		}
-		council, month := int(f.list[i].council), f.month(i).Index()
-		if j, kept := v.seen.get(council, pos, month); !kept || j != i {
-			continue // a row with an error, or a duplicate
-		}
-		g := group{council, month}
-		if _, ok := first[g]; !ok {
-			first[g] = i
-			order = append(order, g)
+		if _, pos, ok := v.indicatorAt(i); ok {
+			have[pos] = true
 		}
 	}
-	for _, g := range order {
-		r := v.at(first[g])
-		for _, i := range required {
-			if _, ok := v.seen.get(g.council, i, g.month); ok {
-				continue
-			}
-			ind := v.vc.Catalogue.Indicators[i]
-			m := vrow{Sheet: r.Sheet, Council: r.Council, Month: r.Month, Indicator: ind.Code}
-			if v.out.admit(RuleMissing, r.Sheet+"|"+ind.Code) {
-				v.out.put(RuleMissing, r.Sheet, "", &m, r.Sheet+"|"+ind.Code,
-					fmt.Sprintf("%s is required but has no figure for %s. Add it (a column or rows for %s).", name(ind), v.councilMonth(&m), ind.Code))
+	for i, ind := range v.vc.Catalogue.Indicators {
+		if ind.Required && !have[i] {
+			if v.out.admit(RuleMissing, "") {
+				v.out.put(RuleMissing, v.p.Sheet, "", &vrow{Indicator: ind.Code}, "",
+					fmt.Sprintf("%s is required but has no row. Download the template again and copy your figures into it, or add a row with its code.", name(ind)))
 			}
 		}
 	}

@@ -201,6 +201,11 @@ func ruleCases() []ruleCase {
 			fail:     tplMeta(999, "2021-01", TemplateVersion, nil, nil),
 			ignored:  book(longBook(append(fullMonth(202, "2021-01", nil), []any{nil, nil, nil, nil})...), nil), // a blank line has no council to check
 			failCell: "B4"},
+		{rule: RuleOutsideLifetime,
+			pass:     tplMeta(928, "2021-01", TemplateVersion, nil, nil),                 // Northamptonshire's last months
+			fail:     book(longBook(fullMonth(940, "2021-01", nil)...), nil),             // North Northamptonshire began in April 2021
+			ignored:  book(longBook(append(fullMonth(999, "2021-01", nil)[:1])...), nil), // not a council at all: E10
+			failCell: "A2"},
 		{rule: RuleBadMonth,
 			pass: tplMeta(202, "January 2021", TemplateVersion, nil, nil),
 			fail: tplMeta(202, "2021-13", TemplateVersion, nil, nil),
@@ -254,7 +259,9 @@ func ruleCases() []ruleCase {
 			pass: book(func(t *testing.T) string {
 				return writeFile(t, "ees.csv", []byte("time_period,geographic_level,old_la_code,new_la_code,At31_episodes\n2025,Local authority,202,E09000007,1808\n"))
 			}, nil),
-			fail:    book(func(*testing.T) string { return "testdata/ees_children_in_need_excerpt.csv" }, nil),
+			fail: book(func(t *testing.T) string {
+				return writeFile(t, "ees.csv", []byte("time_period,geographic_level,old_la_code,new_la_code,la_name,At31_episodes\n2025,Local authority,202,E09000007,Camden,1808\n2025,Local authority,999,E10000099,Nowhere,12\n"))
+			}, nil),
 			ignored: tpl(nil, nil)}, // monthly returns do not skip areas
 	}
 }
@@ -488,12 +495,38 @@ func TestScopedUserCannotLoadOfficial(t *testing.T) {
 // SECURITY V1 (E01): E01 in a bulk file: a council and month present
 // without a required indicator is reported once per indicator, naming the
 // council and month.
-func TestMissingInBulk(t *testing.T) {
-	rows := fullMonth(202, "2021-01", nil)
-	rows = slices.DeleteFunc(rows, func(r []any) bool { return r[1] == "CSC_CIN" })
-	ms := book(longBook(rows...), nil)(t)
-	if len(ms) != 1 || ms[0].Rule != RuleMissing || ms[0].Council != 202 || ms[0].Indicator != "CSC_CIN" ||
-		!strings.Contains(ms[0].Text, "council 202 in Jan 2021") {
-		t.Errorf("messages %+v", ms)
+// A bulk file may carry any subset of indicators, councils and months:
+// one indicator for two councils is no error, and a blank cell is simply
+// not carried.
+func TestBulkMayCarryAnySubset(t *testing.T) {
+	ms := book(longBook([]any{202, "CSC_CLA", "2021-01", 300}, []any{928, "CSC_CLA", "2020-03", 820},
+		[]any{301, "CSC_CLA", "2021-01", nil}), nil)(t)
+	if len(ms) != 0 {
+		t.Errorf("messages %v; want none", rulesOf(ms))
+	}
+}
+
+// SECURITY V1, E16: a figure outside a council's lifetime names the
+// council, the month, its dates and its successors or predecessor.
+func TestFigureOutsideLifetimeNamesDatesAndSuccessors(t *testing.T) {
+	withLater := func(c *Context) { c.Now = time.Date(2021, time.June, 10, 0, 0, 0, 0, time.UTC) }
+	ms := book(longBook([]any{928, "CSC_CLA", "2021-04", 820}, []any{"E10000021", "CSC_CIN", "2021-04", 2000},
+		[]any{941, "CSC_CLA", "2021-03", 400}, []any{928, "CSC_CLA", "2021-03", 810}), withLater)(t)
+	if got := rulesOf(ms); !slices.Equal(got, []string{"E16@A2", "E16@A4"}) {
+		t.Fatalf("messages %v; want E16 at A2 (folding A3) and A4", got)
+	}
+	for _, want := range []string{"Northamptonshire (928) did not exist in April 2021", "Jan 2009 to Mar 2021",
+		"succeeded by North Northamptonshire (940) and West Northamptonshire (941)"} {
+		if !strings.Contains(ms[0].Text, want) {
+			t.Errorf("message %q does not say %q", ms[0].Text, want)
+		}
+	}
+	for _, want := range []string{"West Northamptonshire (941) did not exist in March 2021", "from Apr 2021", "succeeding Northamptonshire (928)"} {
+		if !strings.Contains(ms[1].Text, want) {
+			t.Errorf("message %q does not say %q", ms[1].Text, want)
+		}
+	}
+	if ms[0].Council != 928 || ms[0].Month != "2021-04" {
+		t.Errorf("first message for %d %s; want 928 2021-04", ms[0].Council, ms[0].Month)
 	}
 }

@@ -136,6 +136,14 @@ func parseMonth(s string) (domain.Month, bool) {
 			}
 		}
 	}
+	// "31 March 2021", "1 Nov 2025": a day, a month's name and a year.
+	if len(f) == 3 && len(f[0]) <= 2 {
+		day, err := strconv.Atoi(f[0])
+		mon, ok := monthNames[f[1]]
+		if y, yok := year(f[2]); err == nil && day >= 1 && day <= 31 && ok && yok {
+			return domain.Month{Year: y, Month: mon}, true
+		}
+	}
 	return domain.Month{}, false
 }
 

@@ -19,6 +19,15 @@ func (db *DB) Councils(ctx context.Context) ([]domain.Council, error) {
 	return out, err
 }
 
+// AllCouncils returns every council, current and former (Northamptonshire,
+// Cumbria ...), ordered by LA number.
+func (db *DB) AllCouncils(ctx context.Context) ([]domain.Council, error) {
+	var out []domain.Council
+	err := db.r.SelectContext(ctx, &out, `SELECT la_number, ons_code, name, region_code, region_name, current,
+		start_date, end_date, successors FROM councils ORDER BY la_number`)
+	return out, err
+}
+
 // Council returns the council with a DfE LA number, current or predecessor.
 func (db *DB) Council(ctx context.Context, number int) (domain.Council, error) {
 	var c domain.Council

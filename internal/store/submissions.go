@@ -165,6 +165,31 @@ func (db *DB) supersedeOverlapping(ctx context.Context, tx *sqlx.Tx, sub *domain
 	return db.supersede(ctx, tx, ids, sub, audit)
 }
 
+// SettleUnchanged records that a submission waiting for explanations,
+// once explained, turned out to carry only figures identical to those
+// held: it is marked unchanged, with its explained messages and one audit
+// line, and nothing else changes.
+func (db *DB) SettleUnchanged(ctx context.Context, sub *domain.Submission, audit domain.AuditEntry) error {
+	tx, err := db.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, messages = ?, error_count = ?, query_count = ?, payload = ''
+		WHERE id = ? AND status = ?`, domain.StatusUnchanged, sub.MessagesJSON, sub.ErrorCount, sub.QueryCount, sub.ID, domain.StatusAwaiting)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
+	}
+	sub.Status = domain.StatusUnchanged
+	if err := db.auditSubmission(ctx, tx, sub, audit); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // supersede marks submissions waiting for explanations as replaced by a
 // later one, each with its own audit line (SECURITY V4: every state change
 // writes exactly one).
@@ -471,6 +496,18 @@ func (l *Load) Commit(sub *domain.Submission, official []domain.OfficialValue, a
 	}
 	ctx, tx := l.ctx, l.tx
 	keys := slices.Clone(l.keys)
+	if sub.Merges() && len(keys) > 0 {
+		same, err := l.merge()
+		if err != nil {
+			l.err = err
+			return err
+		}
+		keys = slices.DeleteFunc(keys, func(k CouncilMonth) bool { return same[k] })
+		if len(keys) == 0 && len(official) == 0 {
+			l.Rollback()
+			return ErrUnchanged
+		}
+	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
 	describeKeys(sub, keys, l.count)
 	sub.RowCount += len(official)
@@ -509,6 +546,69 @@ func (l *Load) Commit(sub *domain.Submission, official []domain.OfficialValue, a
 	l.done = true
 	l.closeStmt()
 	return tx.Commit()
+}
+
+// ErrUnchanged is Commit's answer to a bulk load whose every figure equals
+// the one held: nothing was stored, and the load was rolled back.
+var ErrUnchanged = errors.New("store: every figure is identical to the one held")
+
+// merge completes a bulk load's new versions (see domain.Submission.Merges): each
+// takes every figure of the version it replaces that the load did not
+// carry. A new version that then equals the one it replaces, figure for
+// figure and note for note, is dropped and the old one is current again,
+// so identical figures change nothing; merge returns those council-months.
+// It runs a few set-wise statements, whatever the size of the load.
+func (l *Load) merge() (map[CouncilMonth]bool, error) {
+	ctx, tx := l.ctx, l.tx
+	if _, err := tx.ExecContext(ctx, `INSERT INTO observations (return_id, la_number, indicator, month, value, note)
+		SELECT n.id, o.la_number, o.indicator, o.month, o.value, o.note
+		FROM returns n
+		JOIN returns p ON p.la_number = n.la_number AND p.month = n.month AND p.version = n.version - 1
+		JOIN observations o ON o.return_id = p.id
+		WHERE n.submission_id = ?
+		  AND NOT EXISTS (SELECT 1 FROM observations x WHERE x.return_id = n.id AND x.indicator = o.indicator)`, l.id); err != nil {
+		return nil, fmt.Errorf("store figures held before: %w", err)
+	}
+	var same []struct {
+		New     int64  `db:"new_id"`
+		Old     int64  `db:"old_id"`
+		Council int    `db:"la_number"`
+		Month   string `db:"month"`
+	}
+	if err := tx.SelectContext(ctx, &same, `SELECT n.id AS new_id, p.id AS old_id, n.la_number, n.month
+		FROM returns n
+		JOIN returns p ON p.la_number = n.la_number AND p.month = n.month AND p.version = n.version - 1
+		WHERE n.submission_id = ?
+		  AND NOT EXISTS (SELECT 1 FROM observations a WHERE a.return_id = n.id AND NOT EXISTS (
+		      SELECT 1 FROM observations b WHERE b.return_id = p.id AND b.indicator = a.indicator
+		      AND b.value = a.value AND b.note = a.note))
+		  AND (SELECT count(*) FROM observations a WHERE a.return_id = n.id) =
+		      (SELECT count(*) FROM observations b WHERE b.return_id = p.id)`, l.id); err != nil {
+		return nil, fmt.Errorf("compare with figures held: %w", err)
+	}
+	out := make(map[CouncilMonth]bool, len(same))
+	for start := 0; start < len(same); start += versionChunk {
+		part := same[start:min(start+versionChunk, len(same))]
+		news, olds := make([]any, len(part)), make([]any, len(part))
+		for i, r := range part {
+			news[i], olds[i] = r.New, r.Old
+			out[CouncilMonth{r.Council, r.Month}] = true
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"DELETE FROM observations WHERE return_id IN (" + marks + ")", news},
+			{"DELETE FROM returns WHERE id IN (" + marks + ")", news},
+			{"UPDATE returns SET current = 1 WHERE id IN (" + marks + ")", olds},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return nil, fmt.Errorf("keep the figures held: %w", err)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Rollback abandons the load, leaving the database as it was; after
