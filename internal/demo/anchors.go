@@ -49,6 +49,7 @@ type index struct {
 	pop    map[int][]float64                  // council -> children by year
 	off    map[string]map[int]map[int]float64 // measure -> council -> year -> value
 	preds  map[int][]int                      // council -> predecessors
+	succ   map[int][]int                      // former council -> successors
 	nat    map[string][]float64               // measure -> national rate or mean by year
 }
 
@@ -63,6 +64,7 @@ func newIndex(ref *reference.Data, lo, hi int) *index {
 		pop:   map[int][]float64{},
 		off:   map[string]map[int]map[int]float64{},
 		preds: map[int][]int{},
+		succ:  map[int][]int{},
 		nat:   map[string][]float64{},
 	}
 	// Populations: fill each council's years, carrying the latest year
@@ -107,6 +109,7 @@ func newIndex(ref *reference.Data, lo, hi int) *index {
 		for _, s := range strings.Fields(c.Successors) {
 			if n, err := strconv.Atoi(s); err == nil {
 				ix.preds[n] = append(ix.preds[n], c.Number)
+				ix.succ[c.Number] = append(ix.succ[c.Number], n)
 			}
 		}
 	}
@@ -156,6 +159,21 @@ func (ix *index) children(council, y int) float64 {
 	}
 	if sum > 0 {
 		return sum
+	}
+	// A former council ONS publishes no estimate for (Bournemouth, Poole
+	// and Dorset county before 2019): an equal share of its successors'
+	// children among every council they replaced.
+	shared := map[int]bool{}
+	for _, s := range ix.succ[council] {
+		if pp, ok := ix.pop[s]; ok {
+			sum += pp[ix.y2i(y)]
+		}
+		for _, p := range ix.preds[s] {
+			shared[p] = true
+		}
+	}
+	if sum > 0 && len(shared) > 0 {
+		return sum / float64(len(shared))
 	}
 	return fallbackChildren
 }

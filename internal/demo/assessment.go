@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
@@ -15,6 +16,28 @@ var AssessmentDates = []string{"2020-10-15", "2021-07-15", "2022-07-15"}
 // assessmentAuthor is who the demo's assessments are recorded as saved by.
 const assessmentAuthor = "demonstration data generator"
 
+// datesFor is when a council assessed itself: the AssessmentDates it
+// existed for, up to last; a council that began after all of them (Cumberland,
+// from April 2023) assesses itself once, three months after it began.
+func datesFor(co domain.Council, last domain.Month) []string {
+	var out []string
+	for _, date := range AssessmentDates {
+		m, err := domain.ParseMonth(date[:7])
+		if err != nil || !last.IsZero() && last.Before(m) {
+			break
+		}
+		if co.ExistedIn(m) {
+			out = append(out, date)
+		}
+	}
+	if len(out) == 0 && !co.FirstMonth().IsZero() {
+		if m := co.FirstMonth().Add(3); last.IsZero() || !last.Before(m) {
+			out = append(out, m.String()+"-15")
+		}
+	}
+	return out
+}
+
 // Assessments makes plausible self-assessments for every current council
 // (or those in opts.Councils), one per date in AssessmentDates up to
 // opts.Last, deterministic from opts.Seed. Each council has an underlying
@@ -25,21 +48,22 @@ func Assessments(ref *reference.Data, opts Options) ([]domain.Assessment, error)
 	if ref == nil || len(ref.Framework.Items) == 0 {
 		return nil, domain.Errorf(domain.EINVALID, "demo: no framework in the reference data")
 	}
-	councils, err := selectCouncils(ref, opts.Councils)
+	councils, err := selectCouncils(ref, opts.Councils, domain.FirstMonth, domain.MonthOf(time.Now()))
 	if err != nil {
 		return nil, err
 	}
 	var out []domain.Assessment
-	for _, c := range councils {
+	for _, co := range councils {
+		if !co.Current {
+			continue // only councils that exist now assess themselves
+		}
+		c := co.Number
 		r := newRNG(seedFor(opts.Seed, c, "assessment"))
 		// Strength around 2.6 on the 1–4 scale, with real spread between
 		// councils; a separate pressure trait for the challenges.
 		strength := 2.6 + 0.55*r.norm()
 		pressure := 2.4 + 0.5*r.norm()
-		for v, date := range AssessmentDates {
-			if !opts.Last.IsZero() && date[:7] > opts.Last.String() {
-				break
-			}
+		for v, date := range datesFor(co, opts.Last) {
 			a := domain.Assessment{Council: c, Status: domain.AssessmentSubmitted, By: assessmentAuthor,
 				At: date + "T12:00:00.000Z", Demo: true}
 			for _, it := range ref.Framework.Items {

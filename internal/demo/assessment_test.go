@@ -40,9 +40,15 @@ func TestAssessmentsCoverEveryCouncilAtEachDate(t *testing.T) {
 	for _, c := range ref.Councils {
 		if c.Current {
 			current++
-			if got := perCouncil[c.Number]; !reflect.DeepEqual(got, AssessmentDates) {
-				t.Errorf("council %d assessed on %v; want %v", c.Number, got, AssessmentDates)
+			want := datesFor(c, opts.Last)
+			if got := perCouncil[c.Number]; len(want) == 0 || !reflect.DeepEqual(got, want) {
+				t.Errorf("council %d assessed on %v; want %v", c.Number, got, want)
 			}
+		}
+	}
+	for c, want := range map[int][]string{202: AssessmentDates, 940: AssessmentDates[1:], 942: {"2023-07-15"}} {
+		if got := perCouncil[c]; !reflect.DeepEqual(got, want) {
+			t.Errorf("council %d assessed on %v; want %v (its lifetime)", c, got, want)
 		}
 	}
 	if len(perCouncil) != current {

@@ -1,6 +1,6 @@
 // Package demo generates the labelled synthetic demo data a newcomer sees
-// on first run: a monthly figure for every current council, catalogue
-// indicator and month, deterministic from a seed.
+// on first run: a monthly figure for every council, catalogue indicator
+// and month the council existed, deterministic from a seed.
 //
 // The figures are made to be plausible to a Director of Children's
 // Services, not to be true. Where DfE publishes an annual figure for a
@@ -32,19 +32,24 @@ type Options struct {
 	Seed  int64
 	First domain.Month // default domain.FirstMonth (Jan 2017)
 	Last  domain.Month // required: normally domain.LastComplete(time.Now())
-	// Councils restricts generation to these LA numbers; nil means every current council.
+	// Councils restricts generation to these LA numbers; nil means every
+	// council that existed at some time from First to Last, former
+	// councils (Northamptonshire, Cumbria ...) among them.
 	Councils []int
 }
 
-// Generate calls emit once per (council, indicator, month), in a stable order
-// (council number, indicator position, month), stopping at the first error from emit.
+// Generate calls emit once per (council, indicator, month) of the months
+// the council existed, in a stable order (council number, indicator
+// position, month), stopping at the first error from emit: a former
+// council's figures end with its last month, a successor's begin with its
+// first.
 //
 // Each council's series depend only on the seed, the council, the
 // indicator and the reference data, never on which other councils are
 // generated or in what order, so a run restricted by Options.Councils
 // gives the same figures for those councils as a full run. It returns an
 // EINVALID error for missing reference data, a missing or backwards
-// period, or a council that is not a current council.
+// period, or a number that is not a council.
 func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) error) error {
 	if ref == nil {
 		return domain.Errorf(domain.EINVALID, "demo: no reference data")
@@ -62,7 +67,7 @@ func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) e
 	if opts.Last.Before(first) {
 		return domain.Errorf(domain.EINVALID, "demo: last month %s is before first month %s", opts.Last, first)
 	}
-	councils, err := selectCouncils(ref, opts.Councils)
+	councils, err := selectCouncils(ref, opts.Councils, first, opts.Last)
 	if err != nil {
 		return err
 	}
@@ -77,7 +82,8 @@ func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) e
 		known[c] = i
 	}
 	other := make([]float64, len(g.months))
-	for _, c := range councils {
+	for _, co := range councils {
+		c := co.Number
 		g.fill(c)
 		for _, ind := range inds {
 			series := other
@@ -88,6 +94,9 @@ func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) e
 			}
 			// Index 0 is the month before First, kept for lagged flows.
 			for i := 1; i < len(g.months); i++ {
+				if !co.ExistedIn(g.months[i]) {
+					continue
+				}
 				o := domain.Observation{Council: c, Indicator: ind.Code, Month: g.labels[i], Value: series[i]}
 				if err := emit(o); err != nil {
 					return err
@@ -98,30 +107,29 @@ func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) e
 	return nil
 }
 
-// selectCouncils returns the LA numbers to generate, ascending: every
-// current council, or those asked for.
-func selectCouncils(ref *reference.Data, want []int) ([]int, error) {
-	current := map[int]bool{}
-	for _, c := range ref.Councils {
-		if c.Current {
-			current[c.Number] = true
-		}
-	}
-	var out []int
+// selectCouncils returns the councils to generate, by LA number: every
+// council that existed at some time from first to last, or those asked
+// for.
+func selectCouncils(ref *reference.Data, want []int, first, last domain.Month) ([]domain.Council, error) {
+	var out []domain.Council
 	if want == nil {
-		for n := range current {
-			out = append(out, n)
+		for _, c := range ref.Councils {
+			if !c.LastMonth().IsZero() && c.LastMonth().Before(first) || !c.FirstMonth().IsZero() && last.Before(c.FirstMonth()) {
+				continue
+			}
+			out = append(out, c)
 		}
 	} else {
 		for _, n := range want {
-			if !current[n] {
-				return nil, domain.Errorf(domain.EINVALID, "demo: %d is not a current council", n)
+			c, ok := ref.CouncilByNumber(n)
+			if !ok {
+				return nil, domain.Errorf(domain.EINVALID, "demo: %d is not a council", n)
 			}
-			out = append(out, n)
+			out = append(out, c)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	slices.SortFunc(out, func(a, b domain.Council) int { return a.Number - b.Number })
+	return slices.CompactFunc(out, func(a, b domain.Council) bool { return a.Number == b.Number }), nil
 }
 
 // generator holds one Generate call's look-ups and working buffers, reused

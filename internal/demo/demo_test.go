@@ -18,7 +18,8 @@ import (
 var testLast = domain.Month{Year: 2026, Month: time.October}
 
 // run is one Generate call's output: series by council and indicator code,
-// in month order, plus the order the observations came in.
+// indexed by monthIndex (NaN for a month outside the council's lifetime),
+// plus the order the observations came in.
 type run struct {
 	series map[int]map[string][]float64
 	order  []domain.Observation
@@ -31,7 +32,19 @@ func generate(tb testing.TB, ref *reference.Data, opts Options) run {
 		if out.series[o.Council] == nil {
 			out.series[o.Council] = map[string][]float64{}
 		}
-		out.series[o.Council][o.Indicator] = append(out.series[o.Council][o.Indicator], o.Value)
+		s := out.series[o.Council][o.Indicator]
+		if s == nil {
+			s = make([]float64, monthIndex(opts.Last)+1)
+			for i := range s {
+				s[i] = math.NaN()
+			}
+			out.series[o.Council][o.Indicator] = s
+		}
+		m, err := domain.ParseMonth(o.Month)
+		if err != nil {
+			return err
+		}
+		s[monthIndex(m)] = o.Value
 		out.order = append(out.order, o)
 		return nil
 	})
@@ -97,7 +110,8 @@ func TestGenerateDeterministic(t *testing.T) {
 		}
 		for c, byCode := range f.series {
 			for code, s := range byCode {
-				if !slices.Equal(s, a.series[c][code]) {
+				same := func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) }
+				if !slices.EqualFunc(s, a.series[c][code], same) {
 					t.Errorf("council %d %s differs between a filtered and a full run", c, code)
 				}
 			}
@@ -119,10 +133,14 @@ func TestGenerateCoverage(t *testing.T) {
 	ref := testRef(t)
 	last := domain.LastComplete(time.Now())
 	months := domain.MonthsBetween(domain.FirstMonth, last)
-	councils := currentCouncils(ref)
+	councils := slices.Clone(ref.Councils)
+	slices.SortFunc(councils, func(a, b domain.Council) int { return a.Number - b.Number })
+	councils = slices.DeleteFunc(councils, func(c domain.Council) bool {
+		return !c.LastMonth().IsZero() && c.LastMonth().Before(domain.FirstMonth)
+	})
 	inds := slices.Clone(ref.Indicators)
 	slices.SortFunc(inds, func(a, b domain.Indicator) int { return a.Position - b.Position })
-	if len(councils) < 150 || len(inds) != 24 {
+	if len(currentCouncils(ref)) < 150 || len(inds) != 24 {
 		t.Fatalf("reference data has %d current councils and %d indicators", len(councils), len(inds))
 	}
 
@@ -142,13 +160,27 @@ func TestGenerateCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Expect exactly the stable order: council, indicator position, month.
+	// Expect exactly the stable order: council, indicator position, month,
+	// each council in the months it existed: Northamptonshire to March
+	// 2021, North Northamptonshire from April 2021.
 	var want []key
 	for _, c := range councils {
 		for _, ind := range inds {
 			for _, m := range months {
-				want = append(want, key{c, ind.Code, m.String()})
+				if c.ExistedIn(m) {
+					want = append(want, key{c.Number, ind.Code, m.String()})
+				}
 			}
+		}
+	}
+	for _, k := range []key{{928, "CSC_CLA", "2021-03"}, {940, "CSC_CLA", "2021-04"}, {837, "CSC_CLA", "2019-03"}, {839, "CSC_CLA", "2019-04"}} {
+		if !slices.Contains(want, k) {
+			t.Errorf("%v not expected: lifetimes are wrong", k)
+		}
+	}
+	for _, k := range []key{{928, "CSC_CLA", "2021-04"}, {940, "CSC_CLA", "2021-03"}, {909, "CSC_CLA", "2023-04"}, {942, "CSC_CLA", "2023-03"}} {
+		if slices.Contains(want, k) {
+			t.Errorf("%v expected, outside the council's lifetime", k)
 		}
 	}
 	if len(got) != len(want) {
@@ -220,7 +252,9 @@ func TestGenerateAnchoring(t *testing.T) {
 func (r run) national(code string, m domain.Month) float64 {
 	var sum float64
 	for _, byCode := range r.series {
-		sum += byCode[code][monthIndex(m)]
+		if v := byCode[code][monthIndex(m)]; !math.IsNaN(v) {
+			sum += v
+		}
 	}
 	return sum
 }
@@ -231,8 +265,10 @@ func (r run) mean(code string, year int) float64 {
 	var n int
 	for _, byCode := range r.series {
 		for mo := time.January; mo <= time.December; mo++ {
-			sum += byCode[code][monthIndex(domain.Month{Year: year, Month: mo})]
-			n++
+			if v := byCode[code][monthIndex(domain.Month{Year: year, Month: mo})]; !math.IsNaN(v) {
+				sum += v
+				n++
+			}
 		}
 	}
 	return sum / float64(n)
@@ -367,6 +403,9 @@ func TestGenerateInvariants(t *testing.T) {
 		for code, s := range byCode {
 			for i, v := range s {
 				m := domain.FirstMonth.Add(i)
+				if math.IsNaN(v) && !ref.Councils[slices.IndexFunc(ref.Councils, func(co domain.Council) bool { return co.Number == c })].ExistedIn(m) {
+					continue // outside the council's lifetime
+				}
 				switch {
 				case math.IsNaN(v) || math.IsInf(v, 0):
 					t.Fatalf("council %d %s %s: %v", c, code, m, v)
@@ -421,7 +460,6 @@ func TestGenerateErrors(t *testing.T) {
 		{"ErrNoLast", ref, Options{}},
 		{"ErrLastBeforeFirst", ref, Options{First: testLast, Last: domain.FirstMonth}},
 		{"ErrUnknownCouncil", ref, Options{Last: testLast, Councils: []int{999}}},
-		{"ErrRetiredCouncil", ref, Options{Last: testLast, Councils: []int{928}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Generate(tt.ref, tt.opts, emit)
@@ -474,11 +512,17 @@ func TestGenerateSparseReference(t *testing.T) {
 			t.Fatalf("council %d: %d indicators, want 26", c, len(r.series[c]))
 		}
 		for code, s := range r.series[c] {
-			if len(s) != months {
-				t.Errorf("council %d %s: %d months, want %d", c, code, len(s), months)
+			held := 0
+			for _, v := range s {
+				if !math.IsNaN(v) {
+					held++
+				}
+			}
+			if held != months {
+				t.Errorf("council %d %s: %d months, want %d", c, code, held, months)
 			}
 		}
-		if cin := r.series[c]["CSC_CIN"][0]; cin <= 0 {
+		if cin := r.series[c]["CSC_CIN"][monthIndex(first)]; cin <= 0 {
 			t.Errorf("council %d: no children in need in January 2019", c)
 		}
 	}

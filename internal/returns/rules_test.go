@@ -202,9 +202,9 @@ func ruleCases() []ruleCase {
 			ignored:  book(longBook(append(fullMonth(202, "2021-01", nil), []any{nil, nil, nil, nil})...), nil), // a blank line has no council to check
 			failCell: "B4"},
 		{rule: RuleOutsideLifetime,
-			pass:     tplMeta(928, "2021-01", TemplateVersion, nil, nil),                 // Northamptonshire's last months
-			fail:     book(longBook(fullMonth(940, "2021-01", nil)...), nil),             // North Northamptonshire began in April 2021
-			ignored:  book(longBook(append(fullMonth(999, "2021-01", nil)[:1])...), nil), // not a council at all: E10
+			pass:     tplMeta(928, "2021-01", TemplateVersion, nil, nil),         // Northamptonshire's last months
+			fail:     book(longBook(fullMonth(940, "2021-01", nil)...), nil),     // North Northamptonshire began in April 2021
+			ignored:  book(longBook(fullMonth(999, "2021-01", nil)[:1]...), nil), // not a council at all: E10
 			failCell: "A2"},
 		{rule: RuleBadMonth,
 			pass: tplMeta(202, "January 2021", TemplateVersion, nil, nil),

@@ -108,7 +108,7 @@ func (s *Server) apiSeries(c *gin.Context) {
 	demo, _ := s.isDemo(c.Request.Context())
 	var comparators []comparisonPoint
 	if ds, err := s.dataset(c.Request.Context()); err == nil {
-		if _, current := ds.byNumber[n]; current && !ds.first.IsZero() {
+		if _, known := ds.byNumber[n]; known && !ds.first.IsZero() {
 			if view, err := buildComparisonChart(c, ds, *ind, n, ds.first, ds.last); err == nil {
 				comparators = view.Points
 			}

@@ -108,7 +108,7 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dataset, council in
 		}
 	}
 	for n, a := range d.assessed {
-		if _, current := d.byNumber[n]; current {
+		if d.byNumber[n].Current {
 			all = append(all, a)
 		}
 	}

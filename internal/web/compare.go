@@ -81,6 +81,8 @@ type compareRow struct {
 	Band      string `json:"band"`
 	Selected  bool   `json:"selected,omitempty"`
 	Neighbour bool   `json:"neighbour,omitempty"`
+	// Ended is, for a former council, the last month it existed.
+	Ended string `json:"ended,omitempty"`
 }
 
 // comparison is every council's figure for one indicator and month, with
@@ -143,9 +145,12 @@ func (s *Server) buildComparison(c *gin.Context, d *dataset, ind domain.Indicato
 		cmp.Regions = append(cmp.Regions, av)
 	}
 	nbs := d.neighbours[council]
-	for _, co := range d.councils {
+	for _, co := range d.existing(m) {
 		row := compareRow{Number: co.Number, Name: co.Name, Region: co.RegionName, Selected: co.Number == council,
 			Neighbour: slices.Contains(nbs, co.Number), Rank: nil}
+		if !co.Current {
+			row.Ended = co.LastMonth().String()
+		}
 		count, ok := st.Count[co.Number]
 		if ok {
 			hide := v.suppressed(ind, co.Number, count)
@@ -250,7 +255,7 @@ func (s *Server) compareParams(c *gin.Context, d *dataset) (domain.Indicator, do
 	if q := c.Query("council"); q != "" {
 		n, err := strconv.Atoi(q)
 		if _, known := d.byNumber[n]; err != nil || !known {
-			return ind, m, 0, domain.Errorf(domain.ENOTFOUND, "There is no current council with DfE number %q.", q)
+			return ind, m, 0, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %q.", q)
 		}
 		council = n
 	}

@@ -96,9 +96,16 @@ type councilPage struct {
 	FirstMonth string
 	LastMonth  string
 	Neighbours []councilLink
-	Areas      []areaView
-	Timeline   []timelineItem
-	Assessment *assessmentView
+	// Successors are the councils that replaced a former council;
+	// Predecessors those a council replaced, whose rates its main chart
+	// shows as context; Lifetime says when it existed.
+	Successors   []councilLink
+	Predecessors []councilLink
+	Lifetime     string
+	Began        string
+	Areas        []areaView
+	Timeline     []timelineItem
+	Assessment   *assessmentView
 }
 
 // timelineItem is one line of the key to the events drawn on the charts.
@@ -185,17 +192,29 @@ func (s *Server) councilPage(c *gin.Context) {
 			page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
 		}
 	}
+	page.Lifetime = d.Council.Lifetime()
+	if first := d.Council.FirstMonth(); !first.IsZero() {
+		page.Began = first.Start().Format("January 2006")
+	}
+	for _, sn := range d.Council.SuccessorNumbers() {
+		if co, err := s.db.Council(ctx, sn); err == nil {
+			page.Successors = append(page.Successors, councilLink{Number: co.Number, Name: co.Name})
+		}
+	}
 	if ds, err := s.dataset(ctx); err != nil {
 		s.handleError(c, err)
 		return
-	} else if _, current := ds.byNumber[n]; current && !d.First.IsZero() {
+	} else if _, known := ds.byNumber[n]; known && !d.First.IsZero() {
+		for _, p := range ds.predecessorsOf(n) {
+			page.Predecessors = append(page.Predecessors, councilLink{Number: p.Number, Name: p.Name})
+		}
 		page.Tiles = profileTilesFor(ds, n, viewerOf(currentUser(c)), s.cfg.BaselineYears)
 		ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
 		if !ok {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
 			return
 		}
-		first, last := period(c, ds)
+		first, last := periodOf(c, ds, d.Council)
 		if page.Comparison, err = buildComparisonChart(c, ds, ind, n, first, last); err != nil {
 			s.handleError(c, err)
 			return

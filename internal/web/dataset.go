@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -23,6 +24,10 @@ type dataset struct {
 	indicators []domain.Indicator
 	byCode     map[string]domain.Indicator
 	councils   []domain.Council // current, by name
+	// all holds every council, current and former, by name; byNumber
+	// finds any of them. Former councils (predecessors) take part in the
+	// comparisons of the months they existed.
+	all        []domain.Council
 	byNumber   map[int]domain.Council
 	regionName map[string]string
 	regions    []string // region codes, by name
@@ -122,12 +127,15 @@ func (s *Server) buildDataset(ctx context.Context, version string) (*dataset, er
 		d.byCode[ind.Code] = ind
 		d.values[ind.Code] = map[int]analytics.Series{}
 	}
-	if d.councils, err = s.db.Councils(ctx); err != nil {
+	if d.all, err = s.db.AllCouncils(ctx); err != nil {
 		return nil, err
 	}
-	sort.Slice(d.councils, func(i, j int) bool { return d.councils[i].Name < d.councils[j].Name })
-	for _, c := range d.councils {
+	sort.SliceStable(d.all, func(i, j int) bool { return d.all[i].Name < d.all[j].Name })
+	for _, c := range d.all {
 		d.byNumber[c.Number] = c
+		if c.Current {
+			d.councils = append(d.councils, c)
+		}
 		if _, ok := d.regionName[c.RegionCode]; !ok {
 			d.regionName[c.RegionCode] = c.RegionName
 			d.regions = append(d.regions, c.RegionCode)
@@ -238,9 +246,9 @@ func (d *dataset) monthStats(ind domain.Indicator, m domain.Month) *monthStats {
 	}
 	england, byRegion := acc{}, map[string]*acc{}
 	for n, series := range d.values[ind.Code] {
-		c, current := d.byNumber[n]
+		c, known := d.byNumber[n]
 		v, ok := series[m.Index()]
-		if !current || !ok {
+		if !known || !ok || !c.ExistedIn(m) {
 			continue
 		}
 		shown, ok := d.display(ind, n, m, v)
@@ -297,6 +305,29 @@ func aggregateOf(ind domain.Indicator, counts []float64, pops []int64) (aggregat
 		rounded.Value = rounded.Total * 10000 / float64(pop)
 	}
 	return full, rounded
+}
+
+// existing lists, by name, the councils that existed in month m: in
+// 2020, Northamptonshire rather than its successors.
+func (d *dataset) existing(m domain.Month) []domain.Council {
+	out := make([]domain.Council, 0, len(d.councils))
+	for _, c := range d.all {
+		if c.ExistedIn(m) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// predecessorsOf lists the former councils that council n replaced.
+func (d *dataset) predecessorsOf(n int) []domain.Council {
+	var out []domain.Council
+	for _, c := range d.all {
+		if slices.Contains(c.SuccessorNumbers(), n) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // months lists every month the data set covers.

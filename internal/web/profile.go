@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -191,6 +192,10 @@ type comparisonView struct {
 	// Missing lists the months in the period with no figure for the
 	// council; the chart leaves them blank rather than plotting zero.
 	Missing string
+	// Predecessors names the former councils drawn as context lines;
+	// NoNeighbours says why no neighbours are drawn, when none are.
+	Predecessors []string
+	NoNeighbours string
 }
 
 // comparisonPoint is one month of the comparison in numbers, for the API.
@@ -237,7 +242,7 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 				carriedFrom, carriedYear = m, year
 			}
 		}
-		if _, ok := d.values[ind.Code][council][m.Index()]; !ok {
+		if _, ok := d.values[ind.Code][council][m.Index()]; !ok && co.ExistedIn(m) {
 			gaps = append(gaps, m)
 		}
 		if raw, ok := d.values[ind.Code][council][m.Index()]; ok && v.suppressed(ind, council, raw) {
@@ -291,6 +296,27 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	for i, j := 0, len(view.Rows)-1; i < j; i, j = i+1, j-1 {
 		view.Rows[i], view.Rows[j] = view.Rows[j], view.Rows[i]
 	}
+	// A successor shows each predecessor's figures, in the same unit, as
+	// a context line up to the predecessor's last month.
+	var context []charts.Line
+	for k, pred := range d.predecessorsOf(council) {
+		vals := make([]*float64, n)
+		any := false
+		for i, m := range months {
+			raw, ok := d.values[ind.Code][pred.Number][m.Index()]
+			if !ok || !pred.ExistedIn(m) || v.suppressed(ind, pred.Number, raw) {
+				continue
+			}
+			if shown, ok := d.display(ind, pred.Number, m, raw); ok {
+				vals[i], any = p(shown), true
+			}
+		}
+		if any {
+			context = append(context, charts.Line{Name: pred.Name + " (predecessor, to " + pred.LastMonth().Label() + ")",
+				Values: vals, Colour: predecessorColours[k%len(predecessorColours)], Dashed: true})
+			view.Predecessors = append(view.Predecessors, pred.Name)
+		}
+	}
 	lines := []charts.Line{
 		{Name: "Neighbours' middle half", Values: q3, Kind: charts.KindBandUpper},
 		{Name: "Neighbours' middle half", Values: q1, Kind: charts.KindBandLower},
@@ -299,6 +325,7 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 		{Name: co.RegionName, Values: region, Colour: "#00703c"},
 		{Name: "England", Values: england, Colour: "#0b0c0c", Dashed: true},
 	}
+	lines = append(lines, context...)
 	if view.Official {
 		lines = append(lines, charts.Line{Name: "DfE official figure", Values: official, Kind: charts.KindPoints, Colour: "#6f3fa0"})
 	}
@@ -310,6 +337,13 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	view.Option = opt
 	view.Note = "Source: monthly returns; England and regional figures are sums of counts over sums of children. " +
 		"The shaded band is the middle half of the council's ten statistical neighbours (DfE 2025 model), between their lower and upper quartiles; LAIT shows their mean instead."
+	if len(d.neighbours[council]) == 0 {
+		view.NoNeighbours = co.Name + " has no statistical neighbours: DfE's 2025 model covers only the councils that exist now, so the chart compares it with its region and England alone."
+		view.Note = "Source: monthly returns; England and regional figures are sums of counts over sums of children. " + view.NoNeighbours
+	}
+	if len(view.Predecessors) > 0 {
+		view.Note += " Dashed context lines are the figures of the councils " + co.Name + " replaced (" + strings.Join(view.Predecessors, ", ") + "), up to their last month."
+	}
 	if view.Official {
 		view.Note += " Diamonds are DfE's published annual figures (" + officialNote(ind) + ")."
 	}
@@ -330,6 +364,10 @@ func buildComparisonChart(c *gin.Context, d *dataset, ind domain.Indicator, coun
 	}
 	return view, nil
 }
+
+// predecessorColours draw predecessors' context lines, apart from the
+// council, neighbour, region, England and official colours.
+var predecessorColours = []string{"#b58840", "#912b88", "#28a197"}
 
 // officialNote says how an annual official figure is placed among monthly
 // ones.
@@ -409,6 +447,16 @@ func (s *Server) councilComparisonData(c *gin.Context) {
 			p.NeighboursQ3.Text(2), p.NeighboursMean.Text(2), p.NeighboursMin.Text(2), p.NeighboursMax.Text(2), p.Region.Text(2), p.England.Text(2), p.Official.Text(2)})
 	}
 	s.sendTable(c, format, fmt.Sprintf("%d-%s-comparison", n, ind.Code), ind.Label+": "+co.Name+" against neighbours, region and England", view.Note, header, rows)
+}
+
+// periodOf is period for one council's charts: a former council's
+// default ends with its last month.
+func periodOf(c *gin.Context, d *dataset, co domain.Council) (domain.Month, domain.Month) {
+	first, last := period(c, d)
+	if end := co.LastMonth(); c.Query("to") == "" && !end.IsZero() && end.Before(last) && !end.Before(first) {
+		last = end
+	}
+	return first, last
 }
 
 // period reads ?from= and ?to= within the months held, defaulting to all.
