@@ -62,7 +62,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	month, err := templateMonth(council, *monthArg, time.Now())
+	month, err := templateMonth(council, ref.Councils, *monthArg, time.Now())
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,8 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// templateCouncil finds a current council by DfE LA number or ONS code.
+// templateCouncil finds a council, current or former, by DfE LA number
+// or ONS code; templateMonth checks it existed in the month.
 func templateCouncil(ref *reference.Data, arg string) (domain.Council, error) {
 	arg = strings.TrimSpace(arg)
 	var (
@@ -107,29 +108,12 @@ func templateCouncil(ref *reference.Data, arg string) (domain.Council, error) {
 	if !ok {
 		return c, fmt.Errorf("template: no council has the DfE LA number or ONS code %q", arg)
 	}
-	if !c.Current {
-		var names []string
-		for _, s := range strings.Fields(c.Successors) {
-			n, _ := strconv.Atoi(s)
-			if succ, ok := ref.CouncilByNumber(n); ok {
-				names = append(names, fmt.Sprintf("%s (%d)", succ.Name, succ.Number))
-			}
-		}
-		msg := fmt.Sprintf("%s (%d) is no longer a council", c.Name, c.Number)
-		if c.EndDate != "" {
-			msg += fmt.Sprintf(": it ended on %s", c.EndDate)
-		}
-		if len(names) > 0 {
-			msg += fmt.Sprintf("; make the return for %s instead", strings.Join(names, " or "))
-		}
-		return c, fmt.Errorf("template: %s", msg)
-	}
 	return c, nil
 }
 
 // templateMonth reads the month of a return: from January 2017 to the last
 // month that has ended at now, and not before the council existed.
-func templateMonth(c domain.Council, arg string, now time.Time) (domain.Month, error) {
+func templateMonth(c domain.Council, all []domain.Council, arg string, now time.Time) (domain.Month, error) {
 	m, err := domain.ParseMonth(arg)
 	if err != nil {
 		return m, fmt.Errorf("template: --month: %s", domain.ErrorMessage(err))
@@ -140,8 +124,8 @@ func templateMonth(c domain.Council, arg string, now time.Time) (domain.Month, e
 	if last := domain.LastComplete(now); last.Before(m) {
 		return m, fmt.Errorf("template: %s has not ended yet; the latest month with a return is %s", m, last)
 	}
-	if len(c.StartDate) >= 7 && m.String() < c.StartDate[:7] {
-		return m, fmt.Errorf("template: %s (%d) began on %s, so has no return for %s", c.Name, c.Number, c.StartDate, m)
+	if err := c.CheckExisted(m, all); err != nil {
+		return m, fmt.Errorf("template: %s", domain.ErrorMessage(err))
 	}
 	return m, nil
 }

@@ -54,6 +54,24 @@ func TestTemplateCommandWritesTheWorkbook(t *testing.T) {
 	assertOnlyFiles(t, dir, "camden.xlsx")
 }
 
+// A former council has a template for the months it existed:
+// Northamptonshire for March 2021, its last month.
+func TestTemplateCommandForAFormerCouncil(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "northants.xlsx")
+	var stdout, stderr bytes.Buffer
+	if err := runTemplate(context.Background(), []string{"--council", "928", "--month", "2021-03", "-o", path}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if name, number, month := openTemplate(t, f); name != "Northamptonshire" || number != "928" || month != "2021-03" {
+		t.Errorf("the template is for %s, %s, %s; want Northamptonshire, 928, 2021-03", name, number, month)
+	}
+}
+
 func TestTemplateCommandByONSCodeIntoAFolder(t *testing.T) {
 	dir := t.TempDir()
 	var stdout bytes.Buffer
@@ -101,12 +119,12 @@ func TestTemplateCommandRefuses(t *testing.T) {
 	}{
 		{"unknown council", []string{"-council", "999", "-month", "2021-01"}, "no council"},
 		{"unknown code", []string{"-council", "E99999999", "-month", "2021-01"}, "no council"},
-		{"former council", []string{"-council", "928", "-month", "2021-01"}, "North Northamptonshire (940)"},
+		{"former council after it ended", []string{"-council", "928", "-month", "2021-04"}, "Northamptonshire (928) did not exist in April 2021: it existed Jan 2009 to Mar 2021, and it was succeeded by North Northamptonshire (940) and West Northamptonshire (941)"},
 		{"before 2017", []string{"-council", "202", "-month", "2016-12"}, "too early"},
 		{"this month", []string{"-council", "202", "-month", next}, "has not ended"},
 		{"far future", []string{"-council", "202", "-month", "2999-01"}, "has not ended"},
 		{"not a month", []string{"-council", "202", "-month", "2021-13"}, "YYYY-MM"},
-		{"before the council began", []string{"-council", "940", "-month", "2021-03"}, "began on 2021-04-01, so has no return for 2021-03"},
+		{"before the council began", []string{"-council", "940", "-month", "2021-03"}, "North Northamptonshire (940) did not exist in March 2021: it existed from Apr 2021, and it replaced Northamptonshire (928)"},
 		{"no council", []string{"-month", "2021-01"}, "all needed"},
 		{"no month", []string{"-council", "202"}, "all needed"},
 		{"no output", []string{"-council", "202", "-month", "2021-01", "-o", ""}, "all needed"},

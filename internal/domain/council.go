@@ -124,3 +124,45 @@ func monthOfDate(s string) Month {
 	}
 	return m
 }
+
+// CheckExisted returns nil when the council existed in month m, and
+// otherwise an EINVALID error that names the council, the month, its
+// lifetime and the councils to use instead: its successors after it
+// ended, its predecessors before it began. all lists every council, to
+// name them.
+func (c Council) CheckExisted(m Month, all []Council) error {
+	if c.ExistedIn(m) {
+		return nil
+	}
+	name := func(co Council) string { return co.Name + " (" + strconv.Itoa(co.Number) + ")" }
+	byNumber := map[int]Council{}
+	for _, co := range all {
+		byNumber[co.Number] = co
+	}
+	var others []string
+	var verb string
+	if first := c.FirstMonth(); !first.IsZero() && m.Before(first) {
+		verb = "it replaced"
+		for _, co := range all {
+			for _, s := range co.SuccessorNumbers() {
+				if s == c.Number {
+					others = append(others, name(co))
+				}
+			}
+		}
+	} else {
+		verb = "it was succeeded by"
+		for _, n := range c.SuccessorNumbers() {
+			if co, ok := byNumber[n]; ok {
+				others = append(others, name(co))
+			} else {
+				others = append(others, strconv.Itoa(n))
+			}
+		}
+	}
+	msg := name(c) + " did not exist in " + m.Start().Format("January 2006") + ": it existed " + c.Lifetime()
+	if len(others) > 0 {
+		msg += ", and " + verb + " " + strings.Join(others, " and ") + ", which " + map[bool]string{true: "holds", false: "hold"}[len(others) == 1] + " the figures for that month"
+	}
+	return Errorf(EINVALID, "%s.", msg)
+}

@@ -160,3 +160,18 @@ func (e *testEnv) popOf(council, year int) (int64, bool) {
 	}
 	return 0, false
 }
+
+// The return template exists for a council in the months it existed,
+// former councils included; outside them the page says why.
+func TestTemplateFollowsLifetimes(t *testing.T) {
+	e := newHistoryEnv(t)
+	lga := e.signIn("lga@example.test", e.addUser("lga@example.test", domain.RoleLGA, 0))
+	if code, body, _ := e.get(lga, "/returns/template?council=928&month=2021-03"); code != http.StatusOK {
+		t.Fatalf("Northamptonshire's March 2021 template: %d %.200s", code, body)
+	}
+	code, body, _ := e.get(lga, "/returns/template?council=928&month=2021-04")
+	if code != http.StatusBadRequest || !contains(body, "Northamptonshire (928) did not exist in April 2021") ||
+		!contains(body, "North Northamptonshire (940) and West Northamptonshire (941)") {
+		t.Fatalf("Northamptonshire's April 2021 template: %d %.300s", code, body)
+	}
+}

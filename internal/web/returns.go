@@ -120,13 +120,22 @@ func (s *Server) returnTemplate(c *gin.Context) {
 		return
 	}
 	co, err := s.db.Council(ctx, n)
-	if err != nil || !co.Current {
-		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no current council with DfE number %d.", n))
+	if err != nil {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n))
 		return
 	}
 	m, err := domain.ParseMonth(c.Query("month"))
 	if err != nil {
 		s.handleError(c, domain.Errorf(domain.EINVALID, "Choose a month written as YYYY-MM, for example 2021-01."))
+		return
+	}
+	all, err := s.db.AllCouncils(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	if err := co.CheckExisted(m, all); err != nil {
+		s.handleError(c, err)
 		return
 	}
 	if m.Before(domain.FirstMonth) || domain.LastComplete(s.now()).Before(m) {
