@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -574,5 +575,37 @@ func TestBrowserComparePage(t *testing.T) {
 	}
 	if !strings.HasPrefix(csv, "la_number,council,region,month,indicator_code,value") || strings.Count(csv, "\n") < 150 {
 		t.Errorf("CSV download: %.200q", csv)
+	}
+}
+
+// A successor's profile draws its predecessor's figures as a named,
+// dashed context line; the predecessor's own profile says when it ended and
+// who succeeded it. Both pass the checks every page must.
+func TestBrowserSuccessorAndPredecessorProfiles(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleLGA)
+
+	tb.open(t, app.URL()+"/councils/940?indicator=CSC_CLA")
+	tb.checkPage(t, app.URL(), "council-940-successor", 8)
+	legend, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`(function () {
+		var chart = echarts.getInstanceByDom(document.getElementById('chart-comparison'));
+		return chart.getOption().series.map(function (s) { return s.name; });
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(legend, "Northamptonshire (predecessor, to Mar 2021)") {
+		t.Errorf("North Northamptonshire's chart legend %q lacks its predecessor", legend)
+	}
+
+	tb.open(t, app.URL()+"/councils/928?indicator=CSC_CLA")
+	tb.checkPage(t, app.URL(), "council-928-predecessor", 6)
+	text, err := chromedp.Run(tb.ctx, chromedp.Text(".app-lifetime"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "existed Jan 2009 to Mar 2021") || !strings.Contains(text, "West Northamptonshire") {
+		t.Errorf("Northamptonshire's profile says %q", text)
 	}
 }

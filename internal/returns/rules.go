@@ -64,7 +64,7 @@ var rules = []Rule{
 	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
 	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
 	{RuleOutsideLifetime, domain.SeverityError, "The council did not exist in that month: it was created or abolished in a reorganisation (the message names its dates and its successors or predecessors)"},
-	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held; a count that changed by less than 5 (configurable) is not queried"},
+	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held, within the three before it; a count that changed by less than 5 (configurable) is not queried"},
 	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
 	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
 	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
@@ -753,10 +753,13 @@ func (v *validator) change(r *vrow, ind domain.Indicator, pos int, x float64) {
 // accepted return held is later. inFile is that row, or -1 for a held
 // return.
 func (v *validator) previous(r *vrow, ind domain.Indicator, pos int) (at domain.Month, prev float64, inFile int, ok bool) {
-	floor := domain.FirstMonth.Index()
+	// Only a month within changeWindow of this one is compared: figures a
+	// year apart (an annual series loaded in bulk) are a year's change,
+	// not a month's, and Q03 judges them against the council's history.
+	floor := max(domain.FirstMonth.Index(), r.Month.Index()-changeWindow)
 	held := false
 	if v.vc.Previous != nil {
-		if m, p, found := v.vc.Previous(r.Council, ind.Code, r.Month); found && m.Before(r.Month) {
+		if m, p, found := v.vc.Previous(r.Council, ind.Code, r.Month); found && m.Before(r.Month) && m.Index() >= floor {
 			at, prev, held = m, p, true
 			floor = m.Index()
 		}
@@ -770,6 +773,11 @@ func (v *validator) previous(r *vrow, ind domain.Indicator, pos int) (at domain.
 	}
 	return at, prev, -1, held
 }
+
+// changeWindow is how many months back Q01 looks for the last accepted
+// month: a return three months after the last one is still compared with
+// it.
+const changeWindow = 3
 
 // beyond reports whether d is more than limit, so that a change of exactly
 // the tolerance, give or take floating-point rounding, is not a query.

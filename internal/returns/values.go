@@ -56,7 +56,7 @@ var (
 	councilNumberHeaders = []string{"la number", "dfe number", "dfe la number", "old la code", "la code"}
 	councilCodeHeaders   = []string{"new la code", "ons code", "area code"}
 	councilNameHeaders   = []string{"council", "local authority"}
-	monthHeaders         = []string{"month", "period", "reporting month"}
+	monthHeaders         = []string{"month", "period", "reporting month", "date", "as at", "period end", "month ending"}
 	indicatorHeaders     = []string{"indicator", "indicator code", "code", "measure"}
 	valueHeaders         = []string{"value", "count", "figure"}
 	noteHeaders          = []string{"note", "notes", "comment", "comments"}
