@@ -109,7 +109,6 @@ func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
 			required = append(required, ind.Code)
 		}
 	}
-	slices.Sort(required)
 	held, err := s.db.MonthReturns(ctx, f.Month)
 	if err != nil {
 		s.handleError(c, err)
@@ -193,7 +192,8 @@ type trackerPage struct {
 	MonthLabel string // "Oct 2026"
 	MonthLong  string // "October 2026"
 	MonthValue string // "2026-10"
-	Due        string
+	Due        string // "20 November 2026"
+	DueShort   string // "20 Nov 2026"
 	PastDue    bool
 	Prev, Next string // query strings, "" at either end
 	Region     string
@@ -205,7 +205,7 @@ type trackerPage struct {
 	England    trackerCountRow
 	Rows       []trackerRowView
 	Total      int
-	Overdue    int
+	Overdue    int // councils overdue, whatever the filters
 	Query      string
 	Max        string // the latest month the picker takes
 	DueDay     string // "20th"
@@ -262,7 +262,7 @@ func (s *Server) trackerPage(c *gin.Context) {
 	}
 	f := res.Filter
 	page := trackerPage{MonthLabel: f.Month.Label(), MonthLong: f.Month.Start().Format("January 2006"), MonthValue: f.Month.String(),
-		Due: res.Due.Format("2 January 2006"), PastDue: res.PastDue, Region: f.Region, State: f.State,
+		Due: res.Due.Format("2 January 2006"), DueShort: res.Due.Format("2 Jan 2006"), PastDue: res.PastDue, Region: f.Region, State: f.State,
 		Query: f.query(f.Month), Max: domain.LastComplete(s.now()).String(), DueDay: ordinal(s.dueDay())}
 	if domain.FirstMonth.Before(f.Month) {
 		page.Prev = f.query(f.Month.Add(-1))
@@ -298,6 +298,8 @@ func (s *Server) trackerPage(c *gin.Context) {
 			Predecessor: !co.Current, Lifetime: co.Lifetime(), State: tc.State, Label: domain.ReturnStateLabel(tc.State),
 			Tag: stateTag[tc.State], Upload: tc.Upload, Demo: tc.Demo, UploadedAt: uploadTime(tc.UploadedAt), UploadedBy: tc.UploadedBy,
 			Missing: strings.Join(tc.Missing, ", "), Overdue: tc.Overdue})
+	}
+	for _, tc := range res.Councils {
 		if tc.Overdue {
 			page.Overdue++
 		}
