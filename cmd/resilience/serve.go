@@ -60,6 +60,9 @@ type App struct {
 	// A to D); "" keeps D.
 	PressureThreshold float64
 	PressureBand      string
+	// DueDay is the day of the following month by which a month's return
+	// is due (RESILIENCE_DUE_DAY, -due-day: 1 to 28); 0 keeps the 20th.
+	DueDay int
 	// Stdout receives the first-run accounts' passwords, printed once.
 	Stdout io.Writer
 	Logger *slog.Logger
@@ -108,7 +111,7 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	app := &App{Logger: newLogger(stderr), Now: time.Now}
-	var proxies, tolerance, baseline, threshold string
+	var proxies, tolerance, baseline, threshold, dueDay string
 	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
 	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data (nor its demo accounts) into an empty database")
@@ -118,10 +121,14 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl.StringVar(&baseline, "baseline-years", getenv("RESILIENCE_BASELINE_YEARS", ""), "years whose same calendar month makes the pre-pandemic baseline: 2017-2019 or 2017,2018,2019 (RESILIENCE_BASELINE_YEARS; default 2017-2019)")
 	fl.StringVar(&threshold, "pressure-threshold", getenv("RESILIENCE_PRESSURE_THRESHOLD", ""), "how much worse than the baseline a worst-band indicator must be to be a pressure point: 0.1 or 10% (RESILIENCE_PRESSURE_THRESHOLD; default 10%)")
 	fl.StringVar(&app.PressureBand, "pressure-band", getenv("RESILIENCE_PRESSURE_BAND", ""), "the quartile band (A best to D worst) that counts as worst for pressure points (RESILIENCE_PRESSURE_BAND; default D)")
+	fl.StringVar(&dueDay, "due-day", getenv("RESILIENCE_DUE_DAY", ""), "day of the following month by which a month's return is due, 1 to 28 (RESILIENCE_DUE_DAY; default 20)")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
 	var err error
+	if app.DueDay, err = parseDueDay(dueDay); err != nil {
+		return nil, err
+	}
 	if app.Tolerance, err = parseTolerance(tolerance); err != nil {
 		return nil, err
 	}
@@ -143,6 +150,21 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 		}
 	}
 	return app, nil
+}
+
+// parseDueDay reads the day of the following month a return is due by
+// (-due-day, RESILIENCE_DUE_DAY): 1 to 28, so that every month has it.
+// Empty gives 0, the default.
+func parseDueDay(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := strconv.Atoi(s)
+	if err != nil || d < 1 || d > 28 {
+		return 0, fmt.Errorf("due day %q: write the day of the following month a return is due by as a number from 1 to 28, for example 20", s)
+	}
+	return d, nil
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -172,7 +194,7 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	handler, err := web.NewServer(web.Config{Logger: a.Logger, BaseURL: a.BaseURL, TrustedProxies: a.TrustedProxies, Tolerance: a.Tolerance,
-		BaselineYears: a.BaselineYears, Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
+		BaselineYears: a.BaselineYears, DueDay: a.DueDay, Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
 	if err != nil {
 		db.Close()
 		return err

@@ -41,12 +41,14 @@ func (s *Server) returnsHome(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "returns-home", pageData{Title: "Monthly returns", Breadcrumbs: []crumb{{"Councils", "/"}},
-		Body: returnsHomePage{Councils: councils, CanUpload: canSubmit(u)}})
+		Body: returnsHomePage{Councils: councils, CanUpload: canSubmit(u), CanTrack: u.Role == domain.RoleLGA || u.Role == domain.RoleAdmin}})
 }
 
 type returnsHomePage struct {
 	Councils  []domain.Council
 	CanUpload bool
+	// CanTrack is true for those who may see the returns tracker.
+	CanTrack bool
 }
 
 func canSubmit(u *domain.User) bool {
@@ -60,6 +62,9 @@ type councilReturnsPage struct {
 	Months      []monthOption
 	CanUpload   bool
 	MaxMB       int64
+	// Due says which month is due next and by when; nil for a council
+	// that no longer exists.
+	Due *dueNotice
 }
 
 type gridCell struct {
@@ -97,14 +102,25 @@ func (s *Server) councilReturns(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20}
+	due, err := s.nextDue(ctx, co)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20, Due: due}
+	// The template picker starts at the month due next, when a template
+	// can be made for it yet.
+	pick := last
+	if due != nil && !last.Before(due.Month) && !due.Month.Before(last.Add(-35)) {
+		pick = due.Month
+	}
 	for i := len(grid) - 1; i >= 0; i-- {
 		m, _ := domain.ParseMonth(grid[i].Month)
 		page.Grid = append(page.Grid, gridCell{MonthStatus: grid[i], Label: m.Start().Format("Jan 2006")})
 	}
 	for i := 0; i < 36; i++ {
 		m := last.Add(-i)
-		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("January 2006"), Selected: i == 0})
+		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("January 2006"), Selected: m == pick})
 	}
 	s.render(c, http.StatusOK, "returns-council", pageData{Title: co.Name + " returns",
 		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)}},

@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
@@ -48,6 +49,9 @@ type Config struct {
 	// BaselineYears are the years whose same calendar month makes the
 	// pre-pandemic baseline; none take analytics.DefaultBaselineYears.
 	BaselineYears []int
+	// DueDay is the day of the following month by which a month's return
+	// is due (1 to 28); 0 takes domain.DefaultDueDay, the 20th.
+	DueDay int
 }
 
 // Server is the dashboard's HTTP handler.
@@ -80,6 +84,9 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DueDay == 0 {
+		cfg.DueDay = domain.DefaultDueDay
 	}
 	if cfg.Matrix.PressureSplit == 0 {
 		cfg.Matrix.PressureSplit = analytics.DefaultPressureSplit
@@ -187,6 +194,9 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/returns/submissions/:id/explanations", submitters, s.explainSubmission)
 	s.handle(http.MethodGet, "/councils/:number/returns", returnsViewers, s.councilReturns)
 	s.handle(http.MethodPost, "/api/v1/returns", submitters, s.apiSubmitReturn)
+	s.handle(http.MethodGet, "/returns/tracker", lgaOnly, s.trackerPage)
+	s.handle(http.MethodGet, "/returns/tracker.csv", lgaOnly, s.trackerCSV)
+	s.handle(http.MethodGet, "/api/v1/returns/status", lgaOnly, s.apiReturnStatus)
 
 	s.handle(http.MethodGet, "/admin/users", adminOnly, s.adminUsers)
 	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)
