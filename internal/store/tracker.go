@@ -11,16 +11,6 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
-// CouncilsWithPredecessors returns every council, current ones and the
-// predecessors they replaced, ordered by region and name: the returns
-// tracker lists those that existed in its month.
-func (db *DB) CouncilsWithPredecessors(ctx context.Context) ([]domain.Council, error) {
-	var out []domain.Council
-	err := db.r.SelectContext(ctx, &out, `SELECT la_number, ons_code, name, region_code, region_name, current,
-		start_date, end_date, successors FROM councils ORDER BY region_name, name, la_number`)
-	return out, err
-}
-
 // MonthReturn is what the returns tracker knows of one council's return
 // for one month: the current return (if any), the upload behind it, and
 // any upload covering the council and month that waits for explanations.

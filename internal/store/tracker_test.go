@@ -162,10 +162,10 @@ func TestMonthReturnsStates(t *testing.T) {
 	}
 }
 
-func TestCouncilsWithPredecessorsAndHeld(t *testing.T) {
+func TestAllCouncilsAndHeld(t *testing.T) {
 	db, required := trackerFixture(t)
 	ctx := context.Background()
-	all, err := db.CouncilsWithPredecessors(ctx)
+	all, err := db.AllCouncils(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

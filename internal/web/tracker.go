@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,11 +94,14 @@ func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
 		s.handleError(c, err)
 		return nil, false
 	}
-	councils, err := s.db.CouncilsWithPredecessors(ctx)
+	councils, err := s.db.AllCouncils(ctx)
 	if err != nil {
 		s.handleError(c, err)
 		return nil, false
 	}
+	slices.SortStableFunc(councils, func(a, b domain.Council) int {
+		return cmp.Or(strings.Compare(a.RegionName, b.RegionName), strings.Compare(a.Name, b.Name), a.Number-b.Number)
+	})
 	inds, err := s.db.Indicators(ctx)
 	if err != nil {
 		s.handleError(c, err)
