@@ -36,6 +36,9 @@ type tile struct {
 	YearAgo       change
 	Band          string
 	Neutral       bool
+	// BaselineFrom names the former councils whose figures make the
+	// baseline of a council that did not exist in the baseline years.
+	BaselineFrom string
 	// CarriedYear is the mid-year population estimate carried forward
 	// for the latest month's rate, or 0 when that month's own estimate is
 	// published (or the figure is no rate).
@@ -128,6 +131,13 @@ func profileTile(d *dataset, ind domain.Indicator, council int, v viewer, years 
 	t.Value, t.Month = formatValue(ind, shown), last.Label()
 	rel, okB := analytics.ChangeVsBaseline(series, last, years)
 	t.Baseline = changeOf(ind, rel, okB)
+	if first := d.byNumber[council].FirstMonth(); okB && !first.IsZero() && first.Year > years[0] {
+		var names []string
+		for _, p := range d.predecessorsOf(council) {
+			names = append(names, p.Name)
+		}
+		t.BaselineFrom = strings.Join(names, " and ")
+	}
 	rel, okY := analytics.ChangeVsYearAgo(series, last)
 	t.YearAgo = changeOf(ind, rel, okY)
 	t.Band = d.monthStats(ind, last).Band[council]
@@ -148,9 +158,21 @@ func shownSeries(d *dataset, ind domain.Indicator, council int) analytics.Series
 
 // viewerSeries is a council's series as displayed to v, with the figures v
 // may not see (D1) left out, so that nothing computed from the series
-// (a change against the baseline or a year ago) can give them back.
+// (a change against the baseline or a year ago) can give them back. A
+// council that replaced others continues, before its first month, with
+// their combined figure, so its baseline and year-ago changes reach back
+// across the reorganisation (Cumberland's 2017–19 baseline is Cumbria's).
 func viewerSeries(d *dataset, ind domain.Indicator, council int, v viewer) analytics.Series {
 	out := analytics.Series{}
+	if first := d.byNumber[council].FirstMonth(); !first.IsZero() {
+		if preds := d.predecessorsOf(council); len(preds) > 0 {
+			for idx := d.first.Index(); idx < first.Index(); idx++ {
+				if x, ok := d.combined(ind, preds, monthFromIndex(idx), v); ok {
+					out[idx] = x
+				}
+			}
+		}
+	}
 	for idx, raw := range d.values[ind.Code][council] {
 		if v.suppressed(ind, council, raw) {
 			continue
@@ -161,6 +183,38 @@ func viewerSeries(d *dataset, ind domain.Indicator, council int, v viewer) analy
 		}
 	}
 	return out
+}
+
+// combined is the displayed figure of several councils together in month
+// m: summed counts over summed children for a rate, a population-weighted
+// mean otherwise. It needs every one of them to have a figure v may see
+// (and, for a rate, a population).
+func (d *dataset) combined(ind domain.Indicator, councils []domain.Council, m domain.Month, v viewer) (float64, bool) {
+	var num, weight float64
+	for _, c := range councils {
+		raw, ok := d.values[ind.Code][c.Number][m.Index()]
+		if !ok || !c.ExistedIn(m) || v.suppressed(ind, c.Number, raw) {
+			return 0, false
+		}
+		pop, _, _, hasPop := d.pops[c.Number].PopulationFor(m)
+		switch {
+		case ind.PerChildren() && !hasPop:
+			return 0, false
+		case ind.PerChildren():
+			num, weight = num+raw, weight+float64(pop)
+		case hasPop:
+			num, weight = num+raw*float64(pop), weight+float64(pop)
+		default:
+			num, weight = num+raw, weight+1
+		}
+	}
+	if weight == 0 {
+		return 0, false
+	}
+	if ind.PerChildren() {
+		return analytics.RatePer10k(num, int64(weight))
+	}
+	return num / weight, true
 }
 
 func monthFromIndex(idx int) domain.Month {
