@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/xuri/excelize/v2"
 )
 
 // trackerJSON is GET /api/v1/returns/status's answer.
@@ -219,6 +221,26 @@ func TestTrackerCountsFollowUploads(t *testing.T) {
 	tj := env.trackerStatus(lga, "month="+month)
 	if s, _ := tj.statusOf(t, 303); s != domain.ReturnPartial {
 		t.Errorf("Bexley with one figure: %s; want partial", s)
+	}
+	// So does a one-figure bulk load through the API: it is stored, and
+	// the council-month is partial.
+	book := excelize.NewFile()
+	for i, row := range [][]any{{"la_number", "indicator", "month", "value"}, {304, "CSC_CLA", month, 310}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := book.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	resp = env.upload(lga, "/api/v1/returns", "one-figure.xlsx", buf.Bytes(), nil)
+	if rep := decodeReport(t, resp); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("one-figure bulk load: %d %v", resp.StatusCode, rep)
+	}
+	if s, _ := env.trackerStatus(lga, "month="+month).statusOf(t, 304); s != domain.ReturnPartial {
+		t.Errorf("Brent after a one-figure bulk load: %s; want partial", s)
 	}
 }
 
