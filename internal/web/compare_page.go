@@ -52,7 +52,7 @@ func (s *Server) comparePage(c *gin.Context) {
 		return
 	}
 	cmp := s.buildComparison(c, d, ind, m, council)
-	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.councils}
+	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.existing(m)}
 	for _, mm := range d.months() {
 		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Start().Format("January 2006"), Selected: mm == m}}, page.Months...)
 	}
@@ -161,6 +161,8 @@ func neighbourSeries(d *dataset, v viewer, ind domain.Indicator, m domain.Month,
 		for j, mm := range nd.Months {
 			raw, ok := series[mm.Index()]
 			switch {
+			case !ok && !co.ExistedIn(mm):
+				// before the council began, or after it ended
 			case !ok:
 				missing = append(missing, mm)
 			case v.suppressed(ind, co.Number, raw):
@@ -192,6 +194,9 @@ func neighbourSeries(d *dataset, v viewer, ind domain.Indicator, m domain.Month,
 	}
 	nd.Missing = strings.Join(gaps, "; ")
 	nd.Note = "Source: monthly returns."
+	if len(nd.Councils) == 1 {
+		nd.Note += " " + nd.Councils[0].Name + " has no statistical neighbours: DfE's 2025 model covers only the councils that exist now."
+	}
 	if ind.PerChildren() {
 		nd.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
 		if len(carriedYears) > 0 {

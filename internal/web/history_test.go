@@ -176,3 +176,20 @@ func TestTemplateFollowsLifetimes(t *testing.T) {
 		t.Fatalf("Northamptonshire's April 2021 template: %d %.300s", code, body)
 	}
 }
+
+// The compare page ranks a former council among the councils of its
+// months, and says it has no statistical neighbours.
+func TestComparePageForAFormerCouncil(t *testing.T) {
+	e := newHistoryEnv(t)
+	lga := e.signIn("lga@example.test", e.addUser("lga@example.test", domain.RoleLGA, 0))
+	code, body, _ := e.get(lga, "/compare?indicator=CSC_CLA&month=2020-05&council=928")
+	if code != http.StatusOK {
+		t.Fatalf("compare for 928: %d", code)
+	}
+	if !contains(body, "Northamptonshire has no statistical neighbours") {
+		t.Error("the compare page does not say Northamptonshire has no statistical neighbours")
+	}
+	if contains(body, "North Northamptonshire") && contains(body, ">North Northamptonshire</") {
+		t.Error("May 2020 lists North Northamptonshire, which did not exist yet")
+	}
+}
