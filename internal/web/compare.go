@@ -155,12 +155,14 @@ func (s *Server) buildComparison(c *gin.Context, d *dataset, ind domain.Indicato
 		if ok {
 			hide := v.suppressed(ind, co.Number, count)
 			row.Value = figure{count, true, hide}
-			shown := st.Display[co.Number]
+			shown, shownOK := st.Display[co.Number]
 			if ind.PerChildren() {
-				row.Rate = figure{shown, true, hide}
+				row.Rate = figure{shown, shownOK, hide}
 			}
-			row.Shown = figure{shown, true, hide}
-			if hide {
+			row.Shown = figure{shown, shownOK, hide}
+			if !shownOK && !hide {
+				row.Rank, row.Band = nil, ""
+			} else if hide {
 				row.Rank, row.Band = analytics.SuppressedMarker, analytics.SuppressedMarker
 			} else {
 				row.Rank, row.Band = st.Ranks[co.Number], st.Band[co.Number]

@@ -253,6 +253,9 @@ func (d *dataset) monthStats(ind domain.Indicator, m domain.Month) *monthStats {
 		}
 		shown, ok := d.display(ind, n, m, v)
 		if !ok {
+			// No population: the count is shown, without a rate, rank or
+			// share of the aggregates.
+			st.Count[n] = v
 			continue
 		}
 		st.Display[n], st.Count[n] = shown, v

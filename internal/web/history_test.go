@@ -21,7 +21,7 @@ func newHistoryEnv(t *testing.T) *testEnv {
 	t.Helper()
 	return newTestEnvWith(t, Config{}, func(ref *reference.Data, emit func(domain.Observation) error) error {
 		return demo.Generate(ref, demo.Options{Seed: demo.DefaultSeed, First: domain.Month{Year: 2019, Month: time.January},
-			Last: domain.Month{Year: 2024, Month: time.June}, Councils: []int{202, 301, 909, 928, 940, 941, 942, 943}}, emit)
+			Last: domain.Month{Year: 2024, Month: time.June}, Councils: []int{202, 301, 837, 839, 909, 928, 940, 941, 942, 943}}, emit)
 	})
 }
 
@@ -95,8 +95,8 @@ func TestPredecessorsInComparisonsOfTheirMonths(t *testing.T) {
 	if rate := may20.Councils[i].Rate.(float64); math.Abs(rate-count*1e4/float64(pop)) > 1e-3 {
 		t.Errorf("Northamptonshire's rate %v; want %v", rate, count*1e4/float64(pop))
 	}
-	if may20.England.Councils != 4 {
-		t.Errorf("England in May 2020 from %d councils; want 4 (202, 301, 909, 928)", may20.England.Councils)
+	if may20.England.Councils != 5 {
+		t.Errorf("England in May 2020 from %d councils; want 5 (202, 301, 839, 909, 928)", may20.England.Councils)
 	}
 
 	may22 := get("2022-05")
@@ -191,5 +191,39 @@ func TestComparePageForAFormerCouncil(t *testing.T) {
 	}
 	if contains(body, "North Northamptonshire") && contains(body, ">North Northamptonshire</") {
 		t.Error("May 2020 lists North Northamptonshire, which did not exist yet")
+	}
+}
+
+// ONS publishes no population for Bournemouth (837) before 2019: its
+// count is listed in its months, with no rate or rank, and it stays out
+// of the rates' aggregates rather than distorting them.
+func TestFormerCouncilWithoutPopulationShowsItsCount(t *testing.T) {
+	e := newHistoryEnv(t)
+	lga := e.signIn("lga@example.test", e.addUser("lga@example.test", domain.RoleLGA, 0))
+	code, body, _ := e.get(lga, "/api/v1/compare?indicator=CSC_CLA&month=2019-02")
+	if code != http.StatusOK {
+		t.Fatalf("compare: %d", code)
+	}
+	var out compareJSON
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range out.Councils {
+		switch r.Number {
+		case 837:
+			found = true
+			if _, ok := r.Value.(float64); !ok || r.Rate != nil || r.Rank != nil || r.Ended != "2019-03" {
+				t.Errorf("Bournemouth in February 2019: %+v; want its count, no rate or rank, ended 2019-03", r)
+			}
+		case 839:
+			t.Error("Bournemouth, Christchurch and Poole listed before it began")
+		}
+	}
+	if !found {
+		t.Error("Bournemouth not listed in February 2019")
+	}
+	if out.England.Councils != 4 {
+		t.Errorf("England's rate from %d councils; want 4 (those with a population)", out.England.Councils)
 	}
 }
