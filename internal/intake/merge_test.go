@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -202,5 +203,41 @@ func TestChangeWindowSparesAnnualSeries(t *testing.T) {
 	res = submit(t, svc, longFile(t, []int{202}, []domain.Month{{Year: 2023, Month: time.June}}, map[string]float64{"CSC_CIN": 2000}), nil)
 	if _, ok := changeQuery(res, "CSC_CIN"); !ok {
 		t.Fatalf("three months later, +43%%: %v; want Q01", res.Messages)
+	}
+}
+
+// DfE's own EES files load whole: every council-level figure falls within
+// its council's lifetime (predecessors' figures up to their last year,
+// successors' from their first). A figure for a council outside its
+// lifetime is refused (E16), naming it; a "z" (not applicable) row is
+// simply not kept.
+func TestOfficialFiguresFollowLifetimes(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "reference", "official")
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(files) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("DfE's official files are missing in CI: %v", err)
+		}
+		t.Skipf("DfE's official files not found in %s", dir)
+	}
+	svc := newService(t)
+	for _, f := range files {
+		res := submit(t, svc, f, nil)
+		if res.Status != domain.StatusStored {
+			t.Fatalf("%s: %s %v", filepath.Base(f), res.Status, res.Messages)
+		}
+	}
+	csv := "time_period,time_identifier,geographic_level,country_code,old_la_code,new_la_code,la_name,At31_episodes\n" +
+		"2020,Reporting year,Local authority,E92000001,940,E06000061,North Northamptonshire,4100\n" +
+		"2020,Reporting year,Local authority,E92000001,941,E06000062,West Northamptonshire,z\n" +
+		"2021,Reporting year,Local authority,E92000001,928,E10000021,Northamptonshire,4877\n"
+	path := filepath.Join(t.TempDir(), "ees.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := submit(t, svc, path, nil)
+	if res.Status != domain.StatusRejected || len(res.Messages) != 1 || res.Messages[0].Rule != returns.RuleOutsideLifetime ||
+		!strings.Contains(res.Messages[0].Text, "North Northamptonshire (940) at March 2020") {
+		t.Fatalf("940 at March 2020: %s %v; want one E16", res.Status, res.Messages)
 	}
 }

@@ -540,6 +540,9 @@ func (h *eesHandler) row(num int, cells []string) error {
 		for _, a := range areas {
 			v := base
 			v.Area = a
+			if level == reference.LevelCouncil && !h.existed(v, joint, cellName(m.col, num)) {
+				continue
+			}
 			h.add(v, joint, cellName(m.col, num))
 		}
 	}
@@ -555,6 +558,32 @@ var eesMarkers = map[string]bool{"c": true, "x": true, "z": true, "low": true, "
 func eesMarker(raw string) (string, bool) {
 	m := strings.ToLower(strings.TrimSpace(raw))
 	return m, eesMarkers[m]
+}
+
+// existed checks that an official council figure falls in the council's
+// lifetime, by the month of its period end (31 March, or 30 September for
+// the workforce): a published figure outside it is an error (E16), while
+// a marker alone (z, not applicable) is simply not kept.
+func (h *eesHandler) existed(v domain.OfficialValue, joint bool, where string) bool {
+	n, err := strconv.Atoi(v.Area)
+	if err != nil {
+		return true
+	}
+	c, ok := h.p.cat.lives[n]
+	if !ok || len(v.PeriodEnd) < 7 {
+		return true
+	}
+	m, err := domain.ParseMonth(v.PeriodEnd[:7])
+	if err != nil || c.ExistedIn(m) {
+		return true
+	}
+	if v.Value == nil || joint {
+		return false
+	}
+	h.p.message(RuleOutsideLifetime, h.sheet, where, "ees|"+v.Area+"|"+v.PeriodEnd,
+		fmt.Sprintf("%s is given for %s (%d) at %s, but the council existed %s. Give the figure under the council that existed then, or remove the row.",
+			v.Measure, c.Name, c.Number, m.Start().Format("January 2006"), c.Lifetime()))
+	return false
 }
 
 // add keeps a figure: a council's own beats a joint one; an identical

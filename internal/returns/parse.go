@@ -788,6 +788,8 @@ type catIndex struct {
 	council func(string) (int, bool)
 	area    func(string) (int, bool)
 	figs    *figures
+	// lives holds the catalogue's councils with their lifetimes.
+	lives map[int]domain.Council
 
 	councils map[string]councilHit
 	indByRaw map[string]indHit
@@ -818,7 +820,7 @@ type monthHit struct {
 const maxCached = 10000
 
 func newCatIndex(cat Catalogue, figs *figures) *catIndex {
-	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council, area: cat.OfficialArea, figs: figs,
+	x := &catIndex{inds: cat.Indicators, byKey: map[string]int{}, council: cat.Council, area: cat.OfficialArea, figs: figs, lives: cat.Councils,
 		councils: map[string]councilHit{}, indByRaw: map[string]indHit{}, months: map[string]monthHit{}, codes: map[string]uint32{}}
 	for i, ind := range cat.Indicators {
 		x.byKey[headerKey(ind.Code)] = i
