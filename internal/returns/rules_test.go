@@ -256,6 +256,11 @@ func ruleCases() []ruleCase {
 			}, nil),
 			fail:    book(func(*testing.T) string { return "testdata/ees_children_in_need_excerpt.csv" }, nil),
 			ignored: tpl(nil, nil)}, // monthly returns do not skip areas
+		{rule: RuleReconcile, // reconcile_rule_test.go
+			pass:     tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(3000, 250)),
+			fail:     tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(2700, 250)),
+			ignored:  tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(2700, 250, domain.Month{Year: 2019, Month: time.June})), // a month not held
+			failCell: cellOf("CSC_REFERRALS")},
 	}
 }
 
