@@ -214,6 +214,13 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/pressure/matrix.xlsx", lgaOnly, s.matrixExport("xlsx"))
 	s.handle(http.MethodGet, "/api/v1/pressure", lgaOnly, s.cached(s.apiPressure))
 
+	s.handle(http.MethodGet, "/api/v1/councils/:number/reconciliation", signedIn, s.cached(s.apiReconciliation))
+	s.handle(http.MethodGet, "/councils/:number/reconciliation.csv", signedIn, s.councilReconciliationExport("csv"))
+	s.handle(http.MethodGet, "/councils/:number/reconciliation.xlsx", signedIn, s.councilReconciliationExport("xlsx"))
+	s.handle(http.MethodGet, "/reconciliation", lgaOnly, s.cached(s.reconciliationPage))
+	s.handle(http.MethodGet, "/reconciliation.csv", lgaOnly, s.reconciliationExport("csv"))
+	s.handle(http.MethodGet, "/reconciliation.xlsx", lgaOnly, s.reconciliationExport("xlsx"))
+
 	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
 	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)
 	s.handle(http.MethodGet, "/councils/:number/assessment/history", assessmentViewers, s.assessmentHistory)
