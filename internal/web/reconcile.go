@@ -140,7 +140,12 @@ func (s *Server) reconcileRows(d *dataset, ind domain.Indicator, council int, v 
 		if row.DfE == "" && r.Marker != "" {
 			row.DfE = r.Marker
 		}
-		row.Diff, row.Percent = reconText(ind, row.Difference, true), percentFigure(row.DifferencePercent)
+		// A part-year's difference from the whole year's figure says
+		// nothing, so the pages leave it blank (the downloads and the API
+		// keep it, beside the months it rests on).
+		if r.Complete() {
+			row.Diff, row.Percent = reconText(ind, row.Difference, true), percentFigure(row.DifferencePercent)
+		}
 		row.Words = reconWords(r, withheld, tol)
 		out = append(out, row)
 	}
@@ -217,8 +222,10 @@ func reconWords(r analytics.Reconciliation, withheld bool, tol float64) string {
 		return "No monthly figures"
 	case withheld:
 		return "Withheld: rests on a count of 1 to 5"
-	case !r.Complete():
+	case !r.Complete() && !r.Missing[len(r.Missing)-1].Before(domain.FirstMonth):
 		return fmt.Sprintf("Rests on %d of %d months (none for %s): not compared", r.Months, r.MonthsExpected, monthList(r.Missing))
+	case !r.Complete():
+		return fmt.Sprintf("Rests on %d of %d months (monthly figures start in %s): not compared", r.Months, r.MonthsExpected, domain.FirstMonth.Label())
 	case r.DifferencePercent == nil:
 		return "DfE's figure is 0: no percentage difference"
 	case r.Flagged:
@@ -232,11 +239,14 @@ func reconWords(r analytics.Reconciliation, withheld bool, tol float64) string {
 type reconcileView struct {
 	Indicator domain.Indicator
 	Rows      []reconRow // newest first
-	Tolerance string
-	Flagged   int
-	Method    string
-	CSV, XLSX string
-	JSON      string
+	// TotalLabel heads the monthly column: a total for flows, the month's
+	// figure otherwise.
+	TotalLabel string
+	Tolerance  string
+	Flagged    int
+	Method     string
+	CSV, XLSX  string
+	JSON       string
 }
 
 // buildReconcileView is the profile's reconciliation table, or nil when
@@ -252,7 +262,7 @@ func (s *Server) buildReconcileView(d *dataset, ind domain.Indicator, council in
 	}
 	slices.Reverse(rows)
 	q := fmt.Sprintf("?indicator=%s", ind.Code)
-	rv := &reconcileView{Indicator: ind, Rows: rows, Tolerance: percentText(s.reconcileTolerance()), Method: reconcileMethod(ind),
+	rv := &reconcileView{Indicator: ind, Rows: rows, TotalLabel: totalLabel(ind), Tolerance: percentText(s.reconcileTolerance()), Method: reconcileMethod(ind),
 		CSV:  fmt.Sprintf("/councils/%d/reconciliation.csv%s", council, q),
 		XLSX: fmt.Sprintf("/councils/%d/reconciliation.xlsx%s", council, q),
 		JSON: fmt.Sprintf("/api/v1/councils/%d/reconciliation%s", council, q)}
@@ -262,6 +272,14 @@ func (s *Server) buildReconcileView(d *dataset, ind domain.Indicator, council in
 		}
 	}
 	return rv
+}
+
+// totalLabel heads the column of the monthly returns' figure.
+func totalLabel(ind domain.Indicator) string {
+	if analytics.ReconcileSums(ind) {
+		return "Monthly total"
+	}
+	return "Monthly figure"
 }
 
 // reconcileMethod says in words how the monthly figures meet DfE's.

@@ -43,6 +43,7 @@ type reconNationalPage struct {
 	Sort       string
 	Tolerance  string
 	Method     string
+	TotalLabel string
 	CSV, XLSX  string
 	Rows       []reconNationalRow
 	Regions    []regionReconCount
@@ -74,7 +75,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 		return nil, err
 	}
 	p := &reconNationalPage{Indicator: ind, Indicators: d.reconciledIndicators(), Sort: c.DefaultQuery("sort", "flagged"),
-		Tolerance: percentText(s.reconcileTolerance()), Method: reconcileMethod(ind)}
+		Tolerance: percentText(s.reconcileTolerance()), Method: reconcileMethod(ind), TotalLabel: totalLabel(ind)}
 	if !slices.Contains(reconcileSorts, p.Sort) {
 		return nil, domain.Errorf(domain.EINVALID, "%q is not an order of the table: use flagged, difference, region or name.", p.Sort)
 	}
