@@ -36,7 +36,7 @@ const (
 	exitStored   = 0
 	exitErrors   = 1
 	exitQueries  = 2
-	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] FILE...\n"
+	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--reconcile-tolerance 0.05] FILE...\n"
 	maxExplained = 2000
 	// maxCommandLine caps the command line recorded as the submitter (a
 	// shell glob can name thousands of files).
@@ -92,6 +92,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	explainFile := fl.String("explain-queries", "", "JSON file of explanations: {\"QUERY KEY\": \"text\"}, keys as the report prints them")
 	toleranceText := fl.String("tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
+	reconcileText := fl.String("reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure that raises a query when a year is completed: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
 	quiet := fl.Bool("quiet", false, "no progress bar")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -103,6 +104,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	tolerance, err := parseTolerance(*toleranceText)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	reconcile, err := parseTolerance(*reconcileText)
+	if err != nil {
+		return fmt.Errorf("import: reconcile tolerance %q: write it as a fraction or a percentage, for example 0.05 or 5%%", *reconcileText)
 	}
 	explanations := map[string]string{}
 	if *explainFile != "" {
@@ -119,7 +124,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer db.Close()
-	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance}
+	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance, ReconcileTolerance: reconcile}
 	interactive := *explainFile == "" && isTerminal(stdin)
 	submitter := commandLine(args)
 	worst := exitStored

@@ -49,6 +49,11 @@ type App struct {
 	// query on an upload (RESILIENCE_TOLERANCE, -tolerance: 0.25 or 25%);
 	// 0 keeps the default, 25%.
 	Tolerance float64
+	// ReconcileTolerance is how far a year's monthly figures may differ
+	// from DfE's published figure before the reconciliation flags it
+	// (RESILIENCE_RECONCILE_TOLERANCE, -reconcile-tolerance: 0.05 or 5%);
+	// 0 keeps the default, 5%.
+	ReconcileTolerance float64
 	// BaselineYears are the pre-pandemic years whose same calendar month
 	// makes the baseline (RESILIENCE_BASELINE_YEARS, -baseline-years:
 	// "2017-2019" or "2017,2018,2019"); none keeps 2017–19.
@@ -111,13 +116,14 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	app := &App{Logger: newLogger(stderr), Now: time.Now}
-	var proxies, tolerance, baseline, threshold, dueDay string
+	var proxies, tolerance, reconcile, baseline, threshold, dueDay string
 	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
 	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data (nor its demo accounts) into an empty database")
 	fl.StringVar(&app.BaseURL, "base-url", getenv("RESILIENCE_BASE_URL", ""), "address people use, e.g. https://resilience.example.gov.uk (RESILIENCE_BASE_URL)")
 	fl.StringVar(&proxies, "trusted-proxies", getenv("RESILIENCE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs to trust for X-Forwarded-For (RESILIENCE_TRUSTED_PROXIES)")
 	fl.StringVar(&tolerance, "tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query on an upload: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
+	fl.StringVar(&reconcile, "reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure beyond which a year's monthly figures are flagged and an upload completing the year is queried: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
 	fl.StringVar(&baseline, "baseline-years", getenv("RESILIENCE_BASELINE_YEARS", ""), "years whose same calendar month makes the pre-pandemic baseline: 2017-2019 or 2017,2018,2019 (RESILIENCE_BASELINE_YEARS; default 2017-2019)")
 	fl.StringVar(&threshold, "pressure-threshold", getenv("RESILIENCE_PRESSURE_THRESHOLD", ""), "how much worse than the baseline a worst-band indicator must be to be a pressure point: 0.1 or 10% (RESILIENCE_PRESSURE_THRESHOLD; default 10%)")
 	fl.StringVar(&app.PressureBand, "pressure-band", getenv("RESILIENCE_PRESSURE_BAND", ""), "the quartile band (A best to D worst) that counts as worst for pressure points (RESILIENCE_PRESSURE_BAND; default D)")
@@ -131,6 +137,9 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	}
 	if app.Tolerance, err = parseTolerance(tolerance); err != nil {
 		return nil, err
+	}
+	if app.ReconcileTolerance, err = parseTolerance(reconcile); err != nil {
+		return nil, fmt.Errorf("reconcile tolerance %q: write the difference from DfE's figure that is flagged as a fraction or a percentage, for example 0.05 or 5%%", reconcile)
 	}
 	if app.BaselineYears, err = parseYears(baseline); err != nil {
 		return nil, err
@@ -194,7 +203,8 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	handler, err := web.NewServer(web.Config{Logger: a.Logger, BaseURL: a.BaseURL, TrustedProxies: a.TrustedProxies, Tolerance: a.Tolerance,
-		BaselineYears: a.BaselineYears, DueDay: a.DueDay, Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
+		ReconcileTolerance: a.ReconcileTolerance, BaselineYears: a.BaselineYears, DueDay: a.DueDay,
+		Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
 	if err != nil {
 		db.Close()
 		return err

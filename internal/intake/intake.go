@@ -40,7 +40,12 @@ type Service struct {
 	// NoiseSDs × √count (chance variation) from the query. 0, the default,
 	// leaves the tolerance as the only rule.
 	NoiseSDs float64
-	Now      func() time.Time
+	// ReconcileTolerance is how far a completed year's monthly figures may
+	// differ from DfE's published figure before the upload is queried
+	// (Q06; 0.05 is 5%); 0 takes the default, 5%, and a negative value
+	// turns the query off.
+	ReconcileTolerance float64
+	Now                func() time.Time
 }
 
 // Request is one file to submit.
@@ -570,6 +575,10 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 	}
 	// before is the number of points of a series before month.
 	before := func(h held, month domain.Month) int { return sort.SearchInts(h.months, month.Index()) }
+	official, names, err := s.reconcileContext(ctx, p.Councils())
+	if err != nil {
+		return returns.Context{}, err
+	}
 	return returns.Context{
 		Catalogue:    cat,
 		Now:          s.now(),
@@ -595,6 +604,20 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 			n := before(h, month)
 			return h.values[:n:n]
 		},
+		// What Q06 sets a completed year against: DfE's figures, the
+		// months held, and the councils' names.
+		Official: func(council int, indicator string) []domain.OfficialValue {
+			return official[officialKey{council, indicator}]
+		},
+		Held: func(council int, indicator string, month domain.Month) (float64, bool) {
+			h := series[key{council, indicator}]
+			if n := before(h, month); n < len(h.months) && h.months[n] == month.Index() {
+				return h.values[n], true
+			}
+			return 0, false
+		},
+		CouncilName:        func(council int) string { return names[council] },
+		ReconcileTolerance: s.ReconcileTolerance,
 	}, nil
 }
 

@@ -69,6 +69,7 @@ var rules = []Rule{
 	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
 	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
 	{RuleSkippedAreas, domain.SeverityQuery, "Official figures for areas that are not current councils were skipped"},
+	{RuleReconcile, domain.SeverityQuery, "The financial year's monthly figures differ from DfE's published figure by more than the tolerance"},
 }
 
 // Rules returns the rule table, in order.
@@ -112,6 +113,15 @@ type Context struct {
 	// default, and what the intake uses unless configured) turns it off:
 	// the documented rule is the tolerance alone.
 	NoiseSDs float64
+	// Official returns DfE's published annual figures of an indicator for
+	// a council, Held the accepted value of a month, and CouncilName a
+	// council's name, for Q06 (reconcile_rule.go); Official nil leaves Q06
+	// out. ReconcileTolerance is the difference from DfE's figure that
+	// raises it (0.05 is 5%); 0 means 0.05, a negative value turns Q06 off.
+	Official           func(council int, indicator string) []domain.OfficialValue
+	Held               func(council int, indicator string, month domain.Month) (float64, bool)
+	CouncilName        func(council int) string
+	ReconcileTolerance float64
 }
 
 // Defaults of Context.
@@ -153,6 +163,7 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 	}
 	v.seen = newSeenIndex(f, len(vc.Catalogue.Indicators), domain.FirstMonth.Index(), v.last.Index())
 	v.run()
+	v.reconcile()
 	return v.out.result()
 }
 

@@ -263,6 +263,11 @@ func ruleCases() []ruleCase {
 				return writeFile(t, "ees.csv", []byte("time_period,geographic_level,old_la_code,new_la_code,la_name,At31_episodes\n2025,Local authority,202,E09000007,Camden,1808\n2025,Local authority,999,E10000099,Nowhere,12\n"))
 			}, nil),
 			ignored: tpl(nil, nil)}, // monthly returns do not skip areas
+		{rule: RuleReconcile, // reconcile_rule_test.go
+			pass:     tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(3000, 250)),
+			fail:     tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(2700, 250)),
+			ignored:  tplMeta(202, "2020-03", TemplateVersion, nil, officialYear(2700, 250, domain.Month{Year: 2019, Month: time.June})), // a month not held
+			failCell: cellOf("CSC_REFERRALS")},
 	}
 }
 

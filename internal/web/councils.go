@@ -106,6 +106,9 @@ type councilPage struct {
 	Areas        []areaView
 	Timeline     []timelineItem
 	Assessment   *assessmentView
+	// Reconciliation sets the chart's indicator against DfE's published
+	// figures, when DfE publishes one for the council.
+	Reconciliation *reconcileView
 }
 
 // timelineItem is one line of the key to the events drawn on the charts.
@@ -229,6 +232,9 @@ func (s *Server) councilPage(c *gin.Context) {
 	if err != nil {
 		s.handleError(c, err)
 		return
+	}
+	if ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]; ok {
+		page.Reconciliation = s.buildReconcileView(ds, ind, n, viewerOf(currentUser(c)))
 	}
 	if d.Council.Current {
 		if page.Assessment, err = s.buildAssessmentView(ctx, ds, n, currentUser(c)); err != nil {

@@ -45,7 +45,8 @@ func newPages(static *staticFiles) (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
 		"returns-home", "returns-council", "returns-job", "returns-report", "compare",
-		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker"} {
+		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
+		"reconciliation"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)

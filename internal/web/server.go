@@ -40,6 +40,11 @@ type Config struct {
 	Limits returns.Limits
 	// Tolerance is the month-on-month change that raises a query.
 	Tolerance float64
+	// ReconcileTolerance is how far a year's monthly figures may differ
+	// from DfE's published figure before the reconciliation flags it and
+	// an upload completing the year is queried (0.05 is 5%); 0 takes
+	// analytics.DefaultReconcileTolerance.
+	ReconcileTolerance float64
 	// Pressure is the pressure-point rule (worst band, threshold against
 	// the baseline); zero fields take analytics' defaults.
 	Pressure analytics.PressureConfig
@@ -115,7 +120,10 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	}
 	cfg.Pressure = cfg.Pressure.WithDefaults()
 	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
-	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, Now: cfg.Now}
+	if cfg.ReconcileTolerance == 0 {
+		cfg.ReconcileTolerance = analytics.DefaultReconcileTolerance
+	}
+	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance, Now: cfg.Now}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
@@ -215,6 +223,13 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/pressure/matrix.csv", lgaOnly, s.matrixExport("csv"))
 	s.handle(http.MethodGet, "/pressure/matrix.xlsx", lgaOnly, s.matrixExport("xlsx"))
 	s.handle(http.MethodGet, "/api/v1/pressure", lgaOnly, s.cached(s.apiPressure))
+
+	s.handle(http.MethodGet, "/api/v1/councils/:number/reconciliation", signedIn, s.cached(s.apiReconciliation))
+	s.handle(http.MethodGet, "/councils/:number/reconciliation.csv", signedIn, s.councilReconciliationExport("csv"))
+	s.handle(http.MethodGet, "/councils/:number/reconciliation.xlsx", signedIn, s.councilReconciliationExport("xlsx"))
+	s.handle(http.MethodGet, "/reconciliation", lgaOnly, s.cached(s.reconciliationPage))
+	s.handle(http.MethodGet, "/reconciliation.csv", lgaOnly, s.reconciliationExport("csv"))
+	s.handle(http.MethodGet, "/reconciliation.xlsx", lgaOnly, s.reconciliationExport("xlsx"))
 
 	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
 	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)
