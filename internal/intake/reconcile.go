@@ -30,7 +30,7 @@ func (s *Service) reconcileContext(ctx context.Context, councils []int) (map[off
 		k := officialKey{n, o.Indicator}
 		official[k] = append(official[k], o)
 	}
-	all, err := s.DB.CouncilsIncludingPredecessors(ctx)
+	all, err := s.DB.AllCouncils(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -20,11 +20,11 @@ func (db *DB) Councils(ctx context.Context) ([]domain.Council, error) {
 }
 
 // AllCouncils returns every council, current and former (Northamptonshire,
-// Cumbria ...), ordered by LA number.
+// Cumbria ...), ordered by region and name.
 func (db *DB) AllCouncils(ctx context.Context) ([]domain.Council, error) {
 	var out []domain.Council
 	err := db.r.SelectContext(ctx, &out, `SELECT la_number, ons_code, name, region_code, region_name, current,
-		start_date, end_date, successors FROM councils ORDER BY la_number`)
+		start_date, end_date, successors FROM councils ORDER BY region_name, name, la_number`)
 	return out, err
 }
 

@@ -34,11 +34,3 @@ func (db *DB) CouncilOfficial(ctx context.Context, councils []int) ([]domain.Off
 	return out, nil
 }
 
-// CouncilsIncludingPredecessors returns every council, current or not
-// (Northamptonshire, 928, until March 2021), ordered by region and name.
-func (db *DB) CouncilsIncludingPredecessors(ctx context.Context) ([]domain.Council, error) {
-	var out []domain.Council
-	err := db.r.SelectContext(ctx, &out, `SELECT la_number, ons_code, name, region_code, region_name, current,
-		start_date, end_date, successors FROM councils ORDER BY region_name, name`)
-	return out, err
-}

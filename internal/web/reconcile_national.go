@@ -102,7 +102,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 	if len(p.Years) == 0 {
 		return nil, domain.Errorf(domain.ENOTFOUND, "There are no DfE figures of %s from 2017 on.", ind.Label)
 	}
-	councils, err := s.db.CouncilsIncludingPredecessors(ctx)
+	councils, err := s.db.AllCouncils(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -99,9 +98,6 @@ func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
 		s.handleError(c, err)
 		return nil, false
 	}
-	slices.SortStableFunc(councils, func(a, b domain.Council) int {
-		return cmp.Or(strings.Compare(a.RegionName, b.RegionName), strings.Compare(a.Name, b.Name), a.Number-b.Number)
-	})
 	inds, err := s.db.Indicators(ctx)
 	if err != nil {
 		s.handleError(c, err)
