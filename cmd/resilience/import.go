@@ -36,7 +36,7 @@ const (
 	exitStored   = 0
 	exitErrors   = 1
 	exitQueries  = 2
-	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] FILE...\n"
+	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--min-change 10] [--min-change-points 2] FILE...\n"
 	maxExplained = 2000
 	// maxCommandLine caps the command line recorded as the submitter (a
 	// shell glob can name thousands of files).
@@ -92,6 +92,8 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	explainFile := fl.String("explain-queries", "", "JSON file of explanations: {\"QUERY KEY\": \"text\"}, keys as the report prints them")
 	toleranceText := fl.String("tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
+	minChangeText := fl.String("min-change", getenv("RESILIENCE_MIN_CHANGE", ""), "smallest change of a count that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE; default 10)")
+	minPointsText := fl.String("min-change-points", getenv("RESILIENCE_MIN_CHANGE_POINTS", ""), "smallest change of a percentage, in percentage points, that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE_POINTS; default 2)")
 	quiet := fl.Bool("quiet", false, "no progress bar")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -101,6 +103,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return errors.New("import: name at least one file")
 	}
 	tolerance, err := parseTolerance(*toleranceText)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	minChange, minPoints, err := minChanges(*minChangeText, *minPointsText)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -119,7 +125,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer db.Close()
-	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance}
+	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance, MinAbsChange: minChange, MinChangePoints: minPoints}
 	interactive := *explainFile == "" && isTerminal(stdin)
 	submitter := commandLine(args)
 	worst := exitStored

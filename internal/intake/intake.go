@@ -32,13 +32,18 @@ type Service struct {
 	// of exactly the tolerance is not a query (SECURITY V2).
 	Tolerance float64
 	// MinAbsChange is the smallest change of a count that can raise that
-	// query, so that 3 → 5 does not; 0 takes the validator's default, 5,
+	// query, so that 16 → 8 does not; 0 takes the validator's default, 10,
 	// and a negative value queries any change beyond the tolerance.
-	// Percentages and ratios are judged by the tolerance alone.
 	MinAbsChange float64
-	// NoiseSDs, when above 0, spares counts whose change is within
-	// NoiseSDs × √count (chance variation) from the query. 0, the default,
-	// leaves the tolerance as the only rule.
+	// MinChangePoints is the smallest change of a percentage, in
+	// percentage points, that can raise that query (absence 1.0% → 1.5%
+	// does not); 0 takes the validator's default, 2, and a negative value
+	// queries any change beyond the tolerance. Ratios are judged by the
+	// tolerance alone.
+	MinChangePoints float64
+	// NoiseSDs spares counts whose change is within NoiseSDs × √count
+	// (chance variation) from the query; 0 takes the validator's default,
+	// 3, and a negative value turns it off.
 	NoiseSDs float64
 	Now      func() time.Time
 }
@@ -566,7 +571,9 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		ScopeCouncil: scope,
 		Tolerance:    s.Tolerance,
 		MinAbsChange: s.MinAbsChange,
-		NoiseSDs:     s.NoiseSDs,
+		// Percentages' own minimum, in points.
+		MinChangePoints: s.MinChangePoints,
+		NoiseSDs:        s.NoiseSDs,
 		// The last accepted month: the latest earlier month held, however
 		// far back (SECURITY V2).
 		Previous: func(council int, indicator string, month domain.Month) (domain.Month, float64, bool) {
@@ -589,22 +596,34 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 }
 
 // explain attaches explanations to queries, matched by the message key or
-// by rule and cell.
-func explain(ms []domain.Message, explanations map[string]string) {
+// by rule and cell, for any of the rules of a message that joins several.
+// It reports how many explanations it set or changed.
+func explain(ms []domain.Message, explanations map[string]string) int {
+	changed := 0
+	if len(explanations) == 0 {
+		return 0
+	}
 	for i := range ms {
 		if ms[i].Severity != domain.SeverityQuery {
 			continue
 		}
-		for _, k := range []string{ms[i].Key(), ms[i].Rule + "|" + ms[i].Cell, ms[i].Rule + "|" + ms[i].Sheet + "!" + ms[i].Cell} {
-			if e := strings.TrimSpace(explanations[k]); e != "" {
-				if len(e) > 2000 {
-					e = e[:2000]
+		before := ms[i].Explanation
+		for _, rule := range ms[i].AllRules() {
+			for _, k := range []string{rule + "|" + ms[i].Sheet + "|" + ms[i].Cell, rule + "|" + ms[i].Cell, rule + "|" + ms[i].Sheet + "!" + ms[i].Cell} {
+				if e := domain.TrimExplanation(explanations[k], maxExplanation); e != "" {
+					ms[i].Explanation = e
 				}
-				ms[i].Explanation = e
 			}
 		}
+		if ms[i].Explanation != before {
+			changed++
+		}
 	}
+	return changed
 }
+
+// maxExplanation caps an explanation's length, in bytes.
+const maxExplanation = 2000
 
 func unexplained(ms []domain.Message) int {
 	n := 0

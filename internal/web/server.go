@@ -39,6 +39,10 @@ type Config struct {
 	Limits returns.Limits
 	// Tolerance is the month-on-month change that raises a query.
 	Tolerance float64
+	// MinChange and MinChangePoints are the smallest changes of a count
+	// and of a percentage (in points) that can raise it; 0 keeps the
+	// intake's defaults (10 and 2), negative is none.
+	MinChange, MinChangePoints float64
 	// Pressure is the pressure-point rule (worst band, threshold against
 	// the baseline); zero fields take analytics' defaults.
 	Pressure analytics.PressureConfig
@@ -108,7 +112,8 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	}
 	cfg.Pressure = cfg.Pressure.WithDefaults()
 	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
-	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, Now: cfg.Now}
+	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, MinAbsChange: cfg.MinChange,
+		MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
