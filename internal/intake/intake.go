@@ -78,6 +78,9 @@ type Result struct {
 	// Existing is, for a file identical to what is held (StatusUnchanged),
 	// the submission that holds it.
 	Existing int64
+	// Changes is, for a resubmission, the figures that differ from the
+	// returns it replaces; nil when it replaces none (or was rejected).
+	Changes *domain.Changes
 }
 
 // CouncilOutcome summarises one council's part of a submission.
@@ -153,6 +156,7 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	explain(messages, req.Explanations)
 	sub.SetMessages(messages)
 	res := &Result{Submission: sub, Messages: messages, Councils: outcomesOf(w.counts, messages)}
+	res.Changes = changesOf(parsed, vc, sub)
 
 	switch {
 	case sub.ErrorCount > 0:
@@ -179,7 +183,7 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		if same != 0 {
 			w.abort()
 			sub.Status = domain.StatusUnchanged
-			res.Status, res.Existing = sub.Status, same
+			res.Status, res.Existing, res.Changes = sub.Status, same, nil
 			return res, nil
 		}
 		if unexplained(messages) > 0 {
@@ -203,6 +207,9 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.keepChanges(ctx, sub, res.Changes); err != nil {
 		return nil, err
 	}
 	res.Status = sub.Status
@@ -419,6 +426,15 @@ func (s *Service) Outcomes(ctx context.Context, sub *domain.Submission, payload 
 // query has one, stores it. scope limits which council's submissions the
 // caller may explain (0 for any).
 func (s *Service) Explain(ctx context.Context, id int64, explanations map[string]string, submitter string, scope int, remote string) (*Result, error) {
+	return s.Answer(ctx, id, Answers{ByKey: explanations}, submitter, scope, remote)
+}
+
+// Answer is Explain with explanations for a whole rule's queries as well
+// as for single queries. Explanations given while others are still
+// missing are kept (with an audit line), so a bulk load's queries can be
+// explained a group at a time; once every query has one, the submission
+// is stored.
+func (s *Service) Answer(ctx context.Context, id int64, a Answers, submitter string, scope int, remote string) (*Result, error) {
 	sub, payload, err := s.DB.Submission(ctx, id)
 	if err != nil {
 		return nil, err
@@ -433,11 +449,20 @@ func (s *Service) Explain(ctx context.Context, id int64, explanations map[string
 		return nil, domain.Errorf(domain.ECONFLICT, "This upload is %s, not waiting for explanations.", strings.ReplaceAll(sub.Status, "_", " "))
 	}
 	messages := sub.Messages()
-	explain(messages, explanations)
+	changed, err := a.apply(messages)
+	if err != nil {
+		return nil, err
+	}
 	sub.SetMessages(messages)
 	res := &Result{Submission: sub, Messages: messages, Status: sub.Status}
-	if unexplained(messages) > 0 {
-		return res, nil
+	if res.Changes, err = s.storedChanges(ctx, id); err != nil {
+		return nil, err
+	}
+	if waiting := unexplained(messages); waiting > 0 {
+		if changed > 0 {
+			err = s.DB.SaveExplanations(ctx, sub, sub.QueryCount-waiting, waiting, domain.AuditEntry{Actor: submitter, Remote: remote})
+		}
+		return res, err
 	}
 	// The figures go from the payload into the database a batch at a
 	// time, in one transaction, rather than as one slice.

@@ -112,3 +112,33 @@ func TestNoteExplanationIsCapped(t *testing.T) {
 		t.Errorf("cut to %d bytes", len(got))
 	}
 }
+
+// Changes lists the figures of a resubmission that differ from those held
+// for its council-months, new ones with no old value, up to a limit, and
+// counts the rest; council-months with nothing held list nothing.
+func TestChangesAgainstHeldFigures(t *testing.T) {
+	held := map[string]float64{"CSC_CIN": 1000, "CSC_CLA": 300, "CSC_CPP": 150}
+	vc := Context{Catalogue: testCatalogue(), Previous: func(council int, ind string, m domain.Month) (domain.Month, float64, bool) {
+		v, ok := held[ind]
+		if council != 202 || !ok {
+			return domain.Month{}, 0, false
+		}
+		return jan2021, v, jan2021.Before(m) // held for January 2021 only
+	}}
+	p := mustParse(t, longBook(
+		[]any{202, "CSC_CIN", "2021-01", 1000}, []any{202, "CSC_CLA", "2021-01", 310}, []any{202, "CSC_CPP", "2021-01", 140},
+		[]any{202, "CSC_S47", "2021-01", 60}, []any{301, "CSC_CIN", "2021-01", 900}, []any{202, "CSC_CIN", "2020-12", 990})(t))
+	c := Changes(p, vc, 10)
+	if c.Replaced != 1 || c.More != 0 || len(c.List) != 3 {
+		t.Fatalf("changes %+v; want three figures of one council-month", c)
+	}
+	if ch := c.List[0]; ch.Cell != "D3" || ch.Indicator != "CSC_CLA" || ch.Old == nil || *ch.Old != 300 || ch.New != 310 {
+		t.Errorf("first change %+v", ch)
+	}
+	if ch := c.List[2]; ch.Indicator != "CSC_S47" || ch.Old != nil || ch.New != 60 {
+		t.Errorf("new figure %+v; want no old value", ch)
+	}
+	if c := Changes(p, vc, 1); len(c.List) != 1 || c.More != 2 || c.Total() != 3 {
+		t.Errorf("capped at 1: %+v", c)
+	}
+}
