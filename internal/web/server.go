@@ -192,6 +192,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/returns/submissions/:id/explanations", submitters, s.explainSubmission)
 	s.handle(http.MethodGet, "/councils/:number/returns", returnsViewers, s.councilReturns)
 	s.handle(http.MethodPost, "/api/v1/returns", submitters, s.apiSubmitReturn)
+	s.handle(http.MethodPost, "/api/v1/returns/:id/explanations", submitters, s.apiExplainReturn)
 
 	s.handle(http.MethodGet, "/admin/users", adminOnly, s.adminUsers)
 	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)
