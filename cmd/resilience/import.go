@@ -188,12 +188,16 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 	if res.Status == domain.StatusUnchanged {
 		fmt.Fprintf(w, "  The file is identical to the current return (upload %d); nothing changed.\n", res.Existing)
 	}
+	bulk := sub != nil && sub.Layout != string(returns.LayoutTemplate)
 	for _, m := range res.Messages {
 		where := m.Cell
 		if m.Sheet != "" {
 			where = m.Sheet + "!" + m.Cell
 		}
 		fmt.Fprintf(w, "  %-5s %-5s %-12s %s\n", strings.ToUpper(m.Severity), m.Rule, where, m.Text)
+		if bulk && m.Severity == domain.SeverityQuery && m.Council != 0 {
+			fmt.Fprintf(w, "        council %d, %s, %s\n", m.Council, m.Indicator, m.Month)
+		}
 		if m.Severity == domain.SeverityQuery {
 			if m.Explanation != "" {
 				fmt.Fprintf(w, "        explained: %s\n", m.Explanation)
@@ -202,6 +206,7 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 			}
 		}
 	}
+	printChanges(w, res.Changes)
 	if len(res.Councils) > 1 {
 		fmt.Fprintln(w, "  Councils:")
 		for _, c := range res.Councils {

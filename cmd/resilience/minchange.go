@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // parseMinChange reads the smallest change that can raise a query, as the
@@ -38,4 +41,31 @@ func minChanges(count, points string) (minCount, minPoints float64, err error) {
 		return 0, 0, err
 	}
 	return minCount, minPoints, nil
+}
+
+// changesPrinted caps the changed figures the import command prints.
+const changesPrinted = 20
+
+// printChanges writes what a resubmission changes: the figures that
+// differ from the returns it replaces, old and new.
+func printChanges(w io.Writer, c *domain.Changes) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(w, "  Replaces the returns held for %d council-months; %d figures differ:\n", c.Replaced, c.Total())
+	for i, ch := range c.List {
+		if i == changesPrinted {
+			fmt.Fprintf(w, "    and %d more\n", c.Total()-changesPrinted)
+			break
+		}
+		old := "new"
+		if ch.Old != nil {
+			old = strconv.FormatFloat(*ch.Old, 'f', -1, 64)
+		}
+		where := ch.Cell
+		if ch.Sheet != "" {
+			where = ch.Sheet + "!" + ch.Cell
+		}
+		fmt.Fprintf(w, "    %-12s council %d, %s, %s: %s → %s\n", where, ch.Council, ch.Indicator, ch.Month, old, strconv.FormatFloat(ch.New, 'f', -1, 64))
+	}
 }

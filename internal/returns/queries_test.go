@@ -142,3 +142,19 @@ func TestChangesAgainstHeldFigures(t *testing.T) {
 		t.Errorf("capped at 1: %+v", c)
 	}
 }
+
+// The minimums spare small departures from a council's own history too: a
+// count of 5 where there have always been none is not an outlier (Q03),
+// 12 is.
+func TestOutlierMinimum(t *testing.T) {
+	zeros := make([]float64, 12)
+	for _, tc := range []struct {
+		value float64
+		query bool
+	}{{5, false}, {9, false}, {12, true}} {
+		ms := tpl(func(v map[string]any) { v["CSC_CIN"], v["CSC_CPP"], v["CSC_CLA"] = tc.value, 0, 0 }, history(zeros...))(t)
+		if got := hasRule(ms, RuleOutlier, cellOf("CSC_CIN")); got != tc.query {
+			t.Errorf("%v against a history of zeros: Q03 %v; want %v (%v)", tc.value, got, tc.query, ms)
+		}
+	}
+}

@@ -64,7 +64,7 @@ var rules = []Rule{
 	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
 	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held; not queried: a count that changed by less than 10 (configurable) or by no more than chance variation (3 × √count), a percentage that changed by less than 2 points (configurable)"},
 	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
-	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history (more than 4 standard deviations from its average over at least 12 months)"},
+	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history (more than 4 standard deviations from its average over at least 12 months); not queried: a count within 10, or a percentage within 2 points, of that average (the same minimums as Q01)"},
 	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
 	{RuleSkippedAreas, domain.SeverityQuery, "Official figures for areas that are not current councils were skipped"},
 }
@@ -801,7 +801,12 @@ func (v *validator) outlier(r *vrow, ind domain.Indicator, x float64) {
 		ss += (y - mean) * (y - mean)
 	}
 	sd := math.Sqrt(ss / float64(len(h)-1))
-	if !beyond(math.Abs(x-mean), v.vc.OutlierSDs*sd) {
+	// The minimums that spare small changes from Q01 spare small
+	// departures from the average too: a count of 1 where there are
+	// usually none is not far outside anything that matters.
+	d := math.Abs(x - mean)
+	if !beyond(d, v.vc.OutlierSDs*sd) || ind.Unit == domain.UnitCount && d < v.vc.MinAbsChange ||
+		ind.Unit == domain.UnitPercent && d < v.vc.MinChangePoints-1e-9 {
 		return
 	}
 	if v.out.admit(RuleOutlier, "") {
@@ -908,8 +913,11 @@ func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 func (c *collector) result() []domain.Message {
 	for _, rule := range c.order {
 		n := c.suppressed[rule]
-		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule),
-			Text: fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))})
+		text := fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))
+		if severityOf(rule) == domain.SeverityQuery {
+			text = fmt.Sprintf("%s more cells raise this query and are not listed. An explanation given here answers for all of them; or correct the figures and upload the file again to see them", formatNumber(float64(n)))
+		}
+		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule), Text: text})
 		c.extra = append(c.extra, 0)
 	}
 	for i := range c.list {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,6 +179,7 @@ func buildQueryGroups(c *gin.Context, sub *domain.Submission, queries []domain.M
 		}
 		by[m.Rule] = append(by[m.Rule], m)
 	}
+	slices.Sort(order)
 	g := &queryGroups{CanExplain: canExplain}
 	rule := strings.ToUpper(strings.TrimSpace(c.Query("rule")))
 	if _, ok := by[rule]; !ok {
