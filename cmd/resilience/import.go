@@ -36,7 +36,7 @@ const (
 	exitStored   = 0
 	exitErrors   = 1
 	exitQueries  = 2
-	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--reconcile-tolerance 0.05] FILE...\n"
+	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--reconcile-tolerance 0.05] [--min-change 10] [--min-change-points 2] FILE...\n"
 	maxExplained = 2000
 	// maxCommandLine caps the command line recorded as the submitter (a
 	// shell glob can name thousands of files).
@@ -93,6 +93,8 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	explainFile := fl.String("explain-queries", "", "JSON file of explanations: {\"QUERY KEY\": \"text\"}, keys as the report prints them")
 	toleranceText := fl.String("tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
 	reconcileText := fl.String("reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure that raises a query when a year is completed: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
+	minChangeText := fl.String("min-change", getenv("RESILIENCE_MIN_CHANGE", ""), "smallest change of a count that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE; default 10)")
+	minPointsText := fl.String("min-change-points", getenv("RESILIENCE_MIN_CHANGE_POINTS", ""), "smallest change of a percentage, in percentage points, that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE_POINTS; default 2)")
 	quiet := fl.Bool("quiet", false, "no progress bar")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -109,6 +111,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return fmt.Errorf("import: reconcile tolerance %q: write it as a fraction or a percentage, for example 0.05 or 5%%", *reconcileText)
 	}
+	minChange, minPoints, err := minChanges(*minChangeText, *minPointsText)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	explanations := map[string]string{}
 	if *explainFile != "" {
 		b, err := os.ReadFile(*explainFile)
@@ -124,7 +130,8 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	defer db.Close()
-	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance, ReconcileTolerance: reconcile}
+	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance, ReconcileTolerance: reconcile,
+		MinAbsChange: minChange, MinChangePoints: minPoints}
 	interactive := *explainFile == "" && isTerminal(stdin)
 	submitter := commandLine(args)
 	worst := exitStored
@@ -191,12 +198,16 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 			fmt.Fprintln(w, "  Every figure in the file is identical to the one held; nothing changed.")
 		}
 	}
+	bulk := sub != nil && sub.Layout != string(returns.LayoutTemplate)
 	for _, m := range res.Messages {
 		where := m.Cell
 		if m.Sheet != "" {
 			where = m.Sheet + "!" + m.Cell
 		}
 		fmt.Fprintf(w, "  %-5s %-5s %-12s %s\n", strings.ToUpper(m.Severity), m.Rule, where, m.Text)
+		if bulk && m.Severity == domain.SeverityQuery && m.Council != 0 {
+			fmt.Fprintf(w, "        council %d, %s, %s\n", m.Council, m.Indicator, m.Month)
+		}
 		if m.Severity == domain.SeverityQuery {
 			if m.Explanation != "" {
 				fmt.Fprintf(w, "        explained: %s\n", m.Explanation)
@@ -205,6 +216,7 @@ func printReport(w io.Writer, path string, res *intake.Result) {
 			}
 		}
 	}
+	printChanges(w, res.Changes)
 	if len(res.Councils) > 1 {
 		fmt.Fprintln(w, "  Councils:")
 		for _, c := range res.Councils {

@@ -54,6 +54,12 @@ type App struct {
 	// (RESILIENCE_RECONCILE_TOLERANCE, -reconcile-tolerance: 0.05 or 5%);
 	// 0 keeps the default, 5%.
 	ReconcileTolerance float64
+	// MinChange is the smallest change of a count that can raise that
+	// query (RESILIENCE_MIN_CHANGE, -min-change; default 10, 0 for none),
+	// and MinChangePoints that of a percentage, in percentage points
+	// (RESILIENCE_MIN_CHANGE_POINTS, -min-change-points; default 2). As
+	// the intake takes them: 0 keeps the default, negative is none.
+	MinChange, MinChangePoints float64
 	// BaselineYears are the pre-pandemic years whose same calendar month
 	// makes the baseline (RESILIENCE_BASELINE_YEARS, -baseline-years:
 	// "2017-2019" or "2017,2018,2019"); none keeps 2017–19.
@@ -116,7 +122,7 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	app := &App{Logger: newLogger(stderr), Now: time.Now}
-	var proxies, tolerance, reconcile, baseline, threshold, dueDay string
+	var proxies, tolerance, reconcile, baseline, threshold, dueDay, minChange, minPoints string
 	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
 	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data (nor its demo accounts) into an empty database")
@@ -124,6 +130,8 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl.StringVar(&proxies, "trusted-proxies", getenv("RESILIENCE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs to trust for X-Forwarded-For (RESILIENCE_TRUSTED_PROXIES)")
 	fl.StringVar(&tolerance, "tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query on an upload: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
 	fl.StringVar(&reconcile, "reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure beyond which a year's monthly figures are flagged and an upload completing the year is queried: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
+	fl.StringVar(&minChange, "min-change", getenv("RESILIENCE_MIN_CHANGE", ""), "smallest change of a count that can raise a query on an upload; 0 for none (RESILIENCE_MIN_CHANGE; default 10)")
+	fl.StringVar(&minPoints, "min-change-points", getenv("RESILIENCE_MIN_CHANGE_POINTS", ""), "smallest change of a percentage, in percentage points, that can raise a query on an upload; 0 for none (RESILIENCE_MIN_CHANGE_POINTS; default 2)")
 	fl.StringVar(&baseline, "baseline-years", getenv("RESILIENCE_BASELINE_YEARS", ""), "years whose same calendar month makes the pre-pandemic baseline: 2017-2019 or 2017,2018,2019 (RESILIENCE_BASELINE_YEARS; default 2017-2019)")
 	fl.StringVar(&threshold, "pressure-threshold", getenv("RESILIENCE_PRESSURE_THRESHOLD", ""), "how much worse than the baseline a worst-band indicator must be to be a pressure point: 0.1 or 10% (RESILIENCE_PRESSURE_THRESHOLD; default 10%)")
 	fl.StringVar(&app.PressureBand, "pressure-band", getenv("RESILIENCE_PRESSURE_BAND", ""), "the quartile band (A best to D worst) that counts as worst for pressure points (RESILIENCE_PRESSURE_BAND; default D)")
@@ -140,6 +148,9 @@ func newApp(args []string, stderr io.Writer) (*App, error) {
 	}
 	if app.ReconcileTolerance, err = parseTolerance(reconcile); err != nil {
 		return nil, fmt.Errorf("reconcile tolerance %q: write the difference from DfE's figure that is flagged as a fraction or a percentage, for example 0.05 or 5%%", reconcile)
+	}
+	if app.MinChange, app.MinChangePoints, err = minChanges(minChange, minPoints); err != nil {
+		return nil, err
 	}
 	if app.BaselineYears, err = parseYears(baseline); err != nil {
 		return nil, err
@@ -204,6 +215,7 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	handler, err := web.NewServer(web.Config{Logger: a.Logger, BaseURL: a.BaseURL, TrustedProxies: a.TrustedProxies, Tolerance: a.Tolerance,
 		ReconcileTolerance: a.ReconcileTolerance, BaselineYears: a.BaselineYears, DueDay: a.DueDay,
+		MinChange: a.MinChange, MinChangePoints: a.MinChangePoints,
 		Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
 	if err != nil {
 		db.Close()

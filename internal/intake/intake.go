@@ -32,13 +32,18 @@ type Service struct {
 	// of exactly the tolerance is not a query (SECURITY V2).
 	Tolerance float64
 	// MinAbsChange is the smallest change of a count that can raise that
-	// query, so that 3 → 5 does not; 0 takes the validator's default, 5,
+	// query, so that 16 → 8 does not; 0 takes the validator's default, 10,
 	// and a negative value queries any change beyond the tolerance.
-	// Percentages and ratios are judged by the tolerance alone.
 	MinAbsChange float64
-	// NoiseSDs, when above 0, spares counts whose change is within
-	// NoiseSDs × √count (chance variation) from the query. 0, the default,
-	// leaves the tolerance as the only rule.
+	// MinChangePoints is the smallest change of a percentage, in
+	// percentage points, that can raise that query (absence 1.0% → 1.5%
+	// does not); 0 takes the validator's default, 2, and a negative value
+	// queries any change beyond the tolerance. Ratios are judged by the
+	// tolerance alone.
+	MinChangePoints float64
+	// NoiseSDs spares counts whose change is within NoiseSDs × √count
+	// (chance variation) from the query; 0 takes the validator's default,
+	// 3, and a negative value turns it off.
 	NoiseSDs float64
 	// ReconcileTolerance is how far a completed year's monthly figures may
 	// differ from DfE's published figure before the upload is queried
@@ -78,6 +83,9 @@ type Result struct {
 	// Existing is, for a file identical to what is held (StatusUnchanged),
 	// the submission that holds it.
 	Existing int64
+	// Changes is, for a resubmission, the figures that differ from the
+	// returns it replaces; nil when it replaces none (or was rejected).
+	Changes *domain.Changes
 }
 
 // CouncilOutcome summarises one council's part of a submission.
@@ -153,6 +161,7 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 	explain(messages, req.Explanations)
 	sub.SetMessages(messages)
 	res := &Result{Submission: sub, Messages: messages, Councils: outcomesOf(w.counts, messages)}
+	res.Changes = changesOf(parsed, vc, sub)
 
 	switch {
 	case sub.ErrorCount > 0:
@@ -179,7 +188,7 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		if same != 0 {
 			w.abort()
 			sub.Status = domain.StatusUnchanged
-			res.Status, res.Existing = sub.Status, same
+			res.Status, res.Existing, res.Changes = sub.Status, same, nil
 			return res, nil
 		}
 		if unexplained(messages) > 0 {
@@ -209,6 +218,9 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		return res, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.keepChanges(ctx, sub, res.Changes); err != nil {
 		return nil, err
 	}
 	res.Status = sub.Status
@@ -425,6 +437,15 @@ func (s *Service) Outcomes(ctx context.Context, sub *domain.Submission, payload 
 // query has one, stores it. scope limits which council's submissions the
 // caller may explain (0 for any).
 func (s *Service) Explain(ctx context.Context, id int64, explanations map[string]string, submitter string, scope int, remote string) (*Result, error) {
+	return s.Answer(ctx, id, Answers{ByKey: explanations}, submitter, scope, remote)
+}
+
+// Answer is Explain with explanations for a whole rule's queries as well
+// as for single queries. Explanations given while others are still
+// missing are kept (with an audit line), so a bulk load's queries can be
+// explained a group at a time; once every query has one, the submission
+// is stored.
+func (s *Service) Answer(ctx context.Context, id int64, a Answers, submitter string, scope int, remote string) (*Result, error) {
 	sub, payload, err := s.DB.Submission(ctx, id)
 	if err != nil {
 		return nil, err
@@ -439,11 +460,20 @@ func (s *Service) Explain(ctx context.Context, id int64, explanations map[string
 		return nil, domain.Errorf(domain.ECONFLICT, "This upload is %s, not waiting for explanations.", strings.ReplaceAll(sub.Status, "_", " "))
 	}
 	messages := sub.Messages()
-	explain(messages, explanations)
+	changed, err := a.apply(messages)
+	if err != nil {
+		return nil, err
+	}
 	sub.SetMessages(messages)
 	res := &Result{Submission: sub, Messages: messages, Status: sub.Status}
-	if unexplained(messages) > 0 {
-		return res, nil
+	if res.Changes, err = s.storedChanges(ctx, id); err != nil {
+		return nil, err
+	}
+	if waiting := unexplained(messages); waiting > 0 {
+		if changed > 0 {
+			err = s.DB.SaveExplanations(ctx, sub, sub.QueryCount-waiting, waiting, domain.AuditEntry{Actor: submitter, Remote: remote})
+		}
+		return res, err
 	}
 	// The figures go from the payload into the database a batch at a
 	// time, in one transaction, rather than as one slice.
@@ -585,7 +615,9 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 		ScopeCouncil: scope,
 		Tolerance:    s.Tolerance,
 		MinAbsChange: s.MinAbsChange,
-		NoiseSDs:     s.NoiseSDs,
+		// Percentages' own minimum, in points.
+		MinChangePoints: s.MinChangePoints,
+		NoiseSDs:        s.NoiseSDs,
 		// The last accepted month: the latest earlier month held, however
 		// far back (SECURITY V2).
 		Previous: func(council int, indicator string, month domain.Month) (domain.Month, float64, bool) {
@@ -622,22 +654,34 @@ func (s *Service) validationContext(ctx context.Context, cat returns.Catalogue, 
 }
 
 // explain attaches explanations to queries, matched by the message key or
-// by rule and cell.
-func explain(ms []domain.Message, explanations map[string]string) {
+// by rule and cell, for any of the rules of a message that joins several.
+// It reports how many explanations it set or changed.
+func explain(ms []domain.Message, explanations map[string]string) int {
+	changed := 0
+	if len(explanations) == 0 {
+		return 0
+	}
 	for i := range ms {
 		if ms[i].Severity != domain.SeverityQuery {
 			continue
 		}
-		for _, k := range []string{ms[i].Key(), ms[i].Rule + "|" + ms[i].Cell, ms[i].Rule + "|" + ms[i].Sheet + "!" + ms[i].Cell} {
-			if e := strings.TrimSpace(explanations[k]); e != "" {
-				if len(e) > 2000 {
-					e = e[:2000]
+		before := ms[i].Explanation
+		for _, rule := range ms[i].AllRules() {
+			for _, k := range []string{rule + "|" + ms[i].Sheet + "|" + ms[i].Cell, rule + "|" + ms[i].Cell, rule + "|" + ms[i].Sheet + "!" + ms[i].Cell} {
+				if e := domain.TrimExplanation(explanations[k], maxExplanation); e != "" {
+					ms[i].Explanation = e
 				}
-				ms[i].Explanation = e
 			}
 		}
+		if ms[i].Explanation != before {
+			changed++
+		}
 	}
+	return changed
 }
+
+// maxExplanation caps an explanation's length, in bytes.
+const maxExplanation = 2000
 
 func unexplained(ms []domain.Message) int {
 	n := 0

@@ -195,13 +195,13 @@ func TestChangeWindowSparesAnnualSeries(t *testing.T) {
 	svc := newService(t)
 	mar := func(y int) domain.Month { return domain.Month{Year: y, Month: time.March} }
 	svc.Now = func() time.Time { return time.Date(2025, time.June, 1, 0, 0, 0, 0, time.UTC) }
-	mustStore(t, svc, longFile(t, []int{202}, []domain.Month{mar(2022)}, map[string]float64{"CSC_CIN": 1000}))
-	res := submit(t, svc, longFile(t, []int{202}, []domain.Month{mar(2023)}, map[string]float64{"CSC_CIN": 1400}), nil)
+	mustStore(t, svc, longFile(t, []int{202}, []domain.Month{mar(2022)}, map[string]float64{"CSC_CLA": 1000}))
+	res := submit(t, svc, longFile(t, []int{202}, []domain.Month{mar(2023)}, map[string]float64{"CSC_CLA": 1400}), nil)
 	if res.Status != domain.StatusStored {
 		t.Fatalf("a year later, +40%%: %s %v; want stored without a query", res.Status, res.Messages)
 	}
-	res = submit(t, svc, longFile(t, []int{202}, []domain.Month{{Year: 2023, Month: time.June}}, map[string]float64{"CSC_CIN": 2000}), nil)
-	if _, ok := changeQuery(res, "CSC_CIN"); !ok {
+	res = submit(t, svc, longFile(t, []int{202}, []domain.Month{{Year: 2023, Month: time.June}}, map[string]float64{"CSC_CLA": 2000}), nil)
+	if _, ok := changeQuery(res, "CSC_CLA"); !ok {
 		t.Fatalf("three months later, +43%%: %v; want Q01", res.Messages)
 	}
 }

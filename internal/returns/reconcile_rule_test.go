@@ -1,6 +1,7 @@
 package returns
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func officialYear(official, held float64, gaps ...domain.Month) func(*Context) {
 func q06(ms []domain.Message) []domain.Message {
 	var out []domain.Message
 	for _, m := range ms {
-		if m.Rule == RuleReconcile {
+		if slices.Contains(m.AllRules(), RuleReconcile) {
 			out = append(out, m)
 		}
 	}

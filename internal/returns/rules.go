@@ -64,9 +64,9 @@ var rules = []Rule{
 	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
 	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
 	{RuleOutsideLifetime, domain.SeverityError, "The council did not exist in that month: it was created or abolished in a reorganisation (the message names its dates and its successors or predecessors)"},
-	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held, within the three before it; a count that changed by less than 5 (configurable) is not queried"},
+	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held, within the three before it; not queried: a count that changed by less than 10 (configurable) or by no more than chance variation (3 × √count), a percentage that changed by less than 2 points (configurable)"},
 	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
-	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history"},
+	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history (more than 4 standard deviations from its average over at least 12 months); not queried: a count within 10, or a percentage within 2 points, of that average (the same minimums as Q01)"},
 	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
 	{RuleSkippedAreas, domain.SeverityQuery, "Official figures for areas that are not current councils were skipped"},
 	{RuleReconcile, domain.SeverityQuery, "The financial year's monthly figures differ from DfE's published figure by more than the tolerance"},
@@ -101,17 +101,20 @@ type Context struct {
 	// 0 means 0.25. A change of exactly the tolerance does not.
 	Tolerance float64
 	// MinAbsChange: a count's change smaller than this never raises Q01,
-	// so small numbers (3 → 5) do not; 0 means 5, a negative value means
-	// none. It never spares a change of 5 or more, so 100 → 130 is queried
-	// at 25%, nor percentages and ratios, which the tolerance alone judges.
+	// so small numbers (16 → 8) do not; 0 means 10, a negative value means
+	// none. Percentages have their own minimum; ratios are judged by the
+	// tolerance alone.
 	MinAbsChange float64
+	// MinChangePoints: a percentage's change smaller than this many
+	// percentage points never raises Q01 (absence 1.0% → 1.5% does not);
+	// 0 means 2, a negative value means none.
+	MinChangePoints float64
 	// OutlierSDs is how many standard deviations from the council's mean
 	// raise Q03; 0 means 4. It needs at least 12 points of history.
 	OutlierSDs float64
-	// NoiseSDs, when above 0, spares counts whose month-on-month change is
-	// within NoiseSDs × √count, chance variation, from Q01. 0 (the
-	// default, and what the intake uses unless configured) turns it off:
-	// the documented rule is the tolerance alone.
+	// NoiseSDs spares counts whose month-on-month change is within
+	// NoiseSDs × √count, chance variation, from Q01 (16 → 6 is within
+	// 3 × √16 = 12). 0 means 3; a negative value turns it off.
 	NoiseSDs float64
 	// Official returns DfE's published annual figures of an indicator for
 	// a council, Held the accepted value of a month, and CouncilName a
@@ -127,7 +130,9 @@ type Context struct {
 // Defaults of Context.
 const (
 	defaultTolerance    = 0.25
-	defaultMinAbsChange = 5
+	defaultMinAbsChange = 10
+	defaultMinPoints    = 2
+	defaultNoiseSDs     = 3
 	defaultOutlierSDs   = 4
 	minHistory          = 12
 )
@@ -136,6 +141,11 @@ const (
 // same mistake on 400,000 rows gives a readable report; the rest are
 // counted in one closing message of the same rule.
 const maxPerRule = 200
+
+// maxQueriesPerRule is maxPerRule for queries, which are explained rather
+// than corrected: a bulk load's report lists this many of each rule, a
+// page at a time, for explaining in groups.
+const maxQueriesPerRule = 1000
 
 // Validate checks a parsed file against the rules and returns every
 // error and query, errors first. Parse's own messages (in p.Messages) are
@@ -148,6 +158,14 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 		vc.MinAbsChange = defaultMinAbsChange
 	} else if vc.MinAbsChange < 0 {
 		vc.MinAbsChange = 0
+	}
+	if vc.MinChangePoints == 0 {
+		vc.MinChangePoints = defaultMinPoints
+	} else if vc.MinChangePoints < 0 {
+		vc.MinChangePoints = 0
+	}
+	if vc.NoiseSDs == 0 {
+		vc.NoiseSDs = defaultNoiseSDs
 	}
 	if vc.OutlierSDs == 0 {
 		vc.OutlierSDs = defaultOutlierSDs
@@ -722,20 +740,22 @@ func (v *validator) subset(r *vrow, ind domain.Indicator, x float64) {
 // the last accepted month: the latest earlier month of this upload that
 // holds the figure (a bulk load of several months) or, if a held month is
 // later, the last accepted return. Exactly the tolerance is not a query;
-// a count's change under MinAbsChange never is.
+// a count's change under MinAbsChange or within chance variation never
+// is, nor a percentage's under MinChangePoints.
 func (v *validator) change(r *vrow, ind domain.Indicator, pos int, x float64) {
 	at, prev, inFile, ok := v.previous(r, ind, pos)
 	if !ok {
 		return
 	}
 	d := math.Abs(x - prev)
-	if !beyond(d, v.vc.Tolerance*math.Abs(prev)) || ind.Unit == domain.UnitCount && d < v.vc.MinAbsChange {
+	if !beyond(d, v.vc.Tolerance*math.Abs(prev)) || ind.Unit == domain.UnitCount && d < v.vc.MinAbsChange ||
+		ind.Unit == domain.UnitPercent && d < v.vc.MinChangePoints-1e-9 {
 		return
 	}
 	// Small monthly counts move by chance: a count of about n varies by
-	// about √n from month to month, so, when NoiseSDs is set, a change
-	// within NoiseSDs of that is not queried however large in percentage
-	// terms (13 to 21 is +62% but ordinary; 1,800 to 2,300 is not).
+	// about √n from month to month, so a change within NoiseSDs of that is
+	// not queried however large in percentage terms (13 to 21 is +62% but
+	// ordinary; 1,800 to 2,300 is not).
 	if v.vc.NoiseSDs > 0 && ind.Unit == domain.UnitCount && d <= v.vc.NoiseSDs*math.Sqrt(math.Max(math.Max(x, prev), 1)) {
 		return
 	}
@@ -815,7 +835,12 @@ func (v *validator) outlier(r *vrow, ind domain.Indicator, x float64) {
 		ss += (y - mean) * (y - mean)
 	}
 	sd := math.Sqrt(ss / float64(len(h)-1))
-	if !beyond(math.Abs(x-mean), v.vc.OutlierSDs*sd) {
+	// The minimums that spare small changes from Q01 spare small
+	// departures from the average too: a count of 1 where there are
+	// usually none is not far outside anything that matters.
+	d := math.Abs(x - mean)
+	if !beyond(d, v.vc.OutlierSDs*sd) || ind.Unit == domain.UnitCount && d < v.vc.MinAbsChange ||
+		ind.Unit == domain.UnitPercent && d < v.vc.MinChangePoints-1e-9 {
 		return
 	}
 	if v.out.admit(RuleOutlier, "") {
@@ -835,18 +860,20 @@ func (v *validator) councilMonth(r *vrow) string {
 	return fmt.Sprintf("council %d in %s", r.Council, r.Month.Label())
 }
 
-// collector gathers messages, folding repeats and capping each rule.
+// collector gathers messages, folding repeats, merging the queries on
+// one figure and capping each rule.
 type collector struct {
 	list       []domain.Message
 	extra      []int          // per message: further cells folded into it
 	byKey      map[string]int // rule|key → index in list
+	byFigure   map[string]int // a figure's queries: figureKey → index in list
 	perRule    map[string]int
 	suppressed map[string]int
 	order      []string // rules in the order first suppressed
 }
 
 func newCollector() *collector {
-	return &collector{byKey: map[string]int{}, perRule: map[string]int{}, suppressed: map[string]int{}}
+	return &collector{byKey: map[string]int{}, byFigure: map[string]int{}, perRule: map[string]int{}, suppressed: map[string]int{}}
 }
 
 // admit reports whether a message for rule (folded by key, when not
@@ -860,7 +887,11 @@ func (c *collector) admit(rule, key string) bool {
 			return false
 		}
 	}
-	if c.perRule[rule] >= maxPerRule {
+	limit := maxPerRule
+	if severityOf(rule) == domain.SeverityQuery {
+		limit = maxQueriesPerRule
+	}
+	if c.perRule[rule] >= limit {
 		if c.suppressed[rule] == 0 {
 			c.order = append(c.order, rule)
 		}
@@ -877,7 +908,10 @@ func (c *collector) add(rule, sheet, where string, r *vrow, key, text string) {
 	}
 }
 
-// put records a message that admit allowed.
+// put records a message that admit allowed. A query on a figure that
+// already has one joins it: one cell, one message, naming every reason
+// and every rule. A query on a figure whose Note is filled in is
+// explained by that note, as the template's instructions promise.
 func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 	c.perRule[rule]++
 	m := domain.Message{Rule: rule, Severity: severityOf(rule), Sheet: sheet, Cell: where,
@@ -887,6 +921,20 @@ func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 		if !r.Month.IsZero() {
 			m.Month = r.Month.String()
 		}
+	}
+	if m.Severity == domain.SeverityQuery && r != nil && r.f != nil {
+		fk := figureKey(r, sheet, where)
+		if i, ok := c.byFigure[fk]; ok {
+			first := &c.list[i]
+			if len(first.Rules) == 0 {
+				first.Rules = []string{first.Rule}
+			}
+			first.Rules = append(first.Rules, rule)
+			first.Text = strings.TrimRight(first.Text, " ") + " Also: " + upperFirst(text)
+			return
+		}
+		c.byFigure[fk] = len(c.list)
+		m.Explanation = noteExplanation(r.Note)
 	}
 	if key != "" {
 		c.byKey[rule+"|"+key] = len(c.list)
@@ -899,8 +947,11 @@ func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 func (c *collector) result() []domain.Message {
 	for _, rule := range c.order {
 		n := c.suppressed[rule]
-		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule),
-			Text: fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))})
+		text := fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))
+		if severityOf(rule) == domain.SeverityQuery {
+			text = fmt.Sprintf("%s more cells raise this query and are not listed. An explanation given here answers for all of them; or correct the figures and upload the file again to see them", formatNumber(float64(n)))
+		}
+		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule), Text: text})
 		c.extra = append(c.extra, 0)
 	}
 	for i := range c.list {
@@ -911,12 +962,31 @@ func (c *collector) result() []domain.Message {
 		if !strings.HasSuffix(c.list[i].Text, ".") {
 			c.list[i].Text += "."
 		}
-		c.list[i].Text += " [" + c.list[i].Rule + "]"
+		c.list[i].Text += " [" + strings.Join(c.list[i].AllRules(), ", ") + "]"
 	}
 	slices.SortStableFunc(c.list, func(a, b domain.Message) int {
 		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
 	})
 	return c.list
+}
+
+// figureKey identifies the figure a query is about: its council,
+// indicator and month when all are known (one figure in any layout), or
+// else its sheet and cell.
+func figureKey(r *vrow, sheet, where string) string {
+	if r.Council != 0 && r.Indicator != "" && !r.Month.IsZero() {
+		return fmt.Sprintf("%d|%s|%d", r.Council, r.Indicator, r.Month.Index())
+	}
+	return sheet + "!" + where
+}
+
+// maxExplanation caps an explanation's length, in bytes.
+const maxExplanation = 2000
+
+// noteExplanation is a figure's note as the explanation of its queries:
+// trimmed, and cut to maxExplanation bytes on a character boundary.
+func noteExplanation(note string) string {
+	return domain.TrimExplanation(note, maxExplanation)
 }
 
 func severityRank(s string) int {

@@ -330,7 +330,9 @@ func TestRuleMessages(t *testing.T) {
 // SECURITY V2: a change beyond the tolerance from the last accepted month
 // raises a query; exactly the tolerance does not. Boundaries at −1, =, +1
 // around 25% (100 → 124, 125, 126 and 76, 75, 74) and a configured 10%
-// (200 → 219, 220, 221).
+// (200 → 219, 220, 221), with the allowance for chance variation turned
+// off so that the tolerance alone decides; and the minimum change of a
+// count, 10 (0 → 9 and 2 → 6 are not queried, 0 → 10 is).
 func TestChangeToleranceBoundaries(t *testing.T) {
 	for _, tc := range []struct {
 		prev, value, tolerance float64
@@ -339,13 +341,14 @@ func TestChangeToleranceBoundaries(t *testing.T) {
 		{100, 124, 0, false}, {100, 125, 0, false}, {100, 126, 0, true},
 		{100, 76, 0, false}, {100, 75, 0, false}, {100, 74, 0, true},
 		{200, 219, 0.1, false}, {200, 220, 0.1, false}, {200, 221, 0.1, true},
-		{0, 5, 0, true}, {0, 4, 0, false}, // from nothing: only the absolute floor applies
-		{2, 6, 0, false}, // small numbers: 200% but a change of 4 < 5
+		{0, 10, 0, true}, {0, 9, 0, false}, // from nothing: only the absolute floor applies
+		{2, 6, 0, false}, // small numbers: 200% but a change of 4 < 10
 	} {
 		t.Run(fmt.Sprintf("%v→%v@%v", tc.prev, tc.value, tc.tolerance), func(t *testing.T) {
 			ms := tpl(set("CSC_REFERRALS", tc.value), func(c *Context) {
 				prev(map[string]float64{"CSC_REFERRALS": tc.prev})(c)
 				c.Tolerance = tc.tolerance
+				c.NoiseSDs = -1
 			})(t)
 			if got := hasRule(ms, RuleChange, cellOf("CSC_REFERRALS")); got != tc.query {
 				t.Errorf("query %v; want %v: %v", got, tc.query, ms)
@@ -354,20 +357,39 @@ func TestChangeToleranceBoundaries(t *testing.T) {
 	}
 }
 
-// SECURITY V2: the minimum change spares small counts only; percentages
-// and ratios are judged by the tolerance alone (absence 3.1% → 4%, +29%,
-// is queried though it moved by under 1 point; 3.1% → 3.8%, +23%, is not).
-func TestChangeMinimumIsForCountsOnly(t *testing.T) {
+// SECURITY V2: queries that earn their keep. With the default settings a
+// count's change of less than 10, or within chance variation (3 × √count),
+// is not queried (step-downs 16 → 6, returns to school 16 → 8), while
+// 100 → 140 and 400 → 520 are; a percentage's change of less than 2
+// points is not (absence 1.0% → 1.5%, 3.1% → 4%), while 10% → 15% is, and
+// exactly 2 points beyond the tolerance is; ratios are judged by the
+// tolerance alone. Each minimum is configurable and can be turned off.
+func TestChangeMinimums(t *testing.T) {
 	for _, tc := range []struct {
 		code        string
 		prev, value float64
+		edit        func(*Context)
 		query       bool
 	}{
-		{"WF_ABSENCE", 3.1, 4, true}, {"WF_ABSENCE", 3.1, 3.8, false},
-		{"WF_CASELOAD", 17.5, 22, true}, {"EHE_NEW_HEALTH", 8, 12, false}, {"EHE_NEW_HEALTH", 8, 13, true},
+		{"EH_STEPDOWN", 16, 6, nil, false}, {"EHE_RETURNED", 16, 8, nil, false},
+		{"CSC_REFERRALS", 100, 140, nil, true}, {"CSC_REFERRALS", 400, 520, nil, true},
+		{"CSC_REFERRALS", 100, 126, nil, false},                                // +26%, but a change of 26 ≤ 3√126 = 33.7
+		{"EHE_NEW_HEALTH", 8, 17, func(c *Context) { c.NoiseSDs = -1 }, false}, // a change of 9 < 10
+		{"EHE_NEW_HEALTH", 8, 18, func(c *Context) { c.NoiseSDs = -1 }, true},  // a change of 10
+		{"EHE_RETURNED", 16, 8, func(c *Context) { c.MinAbsChange, c.NoiseSDs = 5, -1 }, true},
+		{"WF_ABSENCE", 1.0, 1.5, nil, false}, {"WF_ABSENCE", 3.1, 4, nil, false},
+		{"WF_VACANCY", 10, 15, nil, true}, {"WF_ABSENCE", 3, 5, nil, true}, {"WF_ABSENCE", 3, 4.9, nil, false},
+		{"WF_ABSENCE", 1.0, 1.5, func(c *Context) { c.MinChangePoints = -1 }, true},
+		{"WF_ABSENCE", 10, 14, func(c *Context) { c.MinChangePoints = 5 }, false},
+		{"WF_CASELOAD", 17.5, 22, nil, true}, {"WF_CASELOAD", 17.5, 21.8, nil, false},
 	} {
 		t.Run(fmt.Sprintf("%s %v→%v", tc.code, tc.prev, tc.value), func(t *testing.T) {
-			ms := tpl(set(tc.code, tc.value), prev(map[string]float64{tc.code: tc.prev}))(t)
+			ms := tpl(set(tc.code, tc.value), func(c *Context) {
+				prev(map[string]float64{tc.code: tc.prev})(c)
+				if tc.edit != nil {
+					tc.edit(c)
+				}
+			})(t)
 			if got := hasRule(ms, RuleChange, cellOf(tc.code)); got != tc.query {
 				t.Errorf("query %v; want %v: %v", got, tc.query, ms)
 			}
@@ -381,6 +403,7 @@ func TestChangeMinimumIsForCountsOnly(t *testing.T) {
 func TestChangeFromLastAcceptedMonth(t *testing.T) {
 	oct := domain.Month{Year: 2020, Month: time.October}
 	held := func(c *Context) {
+		c.NoiseSDs = -1 // 40 → 60 is within chance variation
 		c.Previous = func(_ int, ind string, _ domain.Month) (domain.Month, float64, bool) {
 			if ind == "CSC_S47" {
 				return oct, 40, true
@@ -415,10 +438,9 @@ func TestChangeAcrossAGapInBulkFile(t *testing.T) {
 	}
 }
 
-// SECURITY V2: with NoiseSDs set to 3 (it is off by default, in the
-// intake too), a count's change within chance variation, 3 × √count, is
-// not queried however large its percentage; a larger one is. Percentages
-// are unaffected.
+// SECURITY V2: with NoiseSDs at 3 (the default), a count's change within
+// chance variation, 3 × √count, is not queried however large its
+// percentage; a larger one is. Percentages are unaffected.
 func TestChangeAllowsChanceVariationInCounts(t *testing.T) {
 	for _, tc := range []struct {
 		code        string

@@ -33,4 +33,3 @@ func (db *DB) CouncilOfficial(ctx context.Context, councils []int) ([]domain.Off
 	}
 	return out, nil
 }
-

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,6 +66,13 @@ type councilReturnsPage struct {
 	// Due says which month is due next and by when; nil for a council
 	// that no longer exists.
 	Due *dueNotice
+	// Replaced marks stored uploads whose figures later versions replaced
+	// ("replaced", "partly replaced").
+	Replaced map[int64]string
+	// Notes are the explanations and notes on the current figures of the
+	// months in Grid; NotesTotal counts them all.
+	Notes      []figureNote
+	NotesTotal int
 }
 
 type gridCell struct {
@@ -113,6 +121,14 @@ func (s *Server) councilReturns(c *gin.Context) {
 	pick := last
 	if due != nil && !last.Before(due.Month) && !due.Month.Before(last.Add(-35)) {
 		pick = due.Month
+	}
+	if page.Replaced, err = s.replacedLabels(ctx, n, subs); err != nil {
+		s.handleError(c, err)
+		return
+	}
+	if page.Notes, page.NotesTotal, err = s.councilNotes(ctx, n, grid); err != nil {
+		s.handleError(c, err)
+		return
 	}
 	for i := len(grid) - 1; i >= 0; i-- {
 		m, _ := domain.ParseMonth(grid[i].Month)
@@ -284,6 +300,15 @@ type reportPage struct {
 	// that changed nothing.
 	Notice string
 	Info   string
+	// Unchanged marks the report shown for an upload identical to the
+	// return held; Saved, explanations kept while other queries wait.
+	Unchanged, Saved bool
+	// Waiting counts the queries still without an explanation.
+	Waiting int
+	// Grouped lists many queries (a bulk load's) by rule, a page at a
+	// time; Changes is what a resubmission changes.
+	Grouped *queryGroups
+	Changes *changesView
 }
 
 type councilOutcomeView struct {
@@ -331,8 +356,32 @@ func (s *Server) renderReport(c *gin.Context, status int, sub *domain.Submission
 
 func (s *Server) renderReportInfo(c *gin.Context, status int, sub *domain.Submission, payload, notice, info string) {
 	ctx := c.Request.Context()
-	page := reportPage{Submission: sub, CanExplain: sub.Status == domain.StatusAwaiting && canSubmit(currentUser(c)), Notice: notice, Info: info}
-	for _, m := range sub.Messages() {
+	page := reportPage{Submission: sub, CanExplain: sub.Status == domain.StatusAwaiting && canSubmit(currentUser(c)), Notice: notice, Info: info,
+		Unchanged: info != "", Saved: c.Query("saved") != "" && sub.Status == domain.StatusAwaiting}
+	nm := s.reportNames(ctx)
+	messages := sub.Messages()
+	var queries []domain.Message
+	for _, m := range messages {
+		if m.Severity != domain.SeverityError {
+			queries = append(queries, m)
+			if m.Explanation == "" {
+				page.Waiting++
+			}
+		}
+	}
+	if groupedQueries(sub, len(queries)) {
+		page.Grouped = buildQueryGroups(c, sub, queries, page.CanExplain, nm)
+		messages = slices.DeleteFunc(messages, func(m domain.Message) bool { return m.Severity != domain.SeverityError })
+	}
+	if sub.Status != domain.StatusRejected {
+		changes, err := s.buildChanges(ctx, sub, nm)
+		if err != nil {
+			s.handleError(c, err)
+			return
+		}
+		page.Changes = changes
+	}
+	for _, m := range messages {
 		switch {
 		case m.Severity == domain.SeverityError && len(page.Errors) < reportShown:
 			page.Errors = append(page.Errors, m)
@@ -385,6 +434,10 @@ func (s *Server) explainSubmission(c *gin.Context) {
 	sub, payload, err := s.visibleSubmission(c)
 	if err != nil {
 		s.handleError(c, err)
+		return
+	}
+	if c.PostForm("apply") != "" || c.PostForm("rule") != "" {
+		s.explainGroup(c, sub, payload)
 		return
 	}
 	explanations := map[string]string{}
@@ -450,7 +503,7 @@ func (s *Server) apiSubmitReturn(c *gin.Context) {
 		status = http.StatusRequestEntityTooLarge
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(status, apiReport(res))
+	c.JSON(status, s.apiReportNamed(c.Request.Context(), res))
 }
 
 func apiReport(res *intake.Result) gin.H {
@@ -460,7 +513,7 @@ func apiReport(res *intake.Result) gin.H {
 	}
 	keyed := make([]gin.H, len(msgs))
 	for i, m := range msgs {
-		keyed[i] = gin.H{"key": m.Key(), "rule": m.Rule, "severity": m.Severity, "sheet": m.Sheet, "cell": m.Cell,
+		keyed[i] = gin.H{"key": m.Key(), "rule": m.Rule, "rules": m.AllRules(), "severity": m.Severity, "sheet": m.Sheet, "cell": m.Cell,
 			"la_number": m.Council, "month": m.Month, "indicator": m.Indicator, "message": m.Text, "explanation": m.Explanation}
 	}
 	out := gin.H{"status": res.Status, "messages": keyed, "councils": res.Councils}

@@ -45,6 +45,10 @@ type Config struct {
 	// an upload completing the year is queried (0.05 is 5%); 0 takes
 	// analytics.DefaultReconcileTolerance.
 	ReconcileTolerance float64
+	// MinChange and MinChangePoints are the smallest changes of a count
+	// and of a percentage (in points) that can raise it; 0 keeps the
+	// intake's defaults (10 and 2), negative is none.
+	MinChange, MinChangePoints float64
 	// Pressure is the pressure-point rule (worst band, threshold against
 	// the baseline); zero fields take analytics' defaults.
 	Pressure analytics.PressureConfig
@@ -123,7 +127,8 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.ReconcileTolerance == 0 {
 		cfg.ReconcileTolerance = analytics.DefaultReconcileTolerance
 	}
-	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance, Now: cfg.Now}
+	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance,
+		MinAbsChange: cfg.MinChange, MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
@@ -205,6 +210,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/returns/tracker", lgaOnly, s.trackerPage)
 	s.handle(http.MethodGet, "/returns/tracker.csv", lgaOnly, s.trackerCSV)
 	s.handle(http.MethodGet, "/api/v1/returns/status", lgaOnly, s.apiReturnStatus)
+	s.handle(http.MethodPost, "/api/v1/returns/:id/explanations", submitters, s.apiExplainReturn)
 
 	s.handle(http.MethodGet, "/admin/users", adminOnly, s.adminUsers)
 	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)
