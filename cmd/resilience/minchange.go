@@ -52,7 +52,14 @@ func printChanges(w io.Writer, c *domain.Changes) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(w, "  Replaces the returns held for %d council-months; %d figures differ:\n", c.Replaced, c.Total())
+	months, figures := "council-months", "figures differ"
+	if c.Replaced == 1 {
+		months = "council-month"
+	}
+	if c.Total() == 1 {
+		figures = "figure differs"
+	}
+	fmt.Fprintf(w, "  Replaces the returns held for %d %s; %d %s:\n", c.Replaced, months, c.Total(), figures)
 	for i, ch := range c.List {
 		if i == changesPrinted {
 			fmt.Fprintf(w, "    and %d more\n", c.Total()-changesPrinted)

@@ -65,7 +65,7 @@ func TestMinChangeSettings(t *testing.T) {
 	again := filepath.Join(dir, "again.xlsx")
 	writeReturn(t, again, month, importValues(map[string]float64{"EHE_RETURNED": 8, "WF_ABSENCE": 4.0}))
 	if code, out := runImportCmd(t, "--database", db, "--quiet", again); code != exitStored ||
-		!strings.Contains(out, "Replaces the returns held for 1 council-months; 1 figures differ") || !strings.Contains(out, "council 202, WF_ABSENCE, "+month.String()+": 4.1 → 4") {
+		!strings.Contains(out, "Replaces the returns held for 1 council-month; 1 figure differs") || !strings.Contains(out, "council 202, WF_ABSENCE, "+month.String()+": 4.1 → 4") {
 		t.Errorf("a resubmission: exit %d; want it stored, listing absence 4.1 → 4\n%s", code, out)
 	}
 }
