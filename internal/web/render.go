@@ -41,6 +41,7 @@ func newPages(static *staticFiles) (*pages, error) {
 		"explainField": explanationField,
 		"monthSpan":    monthSpan,
 		"date":         humanDate,
+		"withQuery":    withQuery,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
