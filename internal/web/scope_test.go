@@ -82,6 +82,7 @@ func scopeTable(disableID int64, month string) map[string]expect {
 		"GET /compare":                           {path: "/compare?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
 		"GET /compare.csv":                       {path: "/compare.csv?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
 		"GET /compare.xlsx":                      {path: "/compare.xlsx?indicator=CSC_CIN&council={n}", own: all(redirect, see), other: all(redirect, see)},
+		"GET /api/v1/openapi.json":               {path: "/api/v1/openapi.json", own: all(see, see)},
 		"GET /api/v1/indicators":                 {path: "/api/v1/indicators", own: all(unauth, see)},
 		"GET /api/v1/compare":                    {path: "/api/v1/compare?indicator=CSC_CIN&council={n}", own: all(unauth, see), other: all(unauth, see)},
 		"GET /api/v1/councils":                   {path: "/api/v1/councils", own: all(unauth, see)},

@@ -193,6 +193,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/compare.xlsx", signedIn, s.compareXLSX)
 	s.handle(http.MethodGet, "/compare/neighbours/:file", signedIn, s.compareNeighboursData)
 
+	s.handle(http.MethodGet, "/api/v1/openapi.json", public, s.apiOpenAPI)
 	s.handle(http.MethodGet, "/api/v1/indicators", signedIn, s.apiIndicators)
 	s.handle(http.MethodGet, "/api/v1/compare", signedIn, s.cached(s.apiCompare))
 	s.handle(http.MethodGet, "/api/v1/councils", signedIn, s.cached(s.apiCouncils))
