@@ -117,6 +117,13 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	s.model = dashboard.New(db, dashboard.Config{BaselineYears: cfg.BaselineYears, Pressure: cfg.Pressure, Matrix: cfg.Matrix})
 	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance,
 		MinAbsChange: cfg.MinChange, MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
+	// An accepted return reaches the read model before the upload's answer
+	// is sent; a failure there is logged, and the next request catches up.
+	s.intake.Stored = func(ctx context.Context) {
+		if _, err := s.model.Refresh(context.WithoutCancel(ctx)); err != nil {
+			cfg.Logger.Error("read model update after a stored return", "err", err)
+		}
+	}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
@@ -243,6 +250,15 @@ func sessionless(path string) bool {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// refreshModel brings the read model up to date after a change the
+// request made, before it answers, so the next page shows the change; a
+// failure is logged, and a later request catches up.
+func (s *Server) refreshModel(c *gin.Context) {
+	if _, err := s.model.Refresh(context.WithoutCancel(c.Request.Context())); err != nil {
+		s.cfg.Logger.Error("read model update", "err", err, "request_id", c.GetString("request_id"))
+	}
+}
 
 // dataset returns the read model's current snapshot.
 func (s *Server) dataset(ctx context.Context) (*dashboard.Snapshot, error) {
