@@ -27,6 +27,10 @@ import (
 type Service struct {
 	DB     *store.DB
 	Limits returns.Limits
+	// Stored, if set, hears of every submission stored, once it is
+	// committed: the web brings its read model up to date there, so the
+	// uploader's next page shows the figures.
+	Stored func(ctx context.Context)
 	// Tolerance is the change from the last accepted month that raises a
 	// query (0.25 is 25%); 0 takes the validator's default, 25%. A change
 	// of exactly the tolerance is not a query (SECURITY V2).
@@ -224,7 +228,15 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	res.Status = sub.Status
+	s.stored(ctx, res)
 	return res, nil
+}
+
+// stored tells Stored of a stored submission.
+func (s *Service) stored(ctx context.Context, res *Result) {
+	if s.Stored != nil && res.Status == domain.StatusStored {
+		s.Stored(ctx)
+	}
 }
 
 // earlyAfter is how many figures a file must hold before Submit writes
@@ -508,6 +520,7 @@ func (s *Service) Answer(ctx context.Context, id int64, a Answers, submitter str
 		return nil, err
 	}
 	res.Status = sub.Status
+	s.stored(ctx, res)
 	return res, nil
 }
 

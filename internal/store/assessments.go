@@ -137,7 +137,7 @@ func (db *DB) SaveFramework(ctx context.Context, f domain.Framework, audit domai
 		if err := insertFramework(ctx, tx, f); err != nil {
 			return err
 		}
-		if err := bumpDataVersion(ctx, tx); err != nil {
+		if err := bumpDataVersion(ctx, tx, ChangeFramework); err != nil {
 			return err
 		}
 		audit.Action = domain.AuditFrameworkChanged
@@ -241,7 +241,7 @@ func (db *DB) SaveAssessment(ctx context.Context, a domain.Assessment, audit dom
 			return err
 		}
 		if a.Status == domain.AssessmentSubmitted {
-			if err := bumpDataVersion(ctx, tx); err != nil {
+			if err := bumpDataVersion(ctx, tx, ChangeAssessments); err != nil {
 				return err
 			}
 		}
@@ -290,7 +290,7 @@ func (db *DB) LoadDemoAssessments(ctx context.Context, as []domain.Assessment) (
 			}
 		}
 		loaded = true
-		return bumpDataVersion(ctx, tx)
+		return bumpDataVersion(ctx, tx, ChangeAssessments)
 	})
 	return loaded, err
 }

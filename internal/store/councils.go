@@ -183,7 +183,7 @@ func (db *DB) SaveTimelineEvent(ctx context.Context, e *domain.TimelineEvent, au
 		}
 		audit.Subject = fmt.Sprintf("timeline event %d", e.ID)
 		audit.Detail = fmt.Sprintf("%s to %s, %s: %s", e.Start, e.End, e.Kind, e.Label)
-		if err := bumpDataVersion(ctx, tx); err != nil {
+		if err := bumpDataVersion(ctx, tx, ChangeTimeline); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, audit)
@@ -205,7 +205,7 @@ func (db *DB) DeleteTimelineEvent(ctx context.Context, id int64, audit domain.Au
 		}
 		audit.Action, audit.Subject = domain.AuditTimelineDeleted, fmt.Sprintf("timeline event %d", id)
 		audit.Detail = fmt.Sprintf("%s to %s, %s: %s", e.Start, e.End, e.Kind, e.Label)
-		if err := bumpDataVersion(ctx, tx); err != nil {
+		if err := bumpDataVersion(ctx, tx, ChangeTimeline); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, audit)

@@ -50,7 +50,7 @@ func (db *DB) LoadDemo(ctx context.Context, generate func(emit func(domain.Obser
 			return err
 		}
 		n = w.count
-		if err := bumpDataVersion(ctx, tx); err != nil {
+		if err := bumpDataVersion(ctx, tx, ChangeAll); err != nil {
 			return err
 		}
 		return setSetting(ctx, tx, settingDemo, "1")

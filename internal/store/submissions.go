@@ -534,7 +534,11 @@ func (l *Load) Commit(sub *domain.Submission, official []domain.OfficialValue, a
 			return fmt.Errorf("store official figures: %w", err)
 		}
 	}
-	if err := bumpDataVersion(ctx, tx); err != nil {
+	kinds := []string{ChangeFigures}
+	if len(official) > 0 {
+		kinds = append(kinds, ChangeOfficial)
+	}
+	if err := bumpDataVersion(ctx, tx, kinds...); err != nil {
 		return err
 	}
 	if err := l.db.auditSubmission(ctx, tx, sub, audit); err != nil {
@@ -914,10 +918,4 @@ const settingDataVersion = "data_version"
 // computed results know when to refresh.
 func (db *DB) DataVersion(ctx context.Context) (string, error) {
 	return db.Setting(ctx, settingDataVersion)
-}
-
-func bumpDataVersion(ctx context.Context, tx *sqlx.Tx) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, settingDataVersion)
-	return err
 }

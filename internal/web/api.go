@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/domain"
@@ -52,11 +54,11 @@ func (s *Server) apiCouncils(c *gin.Context) {
 }
 
 type apiPoint struct {
-	Month             string  `json:"month"`
-	Value             figure  `json:"value"`
-	RatePer10k        *figure `json:"rate_per_10000_children,omitempty"`
-	PopulationYear    int     `json:"population_year,omitempty"`
-	PopulationCarried bool    `json:"population_carried_forward,omitempty"`
+	Month             string            `json:"month"`
+	Value             dashboard.Figure  `json:"value"`
+	RatePer10k        *dashboard.Figure `json:"rate_per_10000_children,omitempty"`
+	PopulationYear    int               `json:"population_year,omitempty"`
+	PopulationCarried bool              `json:"population_carried_forward,omitempty"`
 }
 
 // apiSeries returns one council's monthly series for one indicator.
@@ -71,7 +73,7 @@ func (s *Server) apiSeries(c *gin.Context) {
 		s.handleError(c, domain.Errorf(domain.EINVALID, "Give an indicator code, for example ?indicator=CSC_REFERRALS; /api/v1/indicators lists them."))
 		return
 	}
-	d, err := s.loadCouncil(c.Request.Context(), n, viewerOf(currentUser(c)))
+	d, err := s.loadCouncil(c.Request.Context(), n, dashboard.ViewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -89,12 +91,12 @@ func (s *Server) apiSeries(c *gin.Context) {
 	pts := d.Points[code]
 	out := make([]apiPoint, 0, len(pts))
 	for _, p := range pts {
-		ap := apiPoint{Month: p.Month.String(), Value: figure{p.Value, true, p.Suppressed}}
+		ap := apiPoint{Month: p.Month.String(), Value: dashboard.Figure{Value: p.Value, OK: true, Suppressed: p.Suppressed}}
 		switch {
 		case ind.PerChildren() && p.Suppressed:
-			ap.RatePer10k = &figure{Suppressed: true}
+			ap.RatePer10k = &dashboard.Figure{Suppressed: true}
 		case ind.PerChildren() && p.Displayed:
-			ap.RatePer10k = &figure{p.Display, true, false}
+			ap.RatePer10k = &dashboard.Figure{Value: p.Display, OK: true, Suppressed: false}
 			ap.PopulationYear, ap.PopulationCarried = p.PopYear, p.Carried
 		}
 		out = append(out, ap)
@@ -106,10 +108,10 @@ func (s *Server) apiSeries(c *gin.Context) {
 		}
 	}
 	demo, _ := s.isDemo(c.Request.Context())
-	var comparators []comparisonPoint
+	var comparators []dashboard.ComparisonPoint
 	if ds, err := s.dataset(c.Request.Context()); err == nil {
-		if _, known := ds.byNumber[n]; known && !ds.first.IsZero() {
-			if view, err := buildComparisonChart(c, ds, *ind, n, ds.first, ds.last); err == nil {
+		if _, known := ds.ByNumber[n]; known && !ds.First.IsZero() {
+			if view, err := buildComparisonChart(c, ds, *ind, n, ds.First, ds.Last); err == nil {
 				comparators = view.Points
 			}
 		}

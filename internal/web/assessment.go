@@ -257,6 +257,7 @@ func (s *Server) saveAssessment(c *gin.Context) {
 		s.renderAssessment(c, http.StatusBadRequest, page)
 		return
 	}
+	s.refreshModel(c)
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment?saved=%s", n, status))
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/charts"
@@ -83,8 +85,8 @@ func medianText(st analytics.Stats, ok bool) string {
 // buildAssessmentView assembles the profile's self-assessment section.
 // Everyone signed in sees the submitted ratings; the evidence and the
 // narrative only those canSeeEvidence allows.
-func (s *Server) buildAssessmentView(ctx context.Context, d *dataset, council int, u *domain.User) (*assessmentView, error) {
-	f := d.framework
+func (s *Server) buildAssessmentView(ctx context.Context, d *dashboard.Snapshot, council int, u *domain.User) (*assessmentView, error) {
+	f := d.Framework
 	if f == nil {
 		return nil, nil
 	}
@@ -102,13 +104,13 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dataset, council in
 	v.Enablers = scoreText(analytics.EnablersScore(latest, f))
 
 	var neighbours, all []domain.Assessment
-	for _, nb := range d.neighbours[council] {
-		if a, ok := d.assessed[nb]; ok {
+	for _, nb := range d.Neighbours[council] {
+		if a, ok := d.Assessed[nb]; ok {
 			neighbours = append(neighbours, a)
 		}
 	}
-	for n, a := range d.assessed {
-		if d.byNumber[n].Current {
+	for n, a := range d.Assessed {
+		if d.ByNumber[n].Current {
 			all = append(all, a)
 		}
 	}
@@ -194,7 +196,7 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dataset, council in
 
 // challengesOf lists the latest rating of each challenge, with the median
 // of the neighbours' and the indicators it bears on.
-func challengesOf(f *domain.Framework, latest domain.Assessment, neighbours []domain.Assessment, d *dataset) []challengeView {
+func challengesOf(f *domain.Framework, latest domain.Assessment, neighbours []domain.Assessment, d *dashboard.Snapshot) []challengeView {
 	var out []challengeView
 	for _, it := range f.ItemsOf(domain.ItemChallenge) {
 		r := latest.RatingOf(it.Code).Rating
@@ -202,7 +204,7 @@ func challengesOf(f *domain.Framework, latest domain.Assessment, neighbours []do
 		ch := challengeView{Code: it.Code, Label: it.Label, Statement: it.Statement, Rating: ratingText(domain.ItemChallenge, r), Level: r,
 			Neighbours: medianText(st, ok), Date: humanDate(latest.Date())}
 		for _, code := range it.Indicators {
-			if ind, ok := d.byCode[code]; ok {
+			if ind, ok := d.ByCode[code]; ok {
 				ch.Indicators = append(ch.Indicators, indicatorLink{Code: code, Label: ind.Label})
 			}
 		}
@@ -213,10 +215,10 @@ func challengesOf(f *domain.Framework, latest domain.Assessment, neighbours []do
 
 // challengesForArea picks the challenges that bear on an area's
 // indicators, to show beside its chart.
-func challengesForArea(all []challengeView, d *dataset, area string) []challengeView {
+func challengesForArea(all []challengeView, d *dashboard.Snapshot, area string) []challengeView {
 	var out []challengeView
 	for _, ch := range all {
-		if slices.ContainsFunc(ch.Indicators, func(l indicatorLink) bool { return d.byCode[l.Code].Area == area }) {
+		if slices.ContainsFunc(ch.Indicators, func(l indicatorLink) bool { return d.ByCode[l.Code].Area == area }) {
 			out = append(out, ch)
 		}
 	}

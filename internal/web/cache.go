@@ -97,7 +97,7 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		if u := currentUser(c); u != nil {
 			user = u.ID
 		}
-		key := d.version + "|" + strconv.FormatInt(user, 10) + "|" + c.GetHeader("Accept") + "|" + c.Request.URL.RequestURI()
+		key := d.Version + "|" + strconv.FormatInt(user, 10) + "|" + c.GetHeader("Accept") + "|" + c.Request.URL.RequestURI()
 		if r, ok := s.cache.get(key); ok {
 			writeCached(c, r)
 			return

@@ -5,9 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -18,7 +19,7 @@ import (
 )
 
 type comparePage struct {
-	*comparison
+	*dashboard.Comparison
 	Indicators []domain.Indicator
 	Months     []monthOption
 	Choices    []domain.Council
@@ -52,11 +53,11 @@ func (s *Server) comparePage(c *gin.Context) {
 		return
 	}
 	cmp := s.buildComparison(c, d, ind, m, council)
-	page := comparePage{comparison: cmp, Indicators: d.indicators, Choices: d.existing(m)}
-	for _, mm := range d.months() {
+	page := comparePage{Comparison: cmp, Indicators: d.Indicators, Choices: d.Existing(m)}
+	for _, mm := range d.Months() {
 		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Start().Format("January 2006"), Selected: mm == m}}, page.Months...)
 	}
-	if co, ok := d.byNumber[council]; ok {
+	if co, ok := d.ByNumber[council]; ok {
 		page.Selected = &co
 	}
 	page.Ranking = rankingOption(cmp, ind)
@@ -70,7 +71,7 @@ func (s *Server) comparePage(c *gin.Context) {
 // rankingOption is a bar chart of every council's shown value, best first,
 // with the selected council and its neighbours picked out and the quartile
 // thresholds drawn across it.
-func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
+func rankingOption(cmp *dashboard.Comparison, ind domain.Indicator) map[string]any {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithTitleOpts(opts.Title{Title: ind.Label + ", " + cmp.Month, Subtitle: "Every council, ranked · " + ind.DisplayUnit()}),
@@ -92,7 +93,7 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 			continue
 		}
 		names = append(names, r.Name)
-		v := roundTo(r.Shown.Value, 2)
+		v := dashboard.RoundTo(r.Shown.Value, 2)
 		switch {
 		case r.Selected:
 			all, picked, nbs = append(all, opts.BarData{Value: "-"}), append(picked, opts.BarData{Value: v}), append(nbs, opts.BarData{Value: "-"})
@@ -108,7 +109,7 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 	if q := cmp.Quartiles; q != nil {
 		// Labels sit at different ends of their lines so they never overlap.
 		mark := func(name string, v float64, pos string) map[string]any {
-			return map[string]any{"name": name, "yAxis": roundTo(v, 2), "label": map[string]any{"position": pos, "formatter": "{b}: {c}"}}
+			return map[string]any{"name": name, "yAxis": dashboard.RoundTo(v, 2), "label": map[string]any{"position": pos, "formatter": "{b}: {c}"}}
 		}
 		lines = append(lines, mark("Lower quartile", q.Q1, "insideStartBottom"), mark("Median", q.Median, "insideMiddleTop"),
 			mark("Upper quartile", q.Q3, "insideEndTop"))
@@ -127,118 +128,23 @@ func rankingOption(cmp *comparison, ind domain.Indicator) map[string]any {
 	return option
 }
 
-// neighbourData is the selected council and each of its statistical
-// neighbours over the three years to a month, as v may see them: the one
-// source for the chart, its table and its downloads, so they agree.
-type neighbourData struct {
-	Months   []domain.Month
-	Councils []domain.Council
-	// Values[i][j] is council i in month j: a shown value, "c" (D1) or
-	// missing.
-	Values  [][]figure
-	Missing string
-	Note    string
-}
-
-func neighbourSeries(d *dataset, v viewer, ind domain.Indicator, m domain.Month, council int) *neighbourData {
-	first := m.Add(-35)
-	if first.Before(d.first) {
-		first = d.first
-	}
-	nd := &neighbourData{Months: domain.MonthsBetween(first, m)}
-	nd.Councils = append(nd.Councils, d.byNumber[council])
-	for _, n := range d.neighbours[council] {
-		if co, ok := d.byNumber[n]; ok {
-			nd.Councils = append(nd.Councils, co)
-		}
-	}
-	var gaps, none []string
-	carriedFrom, carriedYears := domain.Month{}, []int{}
-	for _, co := range nd.Councils {
-		vals := make([]figure, len(nd.Months))
-		series := d.values[ind.Code][co.Number]
-		var missing []domain.Month
-		for j, mm := range nd.Months {
-			raw, ok := series[mm.Index()]
-			switch {
-			case !ok && !co.ExistedIn(mm):
-				// before the council began, or after it ended
-			case !ok:
-				missing = append(missing, mm)
-			case v.suppressed(ind, co.Number, raw):
-				vals[j] = figure{Suppressed: true}
-			default:
-				if shown, ok := d.display(ind, co.Number, mm, raw); ok {
-					vals[j] = figure{shown, true, false}
-					if _, year, carried, ok := d.pops[co.Number].PopulationFor(mm); ind.PerChildren() && ok && carried {
-						if carriedFrom.IsZero() || mm.Before(carriedFrom) {
-							carriedFrom = mm
-						}
-						if !slices.Contains(carriedYears, year) {
-							carriedYears = append(carriedYears, year)
-						}
-					}
-				}
-			}
-		}
-		switch {
-		case len(missing) == len(nd.Months):
-			none = append(none, co.Name)
-		case len(missing) > 0:
-			gaps = append(gaps, co.Name+" in "+monthList(missing))
-		}
-		nd.Values = append(nd.Values, vals)
-	}
-	if len(none) > 0 {
-		gaps = append(gaps, joinNames(none)+" in any of these months")
-	}
-	nd.Missing = strings.Join(gaps, "; ")
-	nd.Note = "Source: monthly returns."
-	if len(nd.Councils) == 1 {
-		nd.Note += " " + nd.Councils[0].Name + " has no statistical neighbours: DfE's 2025 model covers only the councils that exist now."
-	}
-	if ind.PerChildren() {
-		nd.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
-		if len(carriedYears) > 0 {
-			slices.Sort(carriedYears)
-			mids := make([]string, len(carriedYears))
-			for i, y := range carriedYears {
-				mids[i] = fmt.Sprintf("mid-%d", y)
-			}
-			nd.Note += fmt.Sprintf(" From %s that estimate is not published yet, so the latest (%s) is carried forward.", carriedFrom.Label(), strings.Join(mids, ", "))
-		}
-	}
-	if v.restricted {
-		nd.Note += " Other councils' counts of 1 to 5 are shown as c and left out of the chart."
-	}
-	return nd
-}
-
-// joinNames writes "A", "A and B" or "A, B and C".
-func joinNames(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
 // neighboursOption is the selected council against each of its
 // statistical neighbours over the last three years, each a line the
 // legend can switch off, with the same figures as a table.
-func (s *Server) neighboursOption(c *gin.Context, d *dataset, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
-	nd := neighbourSeries(d, viewerOf(currentUser(c)), ind, m, council)
+func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
+	nd := d.NeighbourSeries(dashboard.ViewerOf(currentUser(c)), ind, m, council)
 	lines := make([]ourcharts.Line, len(nd.Councils))
 	for i, co := range nd.Councils {
 		vals := make([]*float64, len(nd.Months))
 		for j, f := range nd.Values[i] {
 			if f.OK && !f.Suppressed {
-				x := roundTo(f.Value, 2)
+				x := dashboard.RoundTo(f.Value, 2)
 				vals[j] = &x
 			}
 		}
 		lines[i] = ourcharts.Line{Name: co.Name, Values: vals}
 	}
-	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.byNumber[council].Name + " and its statistical neighbours",
+	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.ByNumber[council].Name + " and its statistical neighbours",
 		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: nd.Months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
 	if err != nil {
 		return nil, nil
@@ -318,7 +224,7 @@ func (s *Server) compareXLSX(c *gin.Context) {
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
-func (s *Server) comparisonFor(c *gin.Context) (*comparison, bool) {
+func (s *Server) comparisonFor(c *gin.Context) (*dashboard.Comparison, bool) {
 	d, err := s.dataset(c.Request.Context())
 	if err != nil {
 		s.handleError(c, err)
@@ -332,11 +238,11 @@ func (s *Server) comparisonFor(c *gin.Context) (*comparison, bool) {
 	return s.buildComparison(c, d, ind, m, council), true
 }
 
-func compareHeader(cmp *comparison) []string {
+func compareHeader(cmp *dashboard.Comparison) []string {
 	return []string{"la_number", "council", "region", "month", "indicator_code", "value", "rate_per_10000_children", "rank", "quartile_band", "source"}
 }
 
-func compareRows(cmp *comparison) [][]string {
+func compareRows(cmp *dashboard.Comparison) [][]string {
 	var out [][]string
 	for _, r := range cmp.Councils {
 		if !r.Value.OK {

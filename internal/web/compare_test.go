@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/xuri/excelize/v2"
@@ -489,8 +491,8 @@ func TestCompareNeighboursDownloads(t *testing.T) {
 // by default), and the tiles name the years they used.
 func TestTilesUseConfiguredBaselineYears(t *testing.T) {
 	def := newTestEnv(t, Config{})
-	if !slices.Equal(def.srv.cfg.BaselineYears, analytics.DefaultBaselineYears) {
-		t.Fatalf("default baseline years %v; want %v", def.srv.cfg.BaselineYears, analytics.DefaultBaselineYears)
+	if dd, err := def.srv.dataset(context.Background()); err != nil || !slices.Equal(dd.Config().BaselineYears, analytics.DefaultBaselineYears) {
+		t.Fatalf("default baseline years %v, %v; want %v", dd.Config().BaselineYears, err, analytics.DefaultBaselineYears)
 	}
 	pw := def.addUser("lga@base.test", domain.RoleLGA, 0)
 	_, page, _ := def.get(def.signIn("lga@base.test", pw), "/councils/202")
@@ -504,7 +506,7 @@ func TestTilesUseConfiguredBaselineYears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	find := func(areas []tileArea, code string) tile {
+	find := func(areas []dashboard.TileArea, code string) dashboard.Tile {
 		for _, a := range areas {
 			for _, tl := range a.Tiles {
 				if tl.Code == code {
@@ -513,11 +515,11 @@ func TestTilesUseConfiguredBaselineYears(t *testing.T) {
 			}
 		}
 		t.Fatalf("no tile %s", code)
-		return tile{}
+		return dashboard.Tile{}
 	}
-	configured := profileTilesFor(d, 202, viewer{}, env.srv.cfg.BaselineYears)
+	configured := d.Tiles(202, dashboard.Viewer{})
 	got := find(configured, "CSC_REFERRALS")
-	pops := d.pops[202]
+	pops := d.Pops[202]
 	rel := (40/float64(pops[2024]))/(20/float64(pops[2023])) - 1
 	if configured[0].BaselineYears != "2023" || got.BaselineYears != "2023" || !got.Baseline.OK || got.Baseline.Text != fmt.Sprintf("%+.0f%%", rel*100) {
 		t.Errorf("with 2023 as the baseline: %q %+v; want %+.0f%%", got.BaselineYears, got.Baseline, rel*100)
@@ -525,7 +527,11 @@ func TestTilesUseConfiguredBaselineYears(t *testing.T) {
 	if got.YearAgo.Text != got.Baseline.Text {
 		t.Errorf("a year ago %q; the same month as the baseline, %q", got.YearAgo.Text, got.Baseline.Text)
 	}
-	byDefault := find(profileTiles(d, 202, viewer{}), "CSC_REFERRALS")
+	withDefaults, err := dashboard.New(env.db, dashboard.Config{}).Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDefault := find(withDefaults.Tiles(202, dashboard.Viewer{}), "CSC_REFERRALS")
 	if byDefault.BaselineYears != "2017–19" || byDefault.Baseline.OK {
 		t.Errorf("with the default years (no figures for 2017 to 2019): %q %+v", byDefault.BaselineYears, byDefault.Baseline)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/charts"
@@ -35,7 +37,7 @@ type councilData struct {
 	Timeline   []domain.TimelineEvent
 }
 
-func (s *Server) loadCouncil(ctx context.Context, n int, v viewer) (*councilData, error) {
+func (s *Server) loadCouncil(ctx context.Context, n int, v dashboard.Viewer) (*councilData, error) {
 	co, err := s.db.Council(ctx, n)
 	if err != nil {
 		return nil, err
@@ -66,7 +68,7 @@ func (s *Server) loadCouncil(ctx context.Context, n int, v viewer) (*councilData
 	for _, ind := range inds {
 		pts := analytics.Present(ind, byInd[ind.Code], d.Pops)
 		for i := range pts {
-			if v.suppressed(ind, n, pts[i].Value) {
+			if v.Suppressed(ind, n, pts[i].Value) {
 				pts[i].Suppressed, pts[i].Displayed, pts[i].Display = true, false, 0
 			}
 		}
@@ -85,7 +87,7 @@ func (s *Server) loadCouncil(ctx context.Context, n int, v viewer) (*councilData
 }
 
 type councilPage struct {
-	Tiles      []tileArea
+	Tiles      []dashboard.TileArea
 	Comparison *comparisonView
 	Indicators []domain.Indicator
 	Months     []monthOption
@@ -173,14 +175,14 @@ func (s *Server) councilPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, err := s.loadCouncil(ctx, n, viewerOf(currentUser(c)))
+	d, err := s.loadCouncil(ctx, n, dashboard.ViewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
 	page := councilPage{Council: d.Council, Timeline: timelineKey(d.Timeline)}
 	if y := d.Pops.LatestYear(); y > 0 {
-		page.PopYear, page.Population = y, formatCount(float64(d.Pops[y]))
+		page.PopYear, page.Population = y, dashboard.FormatCount(float64(d.Pops[y]))
 	}
 	if !d.First.IsZero() {
 		page.FirstMonth, page.LastMonth = d.First.Start().Format("January 2006"), d.Last.Start().Format("January 2006")
@@ -207,12 +209,12 @@ func (s *Server) councilPage(c *gin.Context) {
 	if ds, err := s.dataset(ctx); err != nil {
 		s.handleError(c, err)
 		return
-	} else if _, known := ds.byNumber[n]; known && !d.First.IsZero() {
-		for _, p := range ds.predecessorsOf(n) {
+	} else if _, known := ds.ByNumber[n]; known && !d.First.IsZero() {
+		for _, p := range ds.PredecessorsOf(n) {
 			page.Predecessors = append(page.Predecessors, councilLink{Number: p.Number, Name: p.Name})
 		}
-		page.Tiles = profileTilesFor(ds, n, viewerOf(currentUser(c)), s.cfg.BaselineYears)
-		ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
+		page.Tiles = ds.Tiles(n, dashboard.ViewerOf(currentUser(c)))
+		ind, ok := ds.ByCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
 		if !ok {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
 			return
@@ -222,8 +224,8 @@ func (s *Server) councilPage(c *gin.Context) {
 			s.handleError(c, err)
 			return
 		}
-		page.Indicators = ds.indicators
-		for _, m := range ds.months() {
+		page.Indicators = ds.Indicators
+		for _, m := range ds.Months() {
 			page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("Jan 2006")})
 		}
 		page.From, page.To = first.String(), last.String()
@@ -233,8 +235,8 @@ func (s *Server) councilPage(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	if ind, ok := ds.byCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]; ok {
-		page.Reconciliation = s.buildReconcileView(ds, ind, n, viewerOf(currentUser(c)))
+	if ind, ok := ds.ByCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]; ok {
+		page.Reconciliation = s.buildReconcileView(ds, ind, n, dashboard.ViewerOf(currentUser(c)))
 	}
 	if d.Council.Current {
 		if page.Assessment, err = s.buildAssessmentView(ctx, ds, n, currentUser(c)); err != nil {
@@ -318,7 +320,7 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 			}
 			v := p.Display
 			vals[i] = &v
-			cells[i][j] = formatValue(ind, v)
+			cells[i][j] = dashboard.FormatValue(ind, v)
 			carried = carried || p.Carried
 		}
 		for i := range cells {
@@ -327,7 +329,7 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 			}
 		}
 		if gaps := analytics.MissingMonths(d.Points[ind.Code], d.First, d.Last); len(gaps) > 0 {
-			missing = append(missing, fmt.Sprintf("%s (%s)", ind.Label, monthList(gaps)))
+			missing = append(missing, fmt.Sprintf("%s (%s)", ind.Label, dashboard.MonthList(gaps)))
 		}
 		lines = append(lines, charts.Line{Name: ind.Label, Values: vals, Axis: axis})
 		av.Columns = append(av.Columns, fmt.Sprintf("%s (%s)", ind.Label, unit))
@@ -373,42 +375,6 @@ func indexOf(xs []string, x string) int {
 	return -1
 }
 
-// monthList writes months compactly, e.g. "Mar 2021, Apr 2021".
-func monthList(ms []domain.Month) string {
-	const most = 12
-	parts := make([]string, 0, min(len(ms), most))
-	for i, m := range ms {
-		if i == most {
-			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-most))
-			break
-		}
-		parts = append(parts, m.Label())
-	}
-	return strings.Join(parts, ", ")
-}
-
-// formatValue writes a displayed value as a table shows it: rates and
-// percentages to one decimal place, counts whole.
-func formatValue(ind domain.Indicator, v float64) string {
-	if ind.PerChildren() || ind.Unit != domain.UnitCount {
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return formatCount(v)
-}
-
-// formatCount writes a whole number with thousands separators.
-func formatCount(v float64) string {
-	s := strconv.FormatInt(int64(v+0.5), 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // councilAreaData downloads one area's figures in long format, as CSV or
 // Excel.
 func (s *Server) councilAreaData(c *gin.Context) {
@@ -423,7 +389,7 @@ func (s *Server) councilAreaData(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	d, err := s.loadCouncil(c.Request.Context(), n, viewerOf(currentUser(c)))
+	d, err := s.loadCouncil(c.Request.Context(), n, dashboard.ViewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return

@@ -111,6 +111,7 @@ func (s *Server) adminSaveFramework(c *gin.Context) {
 		v, err := s.db.SaveFramework(ctx, next, domain.AuditEntry{Actor: u.Email, Remote: c.ClientIP()})
 		switch domain.ErrorCode(err) {
 		case "":
+			s.refreshModel(c)
 			c.Redirect(http.StatusSeeOther, "/admin/framework?saved="+strconv.Itoa(v))
 			return
 		case domain.EINVALID, domain.ECONFLICT:

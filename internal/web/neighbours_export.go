@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
@@ -30,12 +32,12 @@ func (s *Server) compareNeighboursData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	co, ok := d.byNumber[council]
+	co, ok := d.ByNumber[council]
 	if !ok {
 		s.handleError(c, domain.Errorf(domain.EINVALID, "Choose a council, for example ?council=202, to download it against its statistical neighbours."))
 		return
 	}
-	nd := neighbourSeries(d, viewerOf(currentUser(c)), ind, m, council)
+	nd := d.NeighbourSeries(dashboard.ViewerOf(currentUser(c)), ind, m, council)
 	header := []string{"month", "indicator_code", "unit"}
 	for _, nc := range nd.Councils {
 		header = append(header, nc.Name)

@@ -1,12 +1,13 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
@@ -18,155 +19,24 @@ import (
 // council in full.
 var lgaOnly = Access{Roles: []domain.Role{domain.RoleLGA, domain.RoleAdmin}}
 
-// pressureData is every council's pressure points in one month and its
-// place on the resilience matrix, computed once per data version.
-type pressureData struct {
-	Result     analytics.PressureResult
-	Demand     map[int]float64 // demand pressure, 0 to 100
-	Conditions map[int]float64 // enabling-conditions score, for assessed councils
-	Enablers   map[int]float64
-	Assessed   map[int]string // date of the latest assessment
-	Quadrant   map[int]string
-	Councils   map[int]bool // councils with any figure in the month
-}
-
-// pressureMonth is the latest month that at least half the current
-// councils have figures for: the latest month before it may still be
-// arriving, and quartiles among a handful of early returns would mislead.
-func (d *dataset) pressureMonth() (domain.Month, bool) {
-	if d.last.IsZero() {
-		return domain.Month{}, false
-	}
-	need := (len(d.councils) + 1) / 2
-	for m := d.last; !m.Before(d.first); m = m.Add(-1) {
-		seen := map[int]bool{}
-		for _, byCouncil := range d.values {
-			for n, s := range byCouncil {
-				if _, ok := s[m.Index()]; ok {
-					seen[n] = true
-				}
-			}
-		}
-		if len(seen) >= need {
-			return m, true
-		}
-	}
-	return d.last, true
-}
-
-// displaySeries is every current council's series as shown (rates per
-// 10,000 children where the indicator is per child), by indicator.
-func (d *dataset) displaySeries() map[string]map[int]analytics.Series {
-	out := make(map[string]map[int]analytics.Series, len(d.indicators))
-	for _, ind := range d.indicators {
-		byCouncil := make(map[int]analytics.Series, len(d.values[ind.Code]))
-		for n := range d.values[ind.Code] {
-			if _, current := d.byNumber[n]; current {
-				byCouncil[n] = shownSeries(d, ind, n)
-			}
-		}
-		out[ind.Code] = byCouncil
-	}
-	return out
-}
-
-// pressure computes (once per data version and month) every pressure
-// point and the matrix.
-func (s *Server) pressure(d *dataset, m domain.Month) *pressureData {
-	d.mu.Lock()
-	if p, ok := d.pressureCache[m.Index()]; ok {
-		d.mu.Unlock()
-		return p
-	}
-	d.mu.Unlock()
-	res := analytics.AssessPressure(m, d.indicators, d.displayValues(), s.cfg.Pressure)
-	p := &pressureData{Result: res, Demand: analytics.DemandPressure(res.Cells, analytics.IndicatorAreas(d.indicators), domain.Areas),
-		Conditions: map[int]float64{}, Enablers: map[int]float64{}, Assessed: map[int]string{}, Quadrant: map[int]string{}, Councils: map[int]bool{}}
-	for _, c := range res.Cells {
-		p.Councils[c.Council] = true
-	}
-	for _, co := range d.councils {
-		a, has := d.assessed[co.Number]
-		var score float64
-		ok := false
-		if has && d.framework != nil {
-			score, ok = analytics.ConditionsScore(a, d.framework)
-			if e, okE := analytics.EnablersScore(a, d.framework); okE {
-				p.Enablers[co.Number] = e
-			}
-		}
-		if ok {
-			p.Conditions[co.Number], p.Assessed[co.Number] = score, a.Date()
-		}
-		p.Quadrant[co.Number] = analytics.Quadrant(p.Demand[co.Number], score, ok, s.cfg.Matrix)
-	}
-	d.mu.Lock()
-	d.pressureCache[m.Index()] = p
-	d.mu.Unlock()
-	return p
-}
-
-// displayValues builds (once per data version) every current council's
-// displayed series.
-func (d *dataset) displayValues() map[string]map[int]analytics.Series {
-	d.displayOnce.Do(func() { d.displayed = d.displaySeries() })
-	return d.displayed
-}
-
-// pressureFilter is what the officer narrowed the overview to.
-type pressureFilter struct {
-	Month  domain.Month
-	Region string
-	Area   string
-	Sort   string
-}
-
-func (s *Server) pressureParams(c *gin.Context, d *dataset) (pressureFilter, error) {
-	f := pressureFilter{Region: c.Query("region"), Area: c.Query("area"), Sort: c.DefaultQuery("sort", "pressure")}
-	m, ok := d.pressureMonth()
-	if !ok {
-		return f, domain.Errorf(domain.ENOTFOUND, "No monthly figures are stored yet, so there are no pressure points to show.")
-	}
-	f.Month = m
-	if q := c.Query("month"); q != "" {
-		qm, err := domain.ParseMonth(q)
-		if err != nil || qm.Before(d.first) || d.last.Before(qm) {
-			return f, domain.Errorf(domain.EINVALID, "month %q is not one the figures cover (%s to %s); use YYYY-MM.", q, d.first, d.last)
-		}
-		f.Month = qm
-	}
-	if f.Region != "" {
-		if _, ok := d.regionName[f.Region]; !ok {
-			return f, domain.Errorf(domain.EINVALID, "%q is not a region code; use one of the E12 codes in the list.", f.Region)
-		}
-	}
-	if f.Area != "" && !slices.Contains(domain.Areas, f.Area) {
-		return f, domain.Errorf(domain.EINVALID, "%q is not an area; use one of %s.", f.Area, strings.Join(domain.Areas, ", "))
-	}
-	if !slices.Contains([]string{"pressure", "name", "region"}, f.Sort) {
-		return f, domain.Errorf(domain.EINVALID, "sort %q: use pressure, name or region.", f.Sort)
-	}
-	return f, nil
-}
-
-// pressureFor reads the request's filter and returns the data set, the
+// pressureFor reads the request's filter and returns the snapshot, the
 // filter and the month's pressure points; on failure it has answered.
-func (s *Server) pressureFor(c *gin.Context) (*dataset, pressureFilter, *pressureData, bool) {
+func (s *Server) pressureFor(c *gin.Context) (*dashboard.Snapshot, dashboard.PressureFilter, *dashboard.Pressure, bool) {
 	d, err := s.dataset(c.Request.Context())
 	if err != nil {
 		s.handleError(c, err)
-		return nil, pressureFilter{}, nil, false
+		return nil, dashboard.PressureFilter{}, nil, false
 	}
-	f, err := s.pressureParams(c, d)
+	f, err := d.ParsePressureFilter(c.Query("month"), c.Query("region"), c.Query("area"), c.Query("sort"))
 	if err != nil {
 		s.handleError(c, err)
-		return nil, pressureFilter{}, nil, false
+		return nil, dashboard.PressureFilter{}, nil, false
 	}
-	return d, f, s.pressure(d, f.Month), true
+	return d, f, d.Pressure(f.Month), true
 }
 
-// query writes the filter back as a query string for links.
-func (f pressureFilter) query() string {
+// pressureQuery writes a filter back as a query string for links.
+func pressureQuery(f dashboard.PressureFilter) string {
 	v := []string{"month=" + f.Month.String()}
 	if f.Region != "" {
 		v = append(v, "region="+f.Region)
@@ -178,50 +48,6 @@ func (f pressureFilter) query() string {
 		v = append(v, "sort="+f.Sort)
 	}
 	return strings.Join(v, "&")
-}
-
-// councilsFor lists the current councils the filter keeps, in its order.
-func (f pressureFilter) councilsFor(d *dataset, p *pressureData) []domain.Council {
-	var out []domain.Council
-	for _, co := range d.councils {
-		if f.Region == "" || co.RegionCode == f.Region {
-			out = append(out, co)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b domain.Council) int {
-		switch f.Sort {
-		case "region":
-			return cmp.Or(cmp.Compare(a.RegionName, b.RegionName), cmp.Compare(p.Demand[b.Number], p.Demand[a.Number]), cmp.Compare(a.Name, b.Name))
-		case "name":
-			return cmp.Compare(a.Name, b.Name)
-		}
-		return cmp.Or(cmp.Compare(p.Demand[b.Number], p.Demand[a.Number]), cmp.Compare(a.Name, b.Name))
-	})
-	return out
-}
-
-// indicatorsFor lists the indicators the filter keeps, in catalogue order.
-func (f pressureFilter) indicatorsFor(d *dataset) []domain.Indicator {
-	var out []domain.Indicator
-	for _, ind := range d.indicators {
-		if f.Area == "" || ind.Area == f.Area {
-			out = append(out, ind)
-		}
-	}
-	return out
-}
-
-// pointsFor lists the pressure points the filter keeps, most severe first.
-func (f pressureFilter) pointsFor(d *dataset, p *pressureData) []analytics.PressureCell {
-	var out []analytics.PressureCell
-	for _, pt := range p.Result.Points {
-		co, ok := d.byNumber[pt.Council]
-		if !ok || (f.Region != "" && co.RegionCode != f.Region) || (f.Area != "" && d.byCode[pt.Indicator].Area != f.Area) {
-			continue
-		}
-		out = append(out, pt)
-	}
-	return out
 }
 
 type pressurePage struct {
@@ -305,18 +131,18 @@ func (s *Server) pressurePage(c *gin.Context) {
 	var err error
 	cfg := p.Result.Config
 	page := pressurePage{Month: f.Month.Start().Format("January 2006"), MonthValue: f.Month.String(), Region: f.Region, Area: f.Area, Sort: f.Sort,
-		Query: f.query(), Threshold: fmt.Sprintf("%.0f%%", cfg.Threshold*100), Band: cfg.WorstBand, Years: analytics.YearsLabel(cfg.BaselineYears),
-		PSplit: strconv.FormatFloat(s.cfg.Matrix.PressureSplit, 'f', -1, 64), CSplit: strconv.FormatFloat(s.cfg.Matrix.ConditionsSplit, 'f', -1, 64)}
-	for _, code := range d.regions {
-		page.Regions = append(page.Regions, option{code, d.regionName[code]})
+		Query: pressureQuery(f), Threshold: fmt.Sprintf("%.0f%%", cfg.Threshold*100), Band: cfg.WorstBand, Years: analytics.YearsLabel(cfg.BaselineYears),
+		PSplit: strconv.FormatFloat(d.Config().Matrix.PressureSplit, 'f', -1, 64), CSplit: strconv.FormatFloat(d.Config().Matrix.ConditionsSplit, 'f', -1, 64)}
+	for _, code := range d.Regions {
+		page.Regions = append(page.Regions, option{code, d.RegionName[code]})
 	}
 	for _, a := range domain.Areas {
 		page.AreaOptions = append(page.AreaOptions, option{a, domain.AreaLabel(a)})
 	}
 
 	// The heatmap and its table.
-	councils := f.councilsFor(d, p)
-	inds := f.indicatorsFor(d)
+	councils := d.CouncilsFor(f, p)
+	inds := d.IndicatorsFor(f)
 	heat := charts.Heatmap{Title: "Pressure points by council and indicator, " + page.Month,
 		Subtitle: fmt.Sprintf("Band %s and more than %s worse than the %s baseline; colour by severity. Select a cell for the council's chart.", cfg.WorstBand, page.Threshold, page.Years)}
 	for _, ind := range inds {
@@ -355,7 +181,7 @@ func (s *Server) pressurePage(c *gin.Context) {
 	}
 
 	// The ranked list.
-	points := f.pointsFor(d, p)
+	points := d.PointsFor(f, p)
 	page.TotalPoints = len(points)
 	for i, pt := range points {
 		if i == 50 {
@@ -369,11 +195,11 @@ func (s *Server) pressurePage(c *gin.Context) {
 		page.CountCols = append(page.CountCols, domain.AreaLabel(a))
 	}
 	page.CountTotals = make([]int, len(domain.Areas))
-	for _, code := range d.regions {
-		row := countRow{Label: d.regionName[code], Cells: make([]int, len(domain.Areas))}
+	for _, code := range d.Regions {
+		row := countRow{Label: d.RegionName[code], Cells: make([]int, len(domain.Areas))}
 		for _, pt := range p.Result.Points {
-			if co, ok := d.byNumber[pt.Council]; ok && co.RegionCode == code {
-				i := slices.Index(domain.Areas, d.byCode[pt.Indicator].Area)
+			if co, ok := d.ByNumber[pt.Council]; ok && co.RegionCode == code {
+				i := slices.Index(domain.Areas, d.ByCode[pt.Indicator].Area)
 				if i >= 0 {
 					row.Cells[i]++
 					row.Total++
@@ -421,7 +247,7 @@ func (s *Server) pressurePage(c *gin.Context) {
 		Title:    "Resilience matrix, " + page.Month,
 		Subtitle: "Demand pressure (x) against the enabling-conditions score from each council's latest self-assessment (y). Select a council for its profile.",
 		XName:    "Demand pressure (0 to 100)", YName: "Enabling conditions (1 to 4)",
-		XSplit: s.cfg.Matrix.PressureSplit, YSplit: s.cfg.Matrix.ConditionsSplit, Groups: gs,
+		XSplit: d.Config().Matrix.PressureSplit, YSplit: d.Config().Matrix.ConditionsSplit, Groups: gs,
 		Quadrants: [4]string{"Low pressure, strong conditions", "High pressure, strong conditions", "Low pressure, weak conditions", "High pressure, weak conditions: act here"},
 	}); err != nil {
 		s.handleError(c, err)
@@ -456,22 +282,22 @@ func shortLabel(label string) string {
 	return strings.TrimSpace(string(r[:max-1])) + "…"
 }
 
-func pointRowOf(d *dataset, rank int, pt analytics.PressureCell) pointRow {
-	co := d.byNumber[pt.Council]
+func pointRowOf(d *dashboard.Snapshot, rank int, pt analytics.PressureCell) pointRow {
+	co := d.ByNumber[pt.Council]
 	return pointRow{Rank: rank, Number: pt.Council, Council: co.Name, Region: co.RegionName, Code: pt.Indicator,
-		Indicator: d.byCode[pt.Indicator].Label, Level: pt.Level, Severity: severityText(pt.Severity), Reason: pt.Reason}
+		Indicator: d.ByCode[pt.Indicator].Label, Level: pt.Level, Severity: severityText(pt.Severity), Reason: pt.Reason}
 }
 
 // matrixRowsOf lists every council the filter keeps with its place on the
 // matrix, highest pressure first, and counts its pressure points.
-func matrixRowsOf(d *dataset, p *pressureData, f pressureFilter) ([]matrixRow, map[int]int) {
+func matrixRowsOf(d *dashboard.Snapshot, p *dashboard.Pressure, f dashboard.PressureFilter) ([]matrixRow, map[int]int) {
 	counts := map[int]int{}
 	for _, pt := range p.Result.Points {
 		counts[pt.Council]++
 	}
 	f.Sort = "pressure"
 	var rows []matrixRow
-	for _, co := range f.councilsFor(d, p) {
+	for _, co := range d.CouncilsFor(f, p) {
 		r := matrixRow{Number: co.Number, Name: co.Name, Region: co.RegionName, Pressure: scoreOrDash(p.Demand[co.Number], p.Councils[co.Number]),
 			Quadrant: p.Quadrant[co.Number], Points: counts[co.Number], Conditions: "not assessed", Enablers: "not assessed"}
 		if v, ok := p.Conditions[co.Number]; ok {
@@ -499,10 +325,10 @@ func (s *Server) pressureExport(format string) gin.HandlerFunc {
 		header := []string{"rank", "month", "la_number", "council", "region", "area", "indicator_code", "indicator", "value", "unit", "band",
 			"rank_of_councils", "councils", "change_vs_baseline_pct", "change_vs_year_ago_pct", "direction", "severity", "level", "reason"}
 		var rows [][]string
-		for i, pt := range f.pointsFor(d, p) {
-			co, ind := d.byNumber[pt.Council], d.byCode[pt.Indicator]
+		for i, pt := range d.PointsFor(f, p) {
+			co, ind := d.ByNumber[pt.Council], d.ByCode[pt.Indicator]
 			rows = append(rows, []string{strconv.Itoa(i + 1), f.Month.String(), strconv.Itoa(pt.Council), co.Name, co.RegionName, domain.AreaLabel(ind.Area),
-				ind.Code, ind.Label, strconv.FormatFloat(roundTo(pt.Value, 2), 'f', -1, 64), ind.DisplayUnit(), pt.Band,
+				ind.Code, ind.Label, strconv.FormatFloat(dashboard.RoundTo(pt.Value, 2), 'f', -1, 64), ind.DisplayUnit(), pt.Band,
 				strconv.Itoa(pt.Rank), strconv.Itoa(pt.N), pctText(pt.ChangeBaseline, pt.ChangeBaselineOK), pctText(pt.ChangeYearAgo, pt.ChangeYearAgoOK),
 				pt.Direction, severityText(pt.Severity), pt.Level, pt.Reason})
 		}
@@ -535,7 +361,7 @@ func pctText(v float64, ok bool) string {
 	if !ok {
 		return ""
 	}
-	return strconv.FormatFloat(roundTo(v*100, 1), 'f', -1, 64)
+	return strconv.FormatFloat(dashboard.RoundTo(v*100, 1), 'f', -1, 64)
 }
 
 func pressureNote(cfg analytics.PressureConfig) string {
@@ -573,12 +399,12 @@ func (s *Server) apiPressure(c *gin.Context) {
 		PressureRankings int      `json:"position"`
 	}
 	var points []pointOut
-	for i, pt := range f.pointsFor(d, p) {
-		co, ind := d.byNumber[pt.Council], d.byCode[pt.Indicator]
+	for i, pt := range d.PointsFor(f, p) {
+		co, ind := d.ByNumber[pt.Council], d.ByCode[pt.Indicator]
 		points = append(points, pointOut{Council: pt.Council, Name: co.Name, Region: co.RegionCode, Area: ind.Area, Indicator: pt.Indicator,
-			Value: roundTo(pt.Value, 4), Unit: ind.DisplayUnit(), Band: pt.Band, Rank: pt.Rank, N: pt.N,
+			Value: dashboard.RoundTo(pt.Value, 4), Unit: ind.DisplayUnit(), Band: pt.Band, Rank: pt.Rank, N: pt.N,
 			ChangeBaseline: optionalRounded(pt.ChangeBaseline, pt.ChangeBaselineOK), ChangeYearAgo: optionalRounded(pt.ChangeYearAgo, pt.ChangeYearAgoOK),
-			Direction: pt.Direction, MonthsRising: pt.MonthsRising, MonthsFalling: pt.MonthsFalling, Severity: roundTo(pt.Severity, 4), Level: pt.Level,
+			Direction: pt.Direction, MonthsRising: pt.MonthsRising, MonthsFalling: pt.MonthsFalling, Severity: dashboard.RoundTo(pt.Severity, 4), Level: pt.Level,
 			Reason: pt.Reason, PressureRankings: i + 1})
 	}
 	type matrixOut struct {
@@ -595,7 +421,7 @@ func (s *Server) apiPressure(c *gin.Context) {
 	rows, counts := matrixRowsOf(d, p, f)
 	var matrix []matrixOut
 	for _, r := range rows {
-		mo := matrixOut{Council: r.Number, Name: r.Name, Region: d.byNumber[r.Number].RegionCode, Points: counts[r.Number], Quadrant: r.Quadrant,
+		mo := matrixOut{Council: r.Number, Name: r.Name, Region: d.ByNumber[r.Number].RegionCode, Points: counts[r.Number], Quadrant: r.Quadrant,
 			Assessed: p.Assessed[r.Number]}
 		if p.Councils[r.Number] {
 			mo.Pressure = optionalRounded(p.Demand[r.Number], true)
@@ -608,13 +434,13 @@ func (s *Server) apiPressure(c *gin.Context) {
 		}
 		matrix = append(matrix, mo)
 	}
-	byRegion := analytics.CountBy(p.Result.Points, func(pt analytics.PressureCell) string { return d.byNumber[pt.Council].RegionCode })
-	byArea := analytics.CountBy(p.Result.Points, func(pt analytics.PressureCell) string { return d.byCode[pt.Indicator].Area })
+	byRegion := analytics.CountBy(p.Result.Points, func(pt analytics.PressureCell) string { return d.ByNumber[pt.Council].RegionCode })
+	byArea := analytics.CountBy(p.Result.Points, func(pt analytics.PressureCell) string { return d.ByCode[pt.Indicator].Area })
 	c.JSON(http.StatusOK, gin.H{
 		"month": f.Month.String(),
 		"rule": gin.H{"worst_band": cfg.WorstBand, "threshold": cfg.Threshold, "baseline_years": cfg.BaselineYears, "direction_months": cfg.DirectionMonths,
 			"description": pressureNote(cfg)},
-		"matrix_rule": gin.H{"pressure_split": s.cfg.Matrix.PressureSplit, "conditions_split": s.cfg.Matrix.ConditionsSplit,
+		"matrix_rule": gin.H{"pressure_split": d.Config().Matrix.PressureSplit, "conditions_split": d.Config().Matrix.ConditionsSplit,
 			"demand_pressure":  "100 × the mean over the five areas of the council's most severe pressure point in each (0 where none)",
 			"conditions_score": "mean of the three enabling conditions' ratings (1 to 4) in the council's latest self-assessment"},
 		"points":           points,
@@ -628,6 +454,6 @@ func optionalRounded(v float64, ok bool) *float64 {
 	if !ok {
 		return nil
 	}
-	r := roundTo(v, 4)
+	r := dashboard.RoundTo(v, 4)
 	return &r
 }

@@ -10,13 +10,15 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
+
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // reconNationalRow is one council's year in the national reconciliation.
 type reconNationalRow struct {
-	reconRow
+	dashboard.ReconcileRow
 	Number  int
 	Name    string
 	Region  string
@@ -66,7 +68,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 	code := c.Query("indicator")
 	if code == "" {
 		code = "CSC_REFERRALS"
-		if inds := d.reconciledIndicators(); len(inds) > 0 && !slices.ContainsFunc(inds, func(i domain.Indicator) bool { return i.Code == code }) {
+		if inds := d.ReconciledIndicators(); len(inds) > 0 && !slices.ContainsFunc(inds, func(i domain.Indicator) bool { return i.Code == code }) {
 			code = inds[0].Code
 		}
 	}
@@ -74,8 +76,8 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 	if err != nil {
 		return nil, err
 	}
-	p := &reconNationalPage{Indicator: ind, Indicators: d.reconciledIndicators(), Sort: c.DefaultQuery("sort", "flagged"),
-		Tolerance: percentText(s.reconcileTolerance()), Method: reconcileMethod(ind), TotalLabel: totalLabel(ind)}
+	p := &reconNationalPage{Indicator: ind, Indicators: d.ReconciledIndicators(), Sort: c.DefaultQuery("sort", "flagged"),
+		Tolerance: dashboard.PercentText(s.reconcileTolerance()), Method: reconcileMethod(ind), TotalLabel: totalLabel(ind)}
 	if !slices.Contains(reconcileSorts, p.Sort) {
 		return nil, domain.Errorf(domain.EINVALID, "%q is not an order of the table: use flagged, difference, region or name.", p.Sort)
 	}
@@ -83,7 +85,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 	// period end.
 	byCouncil := map[string][]domain.OfficialValue{}
 	periodEnd := map[int]string{}
-	for _, o := range d.official[ind.Code] {
+	for _, o := range d.Official[ind.Code] {
 		if o.Level != "council" {
 			continue
 		}
@@ -115,10 +117,10 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 		p.Year = s.defaultReconcileYear(d, ind, councils, byCouncil, p.Years)
 	}
 	end, _ := domain.ParseMonth(periodEnd[p.Year][:7])
-	v := viewerOf(currentUser(c))
+	v := dashboard.ViewerOf(currentUser(c))
 	regions := map[string]*regionReconCount{}
 	for _, co := range councils {
-		if !co.ExistedIn(end) || !co.Current && len(d.values[ind.Code][co.Number]) == 0 {
+		if !co.ExistedIn(end) || !co.Current && len(d.Values[ind.Code][co.Number]) == 0 {
 			continue
 		}
 		var offs []domain.OfficialValue
@@ -130,11 +132,11 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 		if len(offs) == 0 { // DfE has no row for the council: compare with nothing
 			offs = []domain.OfficialValue{{Indicator: ind.Code, Level: "council", Area: strconv.Itoa(co.Number), Year: p.Year, PeriodEnd: periodEnd[p.Year]}}
 		}
-		rows := s.reconcileRows(d, ind, co.Number, v, offs)
+		rows := d.Reconcile(ind, co.Number, v, offs, s.reconcileTolerance())
 		if len(rows) != 1 {
 			continue
 		}
-		r := reconNationalRow{reconRow: rows[0], Number: co.Number, Name: co.Name, Region: co.RegionName, Current: co.Current}
+		r := reconNationalRow{ReconcileRow: rows[0], Number: co.Number, Name: co.Name, Region: co.RegionName, Current: co.Current}
 		if !co.Current {
 			r.Ended = co.LastMonth().Label()
 		}
@@ -175,7 +177,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 
 // defaultReconcileYear is the latest year in which some council's monthly
 // figures cover the whole year, or the latest year DfE published.
-func (s *Server) defaultReconcileYear(d *dataset, ind domain.Indicator, councils []domain.Council, byCouncil map[string][]domain.OfficialValue, years []int) int {
+func (s *Server) defaultReconcileYear(d *dashboard.Snapshot, ind domain.Indicator, councils []domain.Council, byCouncil map[string][]domain.OfficialValue, years []int) int {
 	for _, y := range years {
 		for _, co := range councils {
 			var offs []domain.OfficialValue
@@ -184,7 +186,7 @@ func (s *Server) defaultReconcileYear(d *dataset, ind domain.Indicator, councils
 					offs = append(offs, o)
 				}
 			}
-			for _, r := range s.reconcileRows(d, ind, co.Number, viewer{}, offs) {
+			for _, r := range d.Reconcile(ind, co.Number, dashboard.Viewer{}, offs, s.reconcileTolerance()) {
 				if r.Complete {
 					return y
 				}
@@ -266,7 +268,7 @@ func (s *Server) reconciliationExport(format string) gin.HandlerFunc {
 		header := append([]string{"LA number", "Council", "Region"}, reconcileHeader...)
 		rows := make([][]string, 0, len(p.Rows))
 		for _, r := range p.Rows {
-			rows = append(rows, append([]string{strconv.Itoa(r.Number), r.Name, r.Region}, reconcileCells(r.reconRow)...))
+			rows = append(rows, append([]string{strconv.Itoa(r.Number), r.Name, r.Region}, reconcileCells(r.ReconcileRow)...))
 		}
 		s.sendTable(c, format, fmt.Sprintf("reconciliation-%s-%d", p.Indicator.Code, p.Year),
 			fmt.Sprintf("%s, %s: every council's monthly returns against DfE's published figures", p.Indicator.Label, p.Period),

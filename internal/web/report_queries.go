@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
@@ -136,7 +137,7 @@ func (n *names) figure(code string, v float64) string {
 	ind := n.indicators[code]
 	switch {
 	case ind.Unit == domain.UnitCount && v >= 0 && v == float64(int64(v)):
-		return formatCount(v)
+		return dashboard.FormatCount(v)
 	case ind.Unit == domain.UnitPercent:
 		return strconv.FormatFloat(v, 'f', -1, 64) + "%"
 	}

@@ -4,16 +4,17 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/dashboard"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
@@ -76,7 +77,7 @@ type Server struct {
 	limits    returns.Limits
 	intake    *intake.Service
 	jobs      jobs
-	data      datasets
+	model     *dashboard.Model
 	cache     *responseCache
 }
 
@@ -97,12 +98,6 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.DueDay == 0 {
 		cfg.DueDay = domain.DefaultDueDay
 	}
-	if cfg.Matrix.PressureSplit == 0 {
-		cfg.Matrix.PressureSplit = analytics.DefaultPressureSplit
-	}
-	if cfg.Matrix.ConditionsSplit == 0 {
-		cfg.Matrix.ConditionsSplit = analytics.DefaultConditionsSplit
-	}
 	gin.SetMode(gin.ReleaseMode)
 	static, err := newStaticFiles()
 	if err != nil {
@@ -115,20 +110,20 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if cfg.Limits == (returns.Limits{}) {
 		cfg.Limits = returns.DefaultLimits()
 	}
-	if len(cfg.BaselineYears) == 0 {
-		cfg.BaselineYears = slices.Clone(analytics.DefaultBaselineYears)
-	}
-	// Pressure points measure against the same baseline as the profile.
-	if len(cfg.Pressure.BaselineYears) == 0 {
-		cfg.Pressure.BaselineYears = cfg.BaselineYears
-	}
-	cfg.Pressure = cfg.Pressure.WithDefaults()
 	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
 	if cfg.ReconcileTolerance == 0 {
 		cfg.ReconcileTolerance = analytics.DefaultReconcileTolerance
 	}
+	s.model = dashboard.New(db, dashboard.Config{BaselineYears: cfg.BaselineYears, Pressure: cfg.Pressure, Matrix: cfg.Matrix})
 	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance,
 		MinAbsChange: cfg.MinChange, MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
+	// An accepted return reaches the read model before the upload's answer
+	// is sent; a failure there is logged, and the next request catches up.
+	s.intake.Stored = func(ctx context.Context) {
+		if _, err := s.model.Refresh(context.WithoutCancel(ctx)); err != nil {
+			cfg.Logger.Error("read model update after a stored return", "err", err)
+		}
+	}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
@@ -256,6 +251,20 @@ func sessionless(path string) bool {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// refreshModel brings the read model up to date after a change the
+// request made, before it answers, so the next page shows the change; a
+// failure is logged, and a later request catches up.
+func (s *Server) refreshModel(c *gin.Context) {
+	if _, err := s.model.Refresh(context.WithoutCancel(c.Request.Context())); err != nil {
+		s.cfg.Logger.Error("read model update", "err", err, "request_id", c.GetString("request_id"))
+	}
+}
+
+// dataset returns the read model's current snapshot.
+func (s *Server) dataset(ctx context.Context) (*dashboard.Snapshot, error) {
+	return s.model.Snapshot(ctx)
+}
 
 func (s *Server) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")

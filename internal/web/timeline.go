@@ -104,6 +104,7 @@ func (s *Server) adminSaveTimeline(c *gin.Context) {
 		err := s.db.SaveTimelineEvent(c.Request.Context(), &e, domain.AuditEntry{Actor: u.Email, Remote: c.ClientIP()})
 		switch domain.ErrorCode(err) {
 		case "":
+			s.refreshModel(c)
 			c.Redirect(http.StatusSeeOther, "/admin/timeline?done=saved")
 			return
 		case domain.EINVALID:
@@ -131,5 +132,6 @@ func (s *Server) adminDeleteTimeline(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
+	s.refreshModel(c)
 	c.Redirect(http.StatusSeeOther, "/admin/timeline?done=deleted")
 }

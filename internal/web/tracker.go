@@ -24,7 +24,7 @@ type trackerCouncil struct {
 	UploadedAt string
 	UploadedBy string
 	Demo       bool
-	Missing    []string // required indicators without a figure
+	Missing    []string // required indicators without a dashboard.Figure
 	Overdue    bool
 }
 

@@ -1,0 +1,123 @@
+package dashboard
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/store"
+)
+
+// Config holds the rules the read model computes by.
+type Config struct {
+	// BaselineYears are the years whose same calendar month makes the
+	// pre-pandemic baseline.
+	BaselineYears []int
+	// Pressure is the pressure-point rule; Matrix splits the resilience
+	// matrix into quadrants.
+	Pressure analytics.PressureConfig
+	Matrix   analytics.MatrixConfig
+}
+
+// withDefaults fills what is unset.
+func (c Config) withDefaults() Config {
+	if len(c.BaselineYears) == 0 {
+		c.BaselineYears = slices.Clone(analytics.DefaultBaselineYears)
+	}
+	if len(c.Pressure.BaselineYears) == 0 {
+		c.Pressure.BaselineYears = c.BaselineYears
+	}
+	c.Pressure = c.Pressure.WithDefaults()
+	if c.Matrix.PressureSplit == 0 {
+		c.Matrix.PressureSplit = analytics.DefaultPressureSplit
+	}
+	if c.Matrix.ConditionsSplit == 0 {
+		c.Matrix.ConditionsSplit = analytics.DefaultConditionsSplit
+	}
+	return c
+}
+
+// Config returns the rules the snapshot was computed by.
+func (d *Snapshot) Config() Config { return d.cfg }
+
+// checkEvery is how often a request looks at the store's data version, so
+// a burst of requests costs one database read, not one each.
+const checkEvery = 250 * time.Millisecond
+
+// Model keeps the current snapshot. Readers take the snapshot published
+// last and never wait for an update: the one request that finds the data
+// version moved (or the caller of Refresh) builds the next snapshot aside,
+// redoing only what changed, and swaps it in.
+type Model struct {
+	db  *store.DB
+	cfg Config
+
+	current atomic.Pointer[Snapshot]
+	checked atomic.Int64 // unix nanoseconds of the last version check
+	// updating is held by the one goroutine bringing the model up to date.
+	updating sync.Mutex
+	now      func() time.Time
+}
+
+// New returns a model over db; the first Snapshot loads it.
+func New(db *store.DB, cfg Config) *Model {
+	return &Model{db: db, cfg: cfg.withDefaults(), now: time.Now}
+}
+
+// Snapshot returns the current snapshot, loading it on first use and, at
+// most every 250 ms, bringing it up to date with the store first. While
+// another request is updating it, it returns the snapshot published last
+// rather than wait.
+func (m *Model) Snapshot(ctx context.Context) (*Snapshot, error) {
+	d := m.current.Load()
+	if d == nil {
+		return m.Refresh(ctx)
+	}
+	if m.now().UnixNano()-m.checked.Load() < int64(checkEvery) {
+		return d, nil
+	}
+	if !m.updating.TryLock() {
+		return d, nil
+	}
+	defer m.updating.Unlock()
+	return m.refreshLocked(ctx)
+}
+
+// Refresh brings the model up to date with the store now, waiting for an
+// update another request has begun, and returns the new snapshot: the
+// web calls it after storing a return, so the uploader's next page shows
+// it.
+func (m *Model) Refresh(ctx context.Context) (*Snapshot, error) {
+	m.updating.Lock()
+	defer m.updating.Unlock()
+	return m.refreshLocked(ctx)
+}
+
+func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
+	m.checked.Store(m.now().UnixNano())
+	d := m.current.Load()
+	if d == nil {
+		d, err := load(ctx, m.db, m.cfg)
+		if err != nil {
+			return nil, err
+		}
+		m.current.Store(d)
+		return d, nil
+	}
+	version, err := m.db.DataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if version == d.Version {
+		return d, nil
+	}
+	next, err := d.update(ctx, m.db, version)
+	if err != nil {
+		return nil, err
+	}
+	m.current.Store(next)
+	return next, nil
+}

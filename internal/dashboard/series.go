@@ -1,0 +1,124 @@
+package dashboard
+
+import (
+	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/domain"
+)
+
+// ShownSeries is a council's series as displayed, in full: rates per
+// 10,000 children for per-child indicators. For what a particular viewer
+// may see, use ViewerSeries.
+func (d *Snapshot) ShownSeries(ind domain.Indicator, council int) analytics.Series {
+	d.mu.Lock()
+	s, ok := d.displayed[ind.Code][council]
+	d.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = d.ViewerSeries(ind, council, Viewer{})
+	d.mu.Lock()
+	if d.displayed[ind.Code] == nil {
+		d.displayed[ind.Code] = map[int]analytics.Series{}
+	}
+	d.displayed[ind.Code][council] = s
+	d.mu.Unlock()
+	return s
+}
+
+// ViewerSeries is a council's series as displayed to v, with the figures v
+// may not see (D1) left out, so that nothing computed from the series (a
+// change against the baseline or a year ago) can give them back. A
+// council that replaced others continues, before its first month, with
+// their combined figure, so its baseline and year-ago changes reach back
+// across the reorganisation (Cumberland's 2017–19 baseline is Cumbria's).
+func (d *Snapshot) ViewerSeries(ind domain.Indicator, council int, v Viewer) analytics.Series {
+	out := analytics.Series{}
+	if first := d.ByNumber[council].FirstMonth(); !first.IsZero() {
+		if preds := d.predecessors[council]; len(preds) > 0 {
+			for idx := d.First.Index(); idx < first.Index(); idx++ {
+				if x, ok := d.Combined(ind, preds, MonthOfIndex(idx), v); ok {
+					out[idx] = x
+				}
+			}
+		}
+	}
+	for idx, raw := range d.Values[ind.Code][council] {
+		if v.Suppressed(ind, council, raw) {
+			continue
+		}
+		if shown, ok := d.Display(ind, council, MonthOfIndex(idx), raw); ok {
+			out[idx] = shown
+		}
+	}
+	return out
+}
+
+// Combined is the displayed figure of several councils together in month
+// m: summed counts over summed children for a rate, a population-weighted
+// mean otherwise. It needs every one of them to have a figure v may see
+// (and, for a rate, a population).
+func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m domain.Month, v Viewer) (float64, bool) {
+	var num, weight float64
+	for _, c := range councils {
+		raw, ok := d.Values[ind.Code][c.Number][m.Index()]
+		if !ok || !c.ExistedIn(m) || v.Suppressed(ind, c.Number, raw) {
+			return 0, false
+		}
+		pop, _, _, hasPop := d.Pops[c.Number].PopulationFor(m)
+		switch {
+		case ind.PerChildren() && !hasPop:
+			return 0, false
+		case ind.PerChildren():
+			num, weight = num+raw, weight+float64(pop)
+		case hasPop:
+			num, weight = num+raw*float64(pop), weight+float64(pop)
+		default:
+			num, weight = num+raw, weight+1
+		}
+	}
+	if weight == 0 {
+		return 0, false
+	}
+	if ind.PerChildren() {
+		return analytics.RatePer10k(num, int64(weight))
+	}
+	return num / weight, true
+}
+
+// DisplayValues is every council's displayed series, by indicator: what
+// pressure points are assessed on. Each series is built once per
+// snapshot (or carried from the one before when its council was not
+// touched).
+func (d *Snapshot) DisplayValues() map[string]map[int]analytics.Series {
+	out := make(map[string]map[int]analytics.Series, len(d.Indicators))
+	for _, ind := range d.Indicators {
+		byCouncil := make(map[int]analytics.Series, len(d.Values[ind.Code]))
+		for n := range d.Values[ind.Code] {
+			if _, known := d.ByNumber[n]; known {
+				byCouncil[n] = d.ShownSeries(ind, n)
+			}
+		}
+		// Successors with no figures of their own before they began still
+		// continue their predecessors'.
+		for n := range d.predecessors {
+			if _, done := byCouncil[n]; !done {
+				if s := d.ShownSeries(ind, n); len(s) > 0 {
+					byCouncil[n] = s
+				}
+			}
+		}
+		out[ind.Code] = byCouncil
+	}
+	return out
+}
+
+// LatestMonth is the latest month a series holds.
+func LatestMonth(s analytics.Series) (domain.Month, bool) {
+	best, ok := 0, false
+	for idx := range s {
+		if !ok || idx > best {
+			best, ok = idx, true
+		}
+	}
+	return MonthOfIndex(best), ok
+}
