@@ -243,3 +243,39 @@ func TestReadersDoNotWaitForAnUpdate(t *testing.T) {
 		t.Fatalf("after the update: %v; want the new figure", err)
 	}
 }
+
+// A start reads the checkpoint the model kept and the returns added since,
+// not every figure, and answers exactly as a fresh load; a checkpoint that
+// cannot be read is passed over.
+func TestStartFromCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db, m := openModel(t)
+	if _, err := m.Snapshot(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m.started != "figures" {
+		t.Fatalf("the first start was %q; want from the figures", m.started)
+	}
+	storeFigures(t, db, "template", domain.Observation{Council: 202, Month: "2024-07", Indicator: "CSC_CLA", Value: 333})
+	storeFigures(t, db, "long", domain.Observation{Council: 928, Month: "2020-05", Indicator: "CSC_CLA", Value: 1111})
+
+	again := New(db, Config{})
+	d, err := again.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.started != "checkpoint" {
+		t.Fatalf("the second start was %q; want from the checkpoint", again.started)
+	}
+	same(t, "from the checkpoint", d, db)
+
+	if err := db.SaveCheckpoint(ctx, d.Version, 0, []byte("not a checkpoint")); err != nil {
+		t.Fatal(err)
+	}
+	third := New(db, Config{})
+	d, err = third.Snapshot(ctx)
+	if err != nil || third.started != "figures" {
+		t.Fatalf("with a broken checkpoint: %v, started %q; want from the figures", err, third.started)
+	}
+	same(t, "past a broken checkpoint", d, db)
+}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,14 @@ type Model struct {
 	// updating is held by the one goroutine bringing the model up to date.
 	updating sync.Mutex
 	now      func() time.Time
+	// taken counts the council-months taken in since the last checkpoint
+	// (under updating).
+	taken int
+	// started says how the first snapshot was made: "checkpoint" or
+	// "figures".
+	started string
+	// Logger hears of a checkpoint that could not be kept; nil is quiet.
+	Logger *slog.Logger
 }
 
 // New returns a model over db; the first Snapshot loads it.
@@ -100,24 +109,46 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 	m.checked.Store(m.now().UnixNano())
 	d := m.current.Load()
 	if d == nil {
-		d, err := load(ctx, m.db, m.cfg)
+		// A start: the checkpoint and the returns since, or every figure.
+		cp, ok, err := fromCheckpoint(ctx, m.db, m.cfg)
 		if err != nil {
 			return nil, err
 		}
-		m.current.Store(d)
-		return d, nil
+		if !ok {
+			if d, err = load(ctx, m.db, m.cfg); err != nil {
+				return nil, err
+			}
+			m.started = "figures"
+			m.current.Store(d)
+			m.checkpoint(ctx, d)
+			return d, nil
+		}
+		d, m.started = cp, "checkpoint"
 	}
 	version, err := m.db.DataVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if version == d.Version {
+		m.current.Store(d)
 		return d, nil
 	}
-	next, err := d.update(ctx, m.db, version)
+	next, taken, err := d.update(ctx, m.db, version)
 	if err != nil {
 		return nil, err
 	}
 	m.current.Store(next)
+	if m.taken += taken; taken < 0 || m.taken >= checkpointEvery {
+		m.checkpoint(ctx, next)
+	}
 	return next, nil
+}
+
+// checkpoint keeps d's figures for the next start. A failure costs only
+// that start's speed, so it is logged, not returned.
+func (m *Model) checkpoint(ctx context.Context, d *Snapshot) {
+	m.taken = 0
+	if err := m.db.SaveCheckpoint(ctx, d.Version, d.returnsSeen, encodeCheckpoint(d)); err != nil && m.Logger != nil {
+		m.Logger.Warn("read model checkpoint not kept", "err", err)
+	}
 }

@@ -68,7 +68,7 @@ type statKey struct {
 	month     int
 }
 
-// load builds a snapshot from the database.
+// load builds a snapshot from the database, reading every figure.
 func load(ctx context.Context, db *store.DB, cfg Config) (*Snapshot, error) {
 	version, err := db.DataVersion(ctx)
 	if err != nil {
@@ -78,10 +78,34 @@ func load(ctx context.Context, db *store.DB, cfg Config) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Snapshot{Version: version, cfg: cfg, returnsSeen: seen, ByCode: map[string]domain.Indicator{},
+	return loadWithout(ctx, db, cfg, version, seen, func(d *Snapshot) error {
+		return db.EachCurrentObservation(ctx, func(council int, indicator, month string, value float64) {
+			byCouncil := d.Values[indicator]
+			if byCouncil == nil {
+				return
+			}
+			m, err := domain.ParseMonth(month)
+			if err != nil {
+				return
+			}
+			series := byCouncil[council]
+			if series == nil {
+				series = analytics.Series{}
+				byCouncil[council] = series
+			}
+			series[m.Index()] = value
+		})
+	})
+}
+
+// loadWithout builds a snapshot of the given data version whose figures
+// figures fills in, reading everything else from the database.
+func loadWithout(ctx context.Context, db *store.DB, cfg Config, version string, returnsSeen int64, figures func(d *Snapshot) error) (*Snapshot, error) {
+	d := &Snapshot{Version: version, cfg: cfg, returnsSeen: returnsSeen, ByCode: map[string]domain.Indicator{},
 		ByNumber: map[int]domain.Council{}, RegionName: map[string]string{}, Pops: map[int]analytics.Populations{},
 		Values: map[string]map[int]analytics.Series{}, Neighbours: map[int][]int{}}
 	d.initCaches()
+	var err error
 	if d.Indicators, err = db.Indicators(ctx); err != nil {
 		return nil, err
 	}
@@ -92,23 +116,7 @@ func load(ctx context.Context, db *store.DB, cfg Config) (*Snapshot, error) {
 	if err := d.loadCouncils(ctx, db); err != nil {
 		return nil, err
 	}
-	err = db.EachCurrentObservation(ctx, func(council int, indicator, month string, value float64) {
-		byCouncil := d.Values[indicator]
-		if byCouncil == nil {
-			return
-		}
-		m, err := domain.ParseMonth(month)
-		if err != nil {
-			return
-		}
-		series := byCouncil[council]
-		if series == nil {
-			series = analytics.Series{}
-			byCouncil[council] = series
-		}
-		series[m.Index()] = value
-	})
-	if err != nil {
+	if err := figures(d); err != nil {
 		return nil, err
 	}
 	d.span()

@@ -21,13 +21,17 @@ const reloadAbove = 4000
 // pressure points that depend on them), DfE's figures, the
 // self-assessments or the timeline. d itself is left as it is, for the
 // readers still using it.
-func (d *Snapshot) update(ctx context.Context, db *store.DB, version string) (*Snapshot, error) {
+//
+// It also says how many council-months it took in, or -1 when it read
+// every figure again.
+func (d *Snapshot) update(ctx context.Context, db *store.DB, version string) (*Snapshot, int, error) {
 	kinds, ok, err := db.ChangesSince(ctx, d.Version, version)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if !ok || slices.Contains(kinds, store.ChangeAll) {
-		return load(ctx, db, d.cfg)
+		next, err := load(ctx, db, d.cfg)
+		return next, -1, err
 	}
 	next := &Snapshot{Version: version, First: d.First, Last: d.Last, Indicators: d.Indicators, ByCode: d.ByCode,
 		Councils: d.Councils, All: d.All, ByNumber: d.ByNumber, RegionName: d.RegionName, Regions: d.Regions, Pops: d.Pops,
@@ -41,30 +45,35 @@ func (d *Snapshot) update(ctx context.Context, db *store.DB, version string) (*S
 		switch kind {
 		case store.ChangeFigures:
 			if touched, all, err = next.applyFigures(ctx, db); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		case store.ChangeOfficial:
 			if err := next.loadOfficial(ctx, db); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		case store.ChangeAssessments, store.ChangeFramework:
 			if err := next.loadAssessments(ctx, db); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			keepPressure = false // the matrix places councils by their assessments
 		case store.ChangeTimeline:
 			if next.Timeline, err = db.Timeline(ctx); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		default:
-			return load(ctx, db, d.cfg)
+			next, err := load(ctx, db, d.cfg)
+			return next, -1, err
 		}
 	}
 	if all {
-		return next, nil // every figure read again: nothing cached carries over
+		return next, -1, nil // every figure read again: nothing cached carries over
 	}
 	next.carryCaches(d, touched, keepPressure)
-	return next, nil
+	n := 0
+	for _, ms := range touched {
+		n += len(ms)
+	}
+	return next, n, nil
 }
 
 // applyFigures reads the returns added since the snapshot was made and

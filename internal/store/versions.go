@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -114,4 +116,31 @@ func (db *DB) EachCurrentObservationIn(ctx context.Context, keys []CouncilMonth,
 		}
 	}
 	return nil
+}
+
+// SaveCheckpoint keeps the read model's figures as of a data version and
+// the last return they include, replacing the one kept before.
+func (db *DB) SaveCheckpoint(ctx context.Context, version string, returnsSeen int64, data []byte) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO model_checkpoint (id, version, returns_seen, data) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version, returns_seen = excluded.returns_seen, data = excluded.data`,
+		version, returnsSeen, data)
+	return err
+}
+
+// Checkpoint returns the read model's last kept figures, or ok false when
+// none is kept.
+func (db *DB) Checkpoint(ctx context.Context) (version string, returnsSeen int64, data []byte, ok bool, err error) {
+	var row struct {
+		Version     string `db:"version"`
+		ReturnsSeen int64  `db:"returns_seen"`
+		Data        []byte `db:"data"`
+	}
+	err = db.r.GetContext(ctx, &row, "SELECT version, returns_seen, data FROM model_checkpoint WHERE id = 1")
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, nil, false, nil
+	}
+	if err != nil {
+		return "", 0, nil, false, err
+	}
+	return row.Version, row.ReturnsSeen, row.Data, true, nil
 }

@@ -115,6 +115,7 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 		cfg.ReconcileTolerance = analytics.DefaultReconcileTolerance
 	}
 	s.model = dashboard.New(db, dashboard.Config{BaselineYears: cfg.BaselineYears, Pressure: cfg.Pressure, Matrix: cfg.Matrix})
+	s.model.Logger = cfg.Logger
 	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance,
 		MinAbsChange: cfg.MinChange, MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
 	// An accepted return reaches the read model before the upload's answer
