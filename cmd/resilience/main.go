@@ -7,7 +7,7 @@
 //	resilience users add --email E --role R [--council N] [--password-stdin]
 //	resilience users disable --email E
 //	resilience refdata --from ../shared/reference [--to data/reference]
-//	resilience healthcheck [-url http://127.0.0.1:8080/healthz]
+//	resilience healthcheck [-addr :8080] [-url http://127.0.0.1:8080/healthz]
 //	resilience backup [-database data/resilience.db] [-o FILE]
 //
 // Every setting (RESILIENCE_ADDR, RESILIENCE_DATABASE and the others in

@@ -76,6 +76,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // database) the demonstration data, and starts listening. It returns once
 // the server accepts connections.
 func (a *App) Start(ctx context.Context) error {
+	if err := a.Config.Check(); err != nil {
+		return err
+	}
 	db, err := store.Open(ctx, a.Database)
 	if err != nil {
 		return err

@@ -27,13 +27,10 @@ var (
 	DefaultWorstBand = config.Default().PressureBand
 )
 
-// DefaultDirectionMonths is part of the pressure-point rule rather than a
-// setting.
-const (
-	// DefaultDirectionMonths is the window, in months ending at the month
-	// assessed, over which Direction is read.
-	DefaultDirectionMonths = 3
-)
+// DefaultDirectionMonths is the window, in months ending at the month
+// assessed, over which Direction is read: part of the pressure-point rule
+// rather than a setting.
+const DefaultDirectionMonths = 3
 
 // PressureConfig tunes AssessPressure. A zero field takes its default, so
 // PressureConfig{} is DefaultPressureConfig().

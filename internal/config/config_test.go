@@ -160,7 +160,7 @@ func TestParseEverySetting(t *testing.T) {
 		{"base-url", "http://a.example", "https://b.example", func(c Config) bool { return c.BaseURL == "https://b.example" }, "", ""},
 		{"trusted-proxies", "10.0.0.1", " 10.0.0.2, ,192.168.0.0/16 ", func(c Config) bool {
 			return slices.Equal(c.TrustedProxies, []string{"10.0.0.2", "192.168.0.0/16"})
-		}, "", ""},
+		}, "10.0.0.1,proxy.example", "neither an IP address nor a CIDR"},
 		{"tolerance", "0.1", "30%", func(c Config) bool { return c.Tolerance == 0.3 }, "0", "0.25 or 25%"},
 		{"min-change", "20", "0", func(c Config) bool { return c.MinChange == 0 }, "-5", "0 for no minimum"},
 		{"min-change-points", "1.5", "0.5", func(c Config) bool { return c.MinChangePoints == 0.5 }, "NaN", "0 for no minimum"},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -148,9 +149,13 @@ var settings = []Setting{
 		set: func(c *Config, s string) error {
 			c.TrustedProxies = nil
 			for _, p := range strings.Split(s, ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					c.TrustedProxies = append(c.TrustedProxies, p)
+				if p = strings.TrimSpace(p); p == "" {
+					continue
 				}
+				if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+					return fmt.Errorf("%q is neither an IP address nor a CIDR range: write them separated by commas, for example 10.0.0.1,192.168.0.0/16", p)
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
 			}
 			return nil
 		},
