@@ -31,10 +31,9 @@ import (
 func startApp(t testing.TB, dir string, configure func(*App)) *App {
 	t.Helper()
 	app := &App{
-		Addr:     "127.0.0.1:0",
-		Database: filepath.Join(dir, "resilience.db"),
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:      time.Now,
+		Config: testConfig(filepath.Join(dir, "resilience.db")),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:    time.Now,
 	}
 	if configure != nil {
 		configure(app)
@@ -68,7 +67,7 @@ func demoApp(t *testing.T) *App {
 			t.Fatal(err)
 		}
 		sharedDir = dir
-		app := &App{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "resilience.db"),
+		app := &App{Config: testConfig(filepath.Join(dir, "resilience.db")),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now, Stdout: &sharedStdout}
 		if err := app.Start(context.Background()); err != nil {
 			t.Fatalf("start: %v", err)
@@ -271,7 +270,7 @@ func TestAPISeriesGivesRatesFromCounts(t *testing.T) {
 
 func TestRestartDoesNotReloadData(t *testing.T) {
 	dir := t.TempDir()
-	first := &App{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "r.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	first := &App{Config: testConfig(filepath.Join(dir, "r.db")), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: time.Now, DemoCouncils: []int{202}}
 	if err := first.Start(context.Background()); err != nil {
 		t.Fatal(err)

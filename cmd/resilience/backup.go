@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
@@ -17,9 +18,9 @@ import (
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	out := fl.String("o", "", "file to write the backup to (default data/backups/resilience-YYYYMMDD-HHMMSS.db beside the database)")
-	if err := fl.Parse(args); err != nil {
+	cfg, err := config.Parse(config.Backup, fl, args)
+	if err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {
@@ -27,9 +28,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	dest := *out
 	if dest == "" {
-		dest = filepath.Join(filepath.Dir(*database), "backups", "resilience-"+time.Now().UTC().Format("20060102-150405")+".db")
+		dest = filepath.Join(filepath.Dir(cfg.Database), "backups", "resilience-"+time.Now().UTC().Format("20060102-150405")+".db")
 	}
-	db, err := store.Open(ctx, *database)
+	db, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
@@ -39,6 +40,6 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "Backed up %s to %s (integrity check ok, %s).\nTo restore: stop the server and start it with -database %s.\n",
-		*database, dest, time.Since(start).Round(time.Millisecond), dest)
+		cfg.Database, dest, time.Since(start).Round(time.Millisecond), dest)
 	return nil
 }

@@ -43,7 +43,9 @@ func writeDemoWorkbook(t *testing.T, path string, seed int64, councils []int, fi
 // prepareDB creates a database with the reference data and nothing else.
 func prepareDB(t *testing.T, path string) {
 	t.Helper()
-	app := &App{Database: path, NoDemo: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+	cfg := testConfig(path)
+	cfg.NoDemo = true
+	app := &App{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
 	s, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)

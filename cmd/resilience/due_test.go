@@ -29,8 +29,8 @@ func TestDueDaySetting(t *testing.T) {
 		}
 	}
 	t.Setenv("RESILIENCE_DUE_DAY", "")
-	if app, err := newApp(nil, io.Discard); err != nil || app.DueDay != 0 {
-		t.Errorf("default: %v, %v; want 0 (the 20th)", app, err)
+	if app, err := newApp(nil, io.Discard); err != nil || app.DueDay != 20 {
+		t.Errorf("default: %v, %v; want the 20th", app, err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/resilience-dashboard/resilience/internal/config"
 )
 
 // runHealthcheck asks a running server's /healthz and fails unless it
@@ -15,13 +17,13 @@ import (
 func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	def := "http://127.0.0.1:8080/healthz"
-	if _, port, err := net.SplitHostPort(getenv("RESILIENCE_ADDR", ":8080")); err == nil && port != "" {
-		def = "http://127.0.0.1:" + port + "/healthz"
-	}
-	url := fl.String("url", def, "health endpoint to ask")
-	if err := fl.Parse(args); err != nil {
+	url := fl.String("url", "", "health endpoint to ask (default http://127.0.0.1:PORT/healthz, PORT that of -addr)")
+	cfg, err := config.Parse(config.Healthcheck, fl, args)
+	if err != nil {
 		return err
+	}
+	if *url == "" {
+		*url = healthURL(cfg.Addr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -39,4 +41,14 @@ func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+// healthURL is the health endpoint of a server listening on addr, asked
+// on the loopback address; port 8080 when addr names none.
+func healthURL(addr string) string {
+	port := "8080"
+	if _, p, err := net.SplitHostPort(addr); err == nil && p != "" {
+		port = p
+	}
+	return "http://127.0.0.1:" + port + "/healthz"
 }

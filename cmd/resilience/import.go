@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
@@ -36,7 +36,7 @@ const (
 	exitStored   = 0
 	exitErrors   = 1
 	exitQueries  = 2
-	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--reconcile-tolerance 0.05] [--min-change 10] [--min-change-points 2] FILE...\n"
+	importUsage  = "Usage: resilience import [--database FILE] [--explain-queries FILE.json] [--tolerance 0.25] [--reconcile-tolerance 0.05] [--min-change 10] [--min-change-points 2] [--noise-sds 3] [--max-upload-mb 25] FILE...\n"
 	maxExplained = 2000
 	// maxCommandLine caps the command line recorded as the submitter (a
 	// shell glob can name thousands of files).
@@ -61,59 +61,21 @@ func commandLine(args []string) string {
 	return line
 }
 
-// parseTolerance reads the month-on-month change that raises a query, as
-// the serve and import commands take it (-tolerance, RESILIENCE_TOLERANCE):
-// a fraction (0.25) or a percentage (25%); "" or 0 keeps the default, 25%.
-func parseTolerance(s string) (float64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	scale := 1.0
-	if t, ok := strings.CutSuffix(s, "%"); ok {
-		s, scale = strings.TrimSpace(t), 100
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil {
-		v /= scale
-	}
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > 10 {
-		return 0, fmt.Errorf("tolerance %q: write the change that raises a query as a fraction or a percentage, for example 0.25 or 25%%", s)
-	}
-	return v, nil
-}
-
 // runImport stores returns from files with administrator rights, as the
 // web upload would: exit 0 when stored (or identical to what is held), 1
 // on errors, 2 when queries wait for explanations.
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("import", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	explainFile := fl.String("explain-queries", "", "JSON file of explanations: {\"QUERY KEY\": \"text\"}, keys as the report prints them")
-	toleranceText := fl.String("tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
-	reconcileText := fl.String("reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure that raises a query when a year is completed: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
-	minChangeText := fl.String("min-change", getenv("RESILIENCE_MIN_CHANGE", ""), "smallest change of a count that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE; default 10)")
-	minPointsText := fl.String("min-change-points", getenv("RESILIENCE_MIN_CHANGE_POINTS", ""), "smallest change of a percentage, in percentage points, that can raise a query; 0 for none (RESILIENCE_MIN_CHANGE_POINTS; default 2)")
 	quiet := fl.Bool("quiet", false, "no progress bar")
-	if err := fl.Parse(args); err != nil {
-		return err
+	cfg, err := config.Parse(config.Import, fl, args)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	if fl.NArg() == 0 {
 		fmt.Fprint(stderr, importUsage)
 		return errors.New("import: name at least one file")
-	}
-	tolerance, err := parseTolerance(*toleranceText)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	reconcile, err := parseTolerance(*reconcileText)
-	if err != nil {
-		return fmt.Errorf("import: reconcile tolerance %q: write it as a fraction or a percentage, for example 0.05 or 5%%", *reconcileText)
-	}
-	minChange, minPoints, err := minChanges(*minChangeText, *minPointsText)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
 	}
 	explanations := map[string]string{}
 	if *explainFile != "" {
@@ -125,13 +87,12 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			return fmt.Errorf("%s: not a JSON object of explanations: %w", *explainFile, err)
 		}
 	}
-	db, err := openDB(ctx, *database)
+	db, err := openDB(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc := &intake.Service{DB: db, Limits: returns.DefaultLimits(), Tolerance: tolerance, ReconcileTolerance: reconcile,
-		MinAbsChange: minChange, MinChangePoints: minPoints}
+	svc := intake.New(db, cfg)
 	interactive := *explainFile == "" && isTerminal(stdin)
 	submitter := commandLine(args)
 	worst := exitStored

@@ -196,14 +196,14 @@ func TestToleranceSetting(t *testing.T) {
 	if err != nil || app.Tolerance != 0.3 {
 		t.Errorf("the flag over the environment: %v, %v; want 0.3", app, err)
 	}
-	for _, bad := range []string{"abc", "-0.1", "25 percent", "NaN"} {
+	for _, bad := range []string{"abc", "-0.1", "0", "25 percent", "NaN"} {
 		if _, err := newApp([]string{"-tolerance", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "0.25 or 25%") {
 			t.Errorf("-tolerance %q: %v; want a refusal showing how to write it", bad, err)
 		}
 	}
 	t.Setenv("RESILIENCE_TOLERANCE", "")
-	if app, err := newApp(nil, io.Discard); err != nil || app.Tolerance != 0 {
-		t.Errorf("default: %v, %v; want 0 (the validator's 25%%)", app, err)
+	if app, err := newApp(nil, io.Discard); err != nil || app.Tolerance != 0.25 {
+		t.Errorf("default: %v, %v; want 25%%", app, err)
 	}
 
 	// The import command: +20% from last month is within the default 25%

@@ -7,11 +7,13 @@
 //	resilience users add --email E --role R [--council N] [--password-stdin]
 //	resilience users disable --email E
 //	resilience refdata --from ../shared/reference [--to data/reference]
-//	resilience healthcheck [-url http://127.0.0.1:8080/healthz]
+//	resilience healthcheck [-addr :8080] [-url http://127.0.0.1:8080/healthz]
 //	resilience backup [-database data/resilience.db] [-o FILE]
 //
-// Configuration comes from RESILIENCE_ADDR and RESILIENCE_DATABASE; flags
-// override them.
+// Every setting (RESILIENCE_ADDR, RESILIENCE_DATABASE and the others in
+// the README's configuration table) has its default, its environment
+// variable and its flag in package config; each command reads the ones it
+// takes from the environment, flags overriding it.
 package main
 
 import (
@@ -82,15 +84,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
-}
-
-// getenv returns the environment variable or a default: every default lives
-// here and in the flag definitions that call it.
-func getenv(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok && v != "" {
-		return v
-	}
-	return def
 }
 
 func newLogger(w io.Writer) *slog.Logger {

@@ -23,8 +23,8 @@ func TestMinChangeSettings(t *testing.T) {
 		t.Errorf("from the environment: %+v, %v; want 20 and 1.5", app, err)
 	}
 	app, err = newApp([]string{"-min-change", "0", "-min-change-points", "3"}, io.Discard)
-	if err != nil || app.MinChange != -1 || app.MinChangePoints != 3 {
-		t.Errorf("the flags over the environment: %+v, %v; want none (-1) and 3", app, err)
+	if err != nil || app.MinChange != 0 || app.MinChangePoints != 3 {
+		t.Errorf("the flags over the environment: %+v, %v; want none (0) and 3", app, err)
 	}
 	for _, bad := range [][]string{{"-min-change", "ten"}, {"-min-change", "-5"}, {"-min-change-points", "NaN"}} {
 		if _, err := newApp(bad, io.Discard); err == nil || !strings.Contains(err.Error(), "0 for no minimum") {
@@ -33,8 +33,8 @@ func TestMinChangeSettings(t *testing.T) {
 	}
 	t.Setenv("RESILIENCE_MIN_CHANGE", "")
 	t.Setenv("RESILIENCE_MIN_CHANGE_POINTS", "")
-	if app, err := newApp(nil, io.Discard); err != nil || app.MinChange != 0 || app.MinChangePoints != 0 {
-		t.Errorf("default: %+v, %v; want 0 (the intake's 10 and 2 points)", app, err)
+	if app, err := newApp(nil, io.Discard); err != nil || app.MinChange != 10 || app.MinChangePoints != 2 {
+		t.Errorf("default: %+v, %v; want 10 and 2 points", app, err)
 	}
 
 	// The import command: returns to school 16 → 8 is below the default

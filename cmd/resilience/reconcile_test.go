@@ -8,11 +8,10 @@ import (
 
 // The reconciliation tolerance is read like the query tolerance: from
 // RESILIENCE_RECONCILE_TOLERANCE, overridden by -reconcile-tolerance, as a
-// fraction or a percentage; nothing keeps the default (0, which the server
-// takes as 5%).
+// fraction or a percentage; nothing keeps the default, 5%.
 func TestReconcileToleranceSetting(t *testing.T) {
 	t.Setenv("RESILIENCE_RECONCILE_TOLERANCE", "")
-	if app, err := newApp(nil, io.Discard); err != nil || app.ReconcileTolerance != 0 {
+	if app, err := newApp(nil, io.Discard); err != nil || app.ReconcileTolerance != 0.05 {
 		t.Fatalf("default: %v, %v", app, err)
 	}
 	t.Setenv("RESILIENCE_RECONCILE_TOLERANCE", "7.5%")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 )
 
@@ -15,7 +16,7 @@ func runRefdata(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	from := fl.String("from", "../shared/reference", "folder holding DfE's and ONS's published files")
 	to := fl.String("to", "data/reference", "folder to write the project's reference files to")
-	if err := fl.Parse(args); err != nil {
+	if _, err := config.Parse(config.Refdata, fl, args); err != nil {
 		return err
 	}
 	if err := reference.Generate(*from, *to); err != nil {

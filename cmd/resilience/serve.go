@@ -12,15 +12,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
-	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
@@ -31,49 +27,14 @@ import (
 // App is a running dashboard: the database, the handler and the listener.
 // Tests start one on 127.0.0.1:0 with a temporary database.
 type App struct {
-	Addr     string
-	Database string
-	NoDemo   bool
+	// Config is every setting (config.Default() and then the
+	// environment and flags, for the serve command).
+	config.Config
 	// DemoCouncils restricts the demo to these councils (nil: every one);
 	// tests use it to start quickly.
 	DemoCouncils []int
 	// Reference replaces the embedded reference data when set (tests).
 	Reference *reference.Data
-	// BaseURL is the address people use (RESILIENCE_BASE_URL); https makes
-	// the session cookie Secure.
-	BaseURL string
-	// TrustedProxies are the proxies whose X-Forwarded-For is believed
-	// (RESILIENCE_TRUSTED_PROXIES, comma-separated); none by default.
-	TrustedProxies []string
-	// Tolerance is the change from the last accepted month that raises a
-	// query on an upload (RESILIENCE_TOLERANCE, -tolerance: 0.25 or 25%);
-	// 0 keeps the default, 25%.
-	Tolerance float64
-	// ReconcileTolerance is how far a year's monthly figures may differ
-	// from DfE's published figure before the reconciliation flags it
-	// (RESILIENCE_RECONCILE_TOLERANCE, -reconcile-tolerance: 0.05 or 5%);
-	// 0 keeps the default, 5%.
-	ReconcileTolerance float64
-	// MinChange is the smallest change of a count that can raise that
-	// query (RESILIENCE_MIN_CHANGE, -min-change; default 10, 0 for none),
-	// and MinChangePoints that of a percentage, in percentage points
-	// (RESILIENCE_MIN_CHANGE_POINTS, -min-change-points; default 2). As
-	// the intake takes them: 0 keeps the default, negative is none.
-	MinChange, MinChangePoints float64
-	// BaselineYears are the pre-pandemic years whose same calendar month
-	// makes the baseline (RESILIENCE_BASELINE_YEARS, -baseline-years:
-	// "2017-2019" or "2017,2018,2019"); none keeps 2017–19.
-	BaselineYears []int
-	// PressureThreshold is how much worse than the baseline a worst-band
-	// indicator must be to be a pressure point (RESILIENCE_PRESSURE_THRESHOLD,
-	// -pressure-threshold: 0.1 or 10%); 0 keeps 10%. PressureBand is the
-	// band that counts as worst (RESILIENCE_PRESSURE_BAND, -pressure-band,
-	// A to D); "" keeps D.
-	PressureThreshold float64
-	PressureBand      string
-	// DueDay is the day of the following month by which a month's return
-	// is due (RESILIENCE_DUE_DAY, -due-day: 1 to 28); 0 keeps the 20th.
-	DueDay int
 	// Stdout receives the first-run accounts' passwords, printed once.
 	Stdout io.Writer
 	Logger *slog.Logger
@@ -86,105 +47,16 @@ type App struct {
 	done     chan error
 }
 
-// parseYears reads baseline years: a span "2017-2019" or a list
-// "2017,2018,2019". Empty gives none (the default).
-func parseYears(s string) ([]int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	bad := fmt.Errorf("baseline years %q: write a span such as 2017-2019 or a list such as 2017,2018,2019", s)
-	var years []int
-	if a, b, ok := strings.Cut(s, "-"); ok {
-		from, err1 := strconv.Atoi(strings.TrimSpace(a))
-		to, err2 := strconv.Atoi(strings.TrimSpace(b))
-		if err1 != nil || err2 != nil || from > to || from < 2000 || to > 2100 {
-			return nil, bad
-		}
-		for y := from; y <= to; y++ {
-			years = append(years, y)
-		}
-		return years, nil
-	}
-	for _, f := range strings.Split(s, ",") {
-		y, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || y < 2000 || y > 2100 {
-			return nil, bad
-		}
-		years = append(years, y)
-	}
-	return years, nil
-}
-
 // newApp reads the serve command's configuration: environment variables
 // first, flags over them.
 func newApp(args []string, stderr io.Writer) (*App, error) {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	app := &App{Logger: newLogger(stderr), Now: time.Now}
-	var proxies, tolerance, reconcile, baseline, threshold, dueDay, minChange, minPoints string
-	fl.StringVar(&app.Addr, "addr", getenv("RESILIENCE_ADDR", ":8080"), "address to listen on (RESILIENCE_ADDR)")
-	fl.StringVar(&app.Database, "database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
-	fl.BoolVar(&app.NoDemo, "no-demo", false, "do not load demonstration data (nor its demo accounts) into an empty database")
-	fl.StringVar(&app.BaseURL, "base-url", getenv("RESILIENCE_BASE_URL", ""), "address people use, e.g. https://resilience.example.gov.uk (RESILIENCE_BASE_URL)")
-	fl.StringVar(&proxies, "trusted-proxies", getenv("RESILIENCE_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs to trust for X-Forwarded-For (RESILIENCE_TRUSTED_PROXIES)")
-	fl.StringVar(&tolerance, "tolerance", getenv("RESILIENCE_TOLERANCE", ""), "change from the last accepted month that raises a query on an upload: 0.25 or 25% (RESILIENCE_TOLERANCE; default 25%)")
-	fl.StringVar(&reconcile, "reconcile-tolerance", getenv("RESILIENCE_RECONCILE_TOLERANCE", ""), "difference from DfE's published figure beyond which a year's monthly figures are flagged and an upload completing the year is queried: 0.05 or 5% (RESILIENCE_RECONCILE_TOLERANCE; default 5%)")
-	fl.StringVar(&minChange, "min-change", getenv("RESILIENCE_MIN_CHANGE", ""), "smallest change of a count that can raise a query on an upload; 0 for none (RESILIENCE_MIN_CHANGE; default 10)")
-	fl.StringVar(&minPoints, "min-change-points", getenv("RESILIENCE_MIN_CHANGE_POINTS", ""), "smallest change of a percentage, in percentage points, that can raise a query on an upload; 0 for none (RESILIENCE_MIN_CHANGE_POINTS; default 2)")
-	fl.StringVar(&baseline, "baseline-years", getenv("RESILIENCE_BASELINE_YEARS", ""), "years whose same calendar month makes the pre-pandemic baseline: 2017-2019 or 2017,2018,2019 (RESILIENCE_BASELINE_YEARS; default 2017-2019)")
-	fl.StringVar(&threshold, "pressure-threshold", getenv("RESILIENCE_PRESSURE_THRESHOLD", ""), "how much worse than the baseline a worst-band indicator must be to be a pressure point: 0.1 or 10% (RESILIENCE_PRESSURE_THRESHOLD; default 10%)")
-	fl.StringVar(&app.PressureBand, "pressure-band", getenv("RESILIENCE_PRESSURE_BAND", ""), "the quartile band (A best to D worst) that counts as worst for pressure points (RESILIENCE_PRESSURE_BAND; default D)")
-	fl.StringVar(&dueDay, "due-day", getenv("RESILIENCE_DUE_DAY", ""), "day of the following month by which a month's return is due, 1 to 28 (RESILIENCE_DUE_DAY; default 20)")
-	if err := fl.Parse(args); err != nil {
+	cfg, err := config.Parse(config.Serve, fl, args)
+	if err != nil {
 		return nil, err
 	}
-	var err error
-	if app.DueDay, err = parseDueDay(dueDay); err != nil {
-		return nil, err
-	}
-	if app.Tolerance, err = parseTolerance(tolerance); err != nil {
-		return nil, err
-	}
-	if app.ReconcileTolerance, err = parseTolerance(reconcile); err != nil {
-		return nil, fmt.Errorf("reconcile tolerance %q: write the difference from DfE's figure that is flagged as a fraction or a percentage, for example 0.05 or 5%%", reconcile)
-	}
-	if app.MinChange, app.MinChangePoints, err = minChanges(minChange, minPoints); err != nil {
-		return nil, err
-	}
-	if app.BaselineYears, err = parseYears(baseline); err != nil {
-		return nil, err
-	}
-	if threshold != "" {
-		if app.PressureThreshold, err = parseTolerance(threshold); err != nil || app.PressureThreshold == 0 {
-			return nil, fmt.Errorf("pressure threshold %q: write it as a fraction or a percentage, for example 0.1 or 10%%", threshold)
-		}
-	}
-	app.PressureBand = strings.ToUpper(strings.TrimSpace(app.PressureBand))
-	if app.PressureBand != "" && !slices.Contains([]string{"A", "B", "C", "D"}, app.PressureBand) {
-		return nil, fmt.Errorf("pressure band %q: use A, B, C or D", app.PressureBand)
-	}
-	for _, p := range strings.Split(proxies, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			app.TrustedProxies = append(app.TrustedProxies, p)
-		}
-	}
-	return app, nil
-}
-
-// parseDueDay reads the day of the following month a return is due by
-// (-due-day, RESILIENCE_DUE_DAY): 1 to 28, so that every month has it.
-// Empty gives 0, the default.
-func parseDueDay(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	d, err := strconv.Atoi(s)
-	if err != nil || d < 1 || d > 28 {
-		return 0, fmt.Errorf("due day %q: write the day of the following month a return is due by as a number from 1 to 28, for example 20", s)
-	}
-	return d, nil
+	return &App{Config: cfg, Logger: newLogger(stderr), Now: time.Now}, nil
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -204,6 +76,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // database) the demonstration data, and starts listening. It returns once
 // the server accepts connections.
 func (a *App) Start(ctx context.Context) error {
+	if err := a.Config.Check(); err != nil {
+		return err
+	}
 	db, err := store.Open(ctx, a.Database)
 	if err != nil {
 		return err
@@ -213,10 +88,8 @@ func (a *App) Start(ctx context.Context) error {
 		db.Close()
 		return err
 	}
-	handler, err := web.NewServer(web.Config{Logger: a.Logger, BaseURL: a.BaseURL, TrustedProxies: a.TrustedProxies, Tolerance: a.Tolerance,
-		ReconcileTolerance: a.ReconcileTolerance, BaselineYears: a.BaselineYears, DueDay: a.DueDay,
-		MinChange: a.MinChange, MinChangePoints: a.MinChangePoints,
-		Pressure: analytics.PressureConfig{Threshold: a.PressureThreshold, WorstBand: a.PressureBand}}, db)
+	settings := a.Config.Clone()
+	handler, err := web.NewServer(web.Config{Settings: &settings, Logger: a.Logger}, db)
 	if err != nil {
 		db.Close()
 		return err

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/returns"
@@ -42,7 +43,7 @@ func runTemplate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	councilArg := fl.String("council", "", "the council's DfE LA number or ONS code")
 	monthArg := fl.String("month", "", "the month of the return, YYYY-MM")
 	out := fl.String("o", "", "the file or folder to write to, or - for standard output")
-	if err := fl.Parse(args); err != nil {
+	if _, err := config.Parse(config.Template, fl, args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"golang.org/x/term"
 )
@@ -37,15 +37,15 @@ func runUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	sub, args := args[0], args[1:]
 	fl := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	database := fl.String("database", getenv("RESILIENCE_DATABASE", filepath.Join("data", "resilience.db")), "SQLite database file (RESILIENCE_DATABASE)")
 	email := fl.String("email", "", "the person's email address")
 	role := fl.String("role", "", "uploader, dcs, lga or admin")
 	council := fl.Int("council", 0, "DfE number of the council, for uploader and dcs")
 	passwordStdin := fl.Bool("password-stdin", false, "read the password from standard input")
-	if err := fl.Parse(args); err != nil {
+	cfg, err := config.Parse(config.Users, fl, args)
+	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *database)
+	db, err := openDB(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}

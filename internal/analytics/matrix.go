@@ -3,6 +3,7 @@ package analytics
 import (
 	"math"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -89,15 +90,15 @@ const (
 	QuadrantNotAssessed = "not assessed"
 )
 
-// Defaults of MatrixConfig.
-const (
+// Defaults of MatrixConfig, the configuration's (package config).
+var (
 	// DefaultPressureSplit divides high from low demand pressure on the 0
 	// to 100 scale of DemandPressure.
-	DefaultPressureSplit = 25.0
+	DefaultPressureSplit = config.Default().MatrixPressureSplit
 	// DefaultConditionsSplit divides strong from weak enabling conditions
 	// on the self-assessment's 1 to 4 scale: halfway between 2
 	// (developing) and 3 (established).
-	DefaultConditionsSplit = 2.5
+	DefaultConditionsSplit = config.Default().MatrixConditionsSplit
 )
 
 // MatrixConfig places the splits between the matrix's quadrants. A zero (or

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -16,18 +17,20 @@ import (
 // on every indicator for one month, flags the pressure points, scores how
 // severe each is and says in words why it was flagged.
 
-// Defaults of PressureConfig.
-const (
+// Defaults of PressureConfig, the configuration's (package config).
+var (
 	// DefaultPressureThreshold is the change against the baseline, in the
 	// worse direction, that a worst-quartile council must exceed to be a
 	// pressure point: 0.10 is 10%.
-	DefaultPressureThreshold = 0.10
+	DefaultPressureThreshold = config.Default().PressureThreshold
 	// DefaultWorstBand is the quartile band that can hold pressure points.
-	DefaultWorstBand = BandD
-	// DefaultDirectionMonths is the window, in months ending at the month
-	// assessed, over which Direction is read.
-	DefaultDirectionMonths = 3
+	DefaultWorstBand = config.Default().PressureBand
 )
+
+// DefaultDirectionMonths is the window, in months ending at the month
+// assessed, over which Direction is read: part of the pressure-point rule
+// rather than a setting.
+const DefaultDirectionMonths = 3
 
 // PressureConfig tunes AssessPressure. A zero field takes its default, so
 // PressureConfig{} is DefaultPressureConfig().

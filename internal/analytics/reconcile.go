@@ -4,12 +4,14 @@ import (
 	"math"
 	"slices"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // DefaultReconcileTolerance is how far, as a share of DfE's figure, the
-// monthly returns may differ from it before a year is flagged: 5%.
-var DefaultReconcileTolerance = 0.05
+// monthly returns may differ from it before a year is flagged: 5%, the
+// configuration's (package config).
+var DefaultReconcileTolerance = config.Default().ReconcileTolerance
 
 // Reconciliation is one year of a council's monthly returns set against
 // DfE's published annual figure for the same indicator.

@@ -3,6 +3,7 @@ package analytics
 import (
 	"math"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -49,8 +50,9 @@ func (s Series) Missing(first, last domain.Month) []domain.Month {
 }
 
 // DefaultBaselineYears are the pre-pandemic years whose same calendar month
-// makes the baseline when a caller passes no years of its own.
-var DefaultBaselineYears = []int{2017, 2018, 2019}
+// makes the baseline when a caller passes no years of its own: the
+// configuration's (package config).
+var DefaultBaselineYears = config.Default().BaselineYears
 
 // Baseline is the mean of the values for m's calendar month in each of the
 // given years (DefaultBaselineYears when years is empty), using only the

@@ -2,10 +2,6 @@ package domain
 
 import "time"
 
-// DefaultDueDay is the day of the following month by which a month's
-// return is due unless configured otherwise: November's by 20 December.
-const DefaultDueDay = 20
-
 // DueDate is the day a month's return is due: the given day of the month
 // after m (the return for November 2026 is due on 20 December 2026 with
 // day 20), as midnight UTC at the start of that day. A day beyond the

@@ -31,7 +31,6 @@ type Limits struct {
 
 // Defaults for Limits.
 const (
-	defaultMaxFileBytes     = 25 << 20
 	defaultMaxEntries       = 500
 	defaultMaxUnzippedBytes = 512 << 20
 	defaultMaxPartBytes     = 400 << 20

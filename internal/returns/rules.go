@@ -127,14 +127,10 @@ type Context struct {
 	ReconcileTolerance float64
 }
 
-// Defaults of Context.
+// Defaults of Context beyond the configuration's (defaults.go).
 const (
-	defaultTolerance    = 0.25
-	defaultMinAbsChange = 10
-	defaultMinPoints    = 2
-	defaultNoiseSDs     = 3
-	defaultOutlierSDs   = 4
-	minHistory          = 12
+	defaultOutlierSDs = 4
+	minHistory        = 12
 )
 
 // maxPerRule caps the messages one rule lists, so a bulk file with the

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
@@ -47,7 +48,7 @@ func TestPasswordsStoredWithArgon2id(t *testing.T) {
 // session ends at sign-out, on idle timeout and when the account is
 // disabled.
 func TestSessionLifecycle(t *testing.T) {
-	env := newTestEnv(t, Config{IdleTimeout: 30 * time.Minute})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.SessionIdleTimeout = 30 * time.Minute }))
 	pw := env.addUser("dcs@w2.test", domain.RoleDCS, 202)
 
 	// The cookie's attributes.
@@ -109,7 +110,7 @@ func TestSessionLifecycle(t *testing.T) {
 }
 
 func TestSecureCookieWhenServedOverHTTPS(t *testing.T) {
-	env := newTestEnv(t, Config{BaseURL: "https://resilience.example.gov.uk"})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.BaseURL = "https://resilience.example.gov.uk" }))
 	pw := env.addUser("lga@w2.test", domain.RoleLGA, 0)
 	resp, err := env.client().PostForm(env.ts.URL+"/sign-in", url.Values{"email": {"lga@w2.test"}, "password": {pw}})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
 	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/xuri/excelize/v2"
 )
@@ -500,7 +501,7 @@ func TestTilesUseConfiguredBaselineYears(t *testing.T) {
 		t.Error("the profile does not name the default baseline years")
 	}
 
-	env := newTestEnv(t, Config{BaselineYears: []int{2023}})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.BaselineYears = []int{2023} }))
 	storeFigures(t, env, domain.Observation{Council: 202, Indicator: "CSC_REFERRALS", Month: "2023-04", Value: 20})
 	d, err := env.srv.dataset(context.Background())
 	if err != nil {

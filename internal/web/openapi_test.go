@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -298,7 +299,7 @@ func TestOpenAPIDocumentedRoutesAnswer(t *testing.T) {
 // may not upload (403) and no session (401).
 func TestOpenAPIDocumentsUploads(t *testing.T) {
 	doc := loadOpenAPI(t)
-	env := newTestEnv(t, Config{ReconcileTolerance: -1})
+	env := newTestEnv(t, withSettings(func(s *config.Config) { s.ReconcileQuery = false }))
 	lga := env.signIn("lga@openapi-upload.test", env.addUser("lga@openapi-upload.test", domain.RoleLGA, 0))
 	dcs := env.signIn("dcs@openapi-upload.test", env.addUser("dcs@openapi-upload.test", domain.RoleDCS, 202))
 	submit := doc.Paths.Value("/api/v1/returns").Post

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/xuri/excelize/v2"
@@ -309,7 +310,7 @@ func TestReconciliationNationalPage(t *testing.T) {
 }
 
 func TestReconciliationOnProfile(t *testing.T) {
-	env := newReconcileEnv(t, Config{ReconcileTolerance: 0.10})
+	env := newReconcileEnv(t, withSettings(func(c *config.Config) { c.ReconcileTolerance = 0.10 }))
 	lga := env.signIn("lga@recon.test", env.addUser("lga@recon.test", domain.RoleLGA, 0))
 	importOfficial(t, env, lga)
 	_, page, _ := env.get(lga, "/councils/202?indicator=CSC_REFERRALS")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/xuri/excelize/v2"
@@ -90,7 +91,7 @@ var queryRowRE = regexp.MustCompile(`name="key" type="checkbox" value="([^"]+)"`
 // and number), indicator and month; explanations are kept while others
 // still wait, and the return is stored once every query has one.
 func TestBulkQueriesExplainedByGroupOnTheWeb(t *testing.T) {
-	env := newTestEnv(t, Config{ReconcileTolerance: -1}) // Q06 off: the workbook's March figures are made up
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.ReconcileQuery = false })) // no Q06: the workbook's March figures are made up
 	pw := env.addUser("lga@groups.test", domain.RoleLGA, 0)
 	lga := env.signIn("lga@groups.test", pw)
 	councils := []int{202, 301, 370, 867, 884}
@@ -194,7 +195,7 @@ func TestBulkQueriesExplainedByGroupOnTheWeb(t *testing.T) {
 // naming what is wrong; another council's data lead cannot see the
 // upload.
 func TestExplanationsThroughAPI(t *testing.T) {
-	env := newTestEnv(t, Config{ReconcileTolerance: -1})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.ReconcileQuery = false }))
 	pw := env.addUser("lga@api-explain.test", domain.RoleLGA, 0)
 	lga := env.signIn("lga@api-explain.test", pw)
 	leadPW := env.addUser("lead@api-explain.test", domain.RoleUploader, 202)

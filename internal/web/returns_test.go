@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
@@ -231,9 +232,7 @@ func TestUploaderCannotSubmitForAnotherCouncil(t *testing.T) {
 // SECURITY U1: an upload over the limit is refused with 413 before any
 // parsing, and leaves no temporary file behind (U9).
 func TestOversizedUploadRefusedBeforeParsing(t *testing.T) {
-	lim := returns.DefaultLimits()
-	lim.MaxFileBytes = 1 << 20
-	env := newTestEnv(t, Config{Limits: lim})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.MaxUploadMB = 1 }))
 	pw := env.addUser("lga@u1.test", domain.RoleLGA, 0)
 	c := env.signIn("lga@u1.test", pw)
 	before := uploadTemps(t)

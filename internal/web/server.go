@@ -13,60 +13,27 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
-	"github.com/resilience-dashboard/resilience/internal/analytics"
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
-	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 // Config holds what the web layer needs to know about its surroundings.
-// Zero values take the defaults in NewServer.
 type Config struct {
+	// Settings are the operator's settings, as package config reads them;
+	// nil takes config.Default().
+	Settings *config.Config
 	// Logger receives one line per request.
 	Logger *slog.Logger
-	// BaseURL is the address people use; https makes cookies Secure.
-	BaseURL string
-	// TrustedProxies lists the proxies (IPs or CIDRs) whose
-	// X-Forwarded-For is believed; none by default.
-	TrustedProxies []string
-	// IdleTimeout ends a session nobody has used for this long.
-	IdleTimeout time.Duration
-	// SessionLifetime ends any session this long after sign-in.
-	SessionLifetime time.Duration
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
-	// Limits bound uploads; zero values take returns.DefaultLimits.
-	Limits returns.Limits
-	// Tolerance is the month-on-month change that raises a query.
-	Tolerance float64
-	// ReconcileTolerance is how far a year's monthly figures may differ
-	// from DfE's published figure before the reconciliation flags it and
-	// an upload completing the year is queried (0.05 is 5%); 0 takes
-	// analytics.DefaultReconcileTolerance.
-	ReconcileTolerance float64
-	// MinChange and MinChangePoints are the smallest changes of a count
-	// and of a percentage (in points) that can raise it; 0 keeps the
-	// intake's defaults (10 and 2), negative is none.
-	MinChange, MinChangePoints float64
-	// Pressure is the pressure-point rule (worst band, threshold against
-	// the baseline); zero fields take analytics' defaults.
-	Pressure analytics.PressureConfig
-	// Matrix splits the resilience matrix into quadrants; zero fields
-	// take analytics' defaults.
-	Matrix analytics.MatrixConfig
-	// BaselineYears are the years whose same calendar month makes the
-	// pre-pandemic baseline; none take analytics.DefaultBaselineYears.
-	BaselineYears []int
-	// DueDay is the day of the following month by which a month's return
-	// is due (1 to 28); 0 takes domain.DefaultDueDay, the 20th.
-	DueDay int
 }
 
 // Server is the dashboard's HTTP handler.
 type Server struct {
-	cfg       Config
+	cfg       options
 	db        *store.DB
 	engine    *gin.Engine
 	pages     *pages
@@ -83,20 +50,9 @@ type Server struct {
 
 // NewServer builds the handler with every route.
 func NewServer(cfg Config, db *store.DB) (*Server, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = 30 * time.Minute
-	}
-	if cfg.SessionLifetime == 0 {
-		cfg.SessionLifetime = 12 * time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.DueDay == 0 {
-		cfg.DueDay = domain.DefaultDueDay
+	opts, err := newOptions(cfg)
+	if err != nil {
+		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
 	static, err := newStaticFiles()
@@ -107,28 +63,23 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Limits == (returns.Limits{}) {
-		cfg.Limits = returns.DefaultLimits()
-	}
-	s := &Server{cfg: cfg, db: db, engine: gin.New(), pages: pg, static: static, limits: cfg.Limits, cache: newResponseCache(400)}
-	if cfg.ReconcileTolerance == 0 {
-		cfg.ReconcileTolerance = analytics.DefaultReconcileTolerance
-	}
-	s.model = dashboard.New(db, dashboard.Config{BaselineYears: cfg.BaselineYears, Pressure: cfg.Pressure, Matrix: cfg.Matrix})
-	s.model.Logger = cfg.Logger
-	s.intake = &intake.Service{DB: db, Limits: cfg.Limits, Tolerance: cfg.Tolerance, ReconcileTolerance: cfg.ReconcileTolerance,
-		MinAbsChange: cfg.MinChange, MinChangePoints: cfg.MinChangePoints, Now: cfg.Now}
+	s := &Server{cfg: opts, db: db, engine: gin.New(), pages: pg, static: static, cache: newResponseCache(400)}
+	s.model = dashboard.New(db, dashboard.Config{BaselineYears: opts.BaselineYears, Pressure: opts.Pressure, Matrix: opts.Matrix})
+	s.model.Logger = opts.Logger
+	s.intake = intake.New(db, opts.settings)
+	s.intake.Now = opts.Now
+	s.limits = s.intake.Limits
 	// An accepted return reaches the read model before the upload's answer
 	// is sent; a failure there is logged, and the next request catches up.
 	s.intake.Stored = func(ctx context.Context) {
 		if _, err := s.model.Refresh(context.WithoutCancel(ctx)); err != nil {
-			cfg.Logger.Error("read model update after a stored return", "err", err)
+			opts.Logger.Error("read model update after a stored return", "err", err)
 		}
 	}
 	s.sessions = s.sessionManager()
 	// Only the proxies named in the configuration are trusted, so a forged
 	// X-Forwarded-For cannot change the client address (SECURITY W3).
-	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+	if err := s.engine.SetTrustedProxies(opts.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	s.engine.HandleMethodNotAllowed = true
@@ -155,7 +106,7 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	// same request ID, log line, headers and error page as any other
 	// response (SECURITY W4, W5).
 	refused := gin.New()
-	if err := refused.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+	if err := refused.SetTrustedProxies(opts.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	refused.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders())

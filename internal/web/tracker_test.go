@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/xuri/excelize/v2"
 )
@@ -283,7 +284,7 @@ func TestTrackerOverdueAgainstTheClock(t *testing.T) {
 
 // A configured due day moves the due date.
 func TestTrackerDueDayConfigurable(t *testing.T) {
-	env := newTestEnv(t, Config{DueDay: 7})
+	env := newTestEnv(t, withSettings(func(c *config.Config) { c.DueDay = 7 }))
 	if tj := env.trackerStatus(env.lgaClient(), "month=2026-10"); tj.Due != "2026-11-07" {
 		t.Errorf("due %s; want 2026-11-07", tj.Due)
 	}
