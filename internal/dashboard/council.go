@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -213,6 +214,72 @@ func (d *Snapshot) OfficialByMonth(ind domain.Indicator, council int) map[int]fl
 		}
 		if shown, ok := d.Display(ind, council, m, v); ok {
 			out[m.Index()] = shown
+		}
+	}
+	return out
+}
+
+// CouncilFigures is everything a council's profile, its CSV files and the
+// series API draw on: its figures by indicator as a viewer may see them.
+type CouncilFigures struct {
+	Council    domain.Council
+	Pops       analytics.Populations
+	Indicators []domain.Indicator
+	// Points holds each indicator's figures in month order.
+	Points   map[string][]analytics.Point
+	First    domain.Month
+	Last     domain.Month
+	Timeline []domain.TimelineEvent
+}
+
+// CouncilFigures returns council n's figures as v may see them (D1: other
+// councils' counts of 1 to 5, and rates on them, marked suppressed).
+func (d *Snapshot) CouncilFigures(n int, v Viewer) (*CouncilFigures, error) {
+	co, ok := d.ByNumber[n]
+	if !ok {
+		return nil, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n)
+	}
+	cf := &CouncilFigures{Council: co, Indicators: d.Indicators, Pops: d.Pops[n], Points: map[string][]analytics.Point{}, Timeline: d.Timeline}
+	if cf.Pops == nil {
+		cf.Pops = analytics.Populations{}
+	}
+	for _, ind := range d.Indicators {
+		s := d.Values[ind.Code][n]
+		idxs := make([]int, 0, len(s))
+		for idx := range s {
+			idxs = append(idxs, idx)
+		}
+		slices.Sort(idxs)
+		obs := make([]domain.Observation, len(idxs))
+		for i, idx := range idxs {
+			obs[i] = domain.Observation{Council: n, Indicator: ind.Code, Month: MonthOfIndex(idx).String(), Value: s[idx]}
+		}
+		pts := analytics.Present(ind, obs, cf.Pops)
+		for i := range pts {
+			if v.Suppressed(ind, n, pts[i].Value) {
+				pts[i].Suppressed, pts[i].Displayed, pts[i].Display = true, false, 0
+			}
+		}
+		cf.Points[ind.Code] = pts
+		if len(pts) > 0 {
+			if cf.First.IsZero() || pts[0].Month.Before(cf.First) {
+				cf.First = pts[0].Month
+			}
+			if last := pts[len(pts)-1].Month; cf.Last.IsZero() || cf.Last.Before(last) {
+				cf.Last = last
+			}
+		}
+	}
+	return cf, nil
+}
+
+// Links names councils by LA number, in the order given, skipping any
+// unknown.
+func (d *Snapshot) Links(numbers []int) []domain.Council {
+	out := make([]domain.Council, 0, len(numbers))
+	for _, n := range numbers {
+		if co, ok := d.ByNumber[n]; ok {
+			out = append(out, co)
 		}
 	}
 	return out

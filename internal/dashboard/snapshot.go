@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -305,4 +306,16 @@ func (d *Snapshot) Period(from, to string, co *domain.Council) (domain.Month, do
 		}
 	}
 	return first, last
+}
+
+// ByRegion lists the current councils by region name, then name.
+func (d *Snapshot) ByRegion() []domain.Council {
+	out := slices.Clone(d.Councils)
+	slices.SortStableFunc(out, func(a, b domain.Council) int {
+		if a.RegionName != b.RegionName {
+			return strings.Compare(a.RegionName, b.RegionName)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
 }

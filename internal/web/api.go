@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
@@ -24,28 +23,17 @@ type apiPopulation struct {
 // apiCouncils lists the current councils with their codes, region and
 // latest population of children aged 0 to 17.
 func (s *Server) apiCouncils(c *gin.Context) {
-	ctx := c.Request.Context()
-	councils, err := s.db.Councils(ctx)
+	d, err := s.dataset(c.Request.Context())
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	pops, err := s.db.Populations(ctx, "council")
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	latest := map[string]domain.Population{}
-	for _, p := range pops {
-		if p.Year > latest[p.Area].Year {
-			latest[p.Area] = p
-		}
-	}
+	councils := d.ByRegion()
 	out := make([]apiCouncil, 0, len(councils))
 	for _, co := range councils {
 		ac := apiCouncil{Council: co}
-		if p, ok := latest[strconv.Itoa(co.Number)]; ok {
-			ac.Population = &apiPopulation{Year: p.Year, Children: p.Children}
+		if y := d.Pops[co.Number].LatestYear(); y > 0 {
+			ac.Population = &apiPopulation{Year: y, Children: d.Pops[co.Number][y]}
 		}
 		out = append(out, ac)
 	}

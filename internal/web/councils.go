@@ -26,64 +26,16 @@ func councilNumber(c *gin.Context) (int, error) {
 }
 
 // councilData is everything the profile, its CSV files and the series API
-// draw on for one council.
-type councilData struct {
-	Council    domain.Council
-	Pops       analytics.Populations
-	Indicators []domain.Indicator
-	Points     map[string][]analytics.Point
-	First      domain.Month
-	Last       domain.Month
-	Timeline   []domain.TimelineEvent
-}
+// draw on for one council, from the read model.
+type councilData = dashboard.CouncilFigures
 
+// loadCouncil reads a council's figures from the read model.
 func (s *Server) loadCouncil(ctx context.Context, n int, v dashboard.Viewer) (*councilData, error) {
-	co, err := s.db.Council(ctx, n)
+	d, err := s.dataset(ctx)
 	if err != nil {
 		return nil, err
 	}
-	inds, err := s.db.Indicators(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pops, err := s.db.Populations(ctx, "council")
-	if err != nil {
-		return nil, err
-	}
-	d := &councilData{Council: co, Indicators: inds, Pops: analytics.Populations{}, Points: map[string][]analytics.Point{}}
-	area := strconv.Itoa(n)
-	for _, p := range pops {
-		if p.Area == area {
-			d.Pops[p.Year] = p.Children
-		}
-	}
-	obs, err := s.db.CouncilObservations(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	byInd := map[string][]domain.Observation{}
-	for _, o := range obs {
-		byInd[o.Indicator] = append(byInd[o.Indicator], o)
-	}
-	for _, ind := range inds {
-		pts := analytics.Present(ind, byInd[ind.Code], d.Pops)
-		for i := range pts {
-			if v.Suppressed(ind, n, pts[i].Value) {
-				pts[i].Suppressed, pts[i].Displayed, pts[i].Display = true, false, 0
-			}
-		}
-		d.Points[ind.Code] = pts
-		for _, p := range pts {
-			if d.First.IsZero() || p.Month.Before(d.First) {
-				d.First = p.Month
-			}
-			if d.Last.IsZero() || d.Last.Before(p.Month) {
-				d.Last = p.Month
-			}
-		}
-	}
-	d.Timeline, err = s.db.Timeline(ctx)
-	return d, err
+	return d.CouncilFigures(n, v)
 }
 
 type councilPage struct {
@@ -175,7 +127,13 @@ func (s *Server) councilPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, err := s.loadCouncil(ctx, n, dashboard.ViewerOf(currentUser(c)))
+	// One snapshot for the whole page, so every part of it agrees.
+	ds, err := s.dataset(ctx)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	d, err := ds.CouncilFigures(n, dashboard.ViewerOf(currentUser(c)))
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -187,29 +145,17 @@ func (s *Server) councilPage(c *gin.Context) {
 	if !d.First.IsZero() {
 		page.FirstMonth, page.LastMonth = d.First.Start().Format("January 2006"), d.Last.Start().Format("January 2006")
 	}
-	nbs, err := s.db.Neighbours(ctx, n)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	for _, nb := range nbs {
-		if co, err := s.db.Council(ctx, nb.Neighbour); err == nil {
-			page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
-		}
+	for _, co := range ds.Links(ds.Neighbours[n]) {
+		page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
 	}
 	page.Lifetime = d.Council.Lifetime()
 	if first := d.Council.FirstMonth(); !first.IsZero() {
 		page.Began = first.Start().Format("January 2006")
 	}
-	for _, sn := range d.Council.SuccessorNumbers() {
-		if co, err := s.db.Council(ctx, sn); err == nil {
-			page.Successors = append(page.Successors, councilLink{Number: co.Number, Name: co.Name})
-		}
+	for _, co := range ds.Links(d.Council.SuccessorNumbers()) {
+		page.Successors = append(page.Successors, councilLink{Number: co.Number, Name: co.Name})
 	}
-	if ds, err := s.dataset(ctx); err != nil {
-		s.handleError(c, err)
-		return
-	} else if _, known := ds.ByNumber[n]; known && !d.First.IsZero() {
+	if !d.First.IsZero() {
 		for _, p := range ds.PredecessorsOf(n) {
 			page.Predecessors = append(page.Predecessors, councilLink{Number: p.Number, Name: p.Name})
 		}
@@ -229,11 +175,6 @@ func (s *Server) councilPage(c *gin.Context) {
 			page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("Jan 2006")})
 		}
 		page.From, page.To = first.String(), last.String()
-	}
-	ds, err := s.dataset(ctx)
-	if err != nil {
-		s.handleError(c, err)
-		return
 	}
 	if ind, ok := ds.ByCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]; ok {
 		page.Reconciliation = s.buildReconcileView(ds, ind, n, dashboard.ViewerOf(currentUser(c)))

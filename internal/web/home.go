@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 type homePage struct {
@@ -35,17 +34,12 @@ type councilLink struct {
 // home lists the current councils by region; ?q= filters them on the
 // server so the search works without JavaScript too.
 func (s *Server) home(c *gin.Context) {
-	ctx := c.Request.Context()
-	councils, err := s.db.Councils(ctx)
+	d, err := s.dataset(c.Request.Context())
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	latest, err := s.db.LatestMonth(ctx)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
+	councils := d.ByRegion()
 	q := strings.TrimSpace(c.Query("q"))
 	if len(q) > 100 {
 		q = q[:100]
@@ -59,8 +53,8 @@ func (s *Server) home(c *gin.Context) {
 			}
 		}
 	}
-	if m, err := domain.ParseMonth(latest); err == nil {
-		page.LatestMonth = m.Start().Format("January 2006")
+	if !d.Last.IsZero() {
+		page.LatestMonth = d.Last.Start().Format("January 2006")
 	}
 	needle := strings.ToLower(q)
 	for _, co := range councils {
