@@ -45,6 +45,8 @@ type App struct {
 	srv      *http.Server
 	listener net.Listener
 	done     chan error
+	// warming is closed once the read model has loaded at start.
+	warming chan struct{}
 }
 
 // newApp reads the serve command's configuration: environment variables
@@ -110,6 +112,14 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	a.done = make(chan error, 1)
 	go func() { a.done <- a.srv.Serve(ln) }()
+	// The read model loads beside the listening server: the health check
+	// answers at once, and the first page finds the model ready or waits
+	// for the rest of it.
+	a.warming = make(chan struct{})
+	go func() {
+		defer close(a.warming)
+		handler.Warm(context.WithoutCancel(ctx))
+	}()
 	return nil
 }
 
@@ -280,6 +290,9 @@ func (a *App) URL() string {
 func (a *App) Wait(ctx context.Context) error {
 	select {
 	case err := <-a.done:
+		if a.warming != nil {
+			<-a.warming
+		}
 		a.db.Close()
 		return err
 	case <-ctx.Done():
@@ -292,6 +305,9 @@ func (a *App) Close() error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := a.srv.Shutdown(shutdown)
+	if a.warming != nil {
+		<-a.warming // the model's first load reads the database
+	}
 	if serveErr := <-a.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
 		err = serveErr
 	}

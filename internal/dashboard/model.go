@@ -137,11 +137,21 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	next.warm()
 	m.current.Store(next)
 	if m.taken += taken; taken < 0 || m.taken >= checkpointEvery {
 		m.checkpoint(ctx, next)
 	}
 	return next, nil
+}
+
+// warm computes, before a snapshot is published, what the first reader
+// of every kind would otherwise wait for: the pressure points of the month
+// the overview opens on, which draw on every council's series.
+func (d *Snapshot) warm() {
+	if m, ok := d.PressureMonth(); ok {
+		d.Pressure(m)
+	}
 }
 
 // checkpoint keeps d's figures for the next start. A failure costs only

@@ -36,6 +36,10 @@ type Options struct {
 	// council that existed at some time from First to Last, former
 	// councils (Northamptonshire, Cumbria ...) among them.
 	Councils []int
+	// EveryMonth generates every month from First to Last for each
+	// council, its lifetime aside: the synthetic stress-scale data set
+	// (153 councils × 40 indicators × 240 months) is a fixed size.
+	EveryMonth bool
 }
 
 // Generate calls emit once per (council, indicator, month) of the months
@@ -94,7 +98,7 @@ func Generate(ref *reference.Data, opts Options, emit func(domain.Observation) e
 			}
 			// Index 0 is the month before First, kept for lagged flows.
 			for i := 1; i < len(g.months); i++ {
-				if !co.ExistedIn(g.months[i]) {
+				if !opts.EveryMonth && !co.ExistedIn(g.months[i]) {
 					continue
 				}
 				o := domain.Observation{Council: c, Indicator: ind.Code, Month: g.labels[i], Value: series[i]}

@@ -85,7 +85,7 @@ func TestSeriesAndCompareAPIsAgree(t *testing.T) {
 }
 
 // storeFigures stores observations as an accepted return.
-func storeFigures(t *testing.T, env *testEnv, obs ...domain.Observation) {
+func storeFigures(t testing.TB, env *testEnv, obs ...domain.Observation) {
 	t.Helper()
 	sub := &domain.Submission{SubmittedBy: "test", Source: "api", FileName: "extra.xlsx", SHA256: fmt.Sprint(len(obs), obs[0])}
 	if err := env.db.StoreSubmission(context.Background(), sub, obs, nil, domain.AuditEntry{Actor: "test"}, nil); err != nil {

@@ -35,7 +35,7 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	srv   *Server
 	ts    *httptest.Server
@@ -62,7 +62,7 @@ func newTestEnv(t *testing.T, cfg Config) *testEnv {
 }
 
 // newTestEnvWith is newTestEnv with the figures that figures emits.
-func newTestEnvWith(t *testing.T, cfg Config, figures func(ref *reference.Data, emit func(domain.Observation) error) error) *testEnv {
+func newTestEnvWith(t testing.TB, cfg Config, figures func(ref *reference.Data, emit func(domain.Observation) error) error) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))

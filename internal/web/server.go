@@ -213,6 +213,14 @@ func (s *Server) refreshModel(c *gin.Context) {
 	}
 }
 
+// Warm loads the read model, so the first page after a start does not
+// wait for it; the server calls it in the background as it starts.
+func (s *Server) Warm(ctx context.Context) {
+	if _, err := s.model.Snapshot(ctx); err != nil {
+		s.cfg.Logger.Warn("read model not loaded at start; the first page will load it", "err", err)
+	}
+}
+
 // dataset returns the read model's current snapshot.
 func (s *Server) dataset(ctx context.Context) (*dashboard.Snapshot, error) {
 	return s.model.Snapshot(ctx)
