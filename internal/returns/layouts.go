@@ -173,7 +173,7 @@ func (p *parser) detectTemplate(name string, head []bufRow, keys [][]string) (ha
 
 func (h *templateHandler) layout() Layout { return LayoutTemplate }
 func (h *templateHandler) info() *sheetInfo {
-	return &sheetInfo{layout: LayoutTemplate, councilCol: -1, monthCol: -1}
+	return &sheetInfo{layout: LayoutTemplate, councilCol: -1, monthCol: -1, indicatorCol: h.code}
 }
 func (h *templateHandler) valueColumn(col int) bool { return col == h.value }
 func (h *templateHandler) rowsPerLine() int         { return 0 }
@@ -268,7 +268,7 @@ func (b *bulk) info(l Layout) *sheetInfo {
 	if b.month < 0 {
 		from = b.fixedMonth
 	}
-	return &sheetInfo{layout: l, councilCol: b.council.primary(), monthCol: b.month, monthFrom: from}
+	return &sheetInfo{layout: l, councilCol: b.council.primary(), monthCol: b.month, monthFrom: from, indicatorCol: -1}
 }
 
 func (p *parser) newBulk(name string, above []bufRow, council councilCols, month, note int) bulk {
@@ -292,8 +292,12 @@ func (p *parser) newLong(name string, above []bufRow, hdr int, council councilCo
 	return &longHandler{bulk: p.newBulk(name, above, council, month, note), ind: ind, value: value}
 }
 
-func (h *longHandler) layout() Layout           { return LayoutLong }
-func (h *longHandler) info() *sheetInfo         { return h.bulk.info(LayoutLong) }
+func (h *longHandler) layout() Layout { return LayoutLong }
+func (h *longHandler) info() *sheetInfo {
+	info := h.bulk.info(LayoutLong)
+	info.indicatorCol = h.ind
+	return info
+}
 func (h *longHandler) valueColumn(col int) bool { return col == h.value }
 func (h *longHandler) rowsPerLine() int         { return 1 }
 func (h *longHandler) done()                    {}
@@ -440,7 +444,7 @@ func sheetLabel(name string) string {
 
 func (h *eesHandler) layout() Layout { return LayoutEES }
 func (h *eesHandler) info() *sheetInfo {
-	return &sheetInfo{layout: LayoutEES, councilCol: -1, monthCol: -1}
+	return &sheetInfo{layout: LayoutEES, councilCol: -1, monthCol: -1, indicatorCol: -1}
 }
 func (h *eesHandler) valueColumn(int) bool { return false }
 func (h *eesHandler) rowsPerLine() int     { return 0 }

@@ -222,6 +222,12 @@ type sheetInfo struct {
 	councilCol int // -1 for none
 	monthCol   int // -1 when the month is the sheet's
 	monthFrom  string
+	// indicatorCol holds a row's indicator code (the long layout's
+	// indicator column, the template's Code column); -1 when the
+	// indicator is a column's header (wide).
+	indicatorCol int
+	// headerRow is the 1-based row of the header.
+	headerRow int
 }
 
 // headerScanRows is how far down a sheet Parse looks for its header row:
@@ -552,6 +558,7 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		p.out.Layout, p.out.Sheet = layout, name
 	}
 	info := h.info()
+	info.headerRow = hdr
 	p.out.sheets[name] = info
 	start := len(p.figs.list)
 

@@ -461,20 +461,37 @@ func (v *validator) where(r *vrow, l loc) string {
 func (v *validator) rowCouncil(r *vrow) bool { return v.council(r, loc{which: 0}, "") }
 func (v *validator) rowMonth(r *vrow) bool   { return v.month(r, loc{which: 1}, "") }
 
-// rowCell names the cell of a bulk row's council (which=0), month (1) or
-// indicator (-2: the value cell for a wide sheet, whose indicator is its
-// column) from how Parse read the sheet, falling back to the value cell.
+// rowCell names the cell of a row's council (which=0), month (1) or
+// indicator code (-2: the long layout's indicator column, the template's
+// Code column, or a wide sheet's header above the value, since its
+// indicator is its column) from how Parse read the sheet, falling back to
+// the value cell.
 func (v *validator) rowCell(r *vrow, which int) string {
 	info := v.p.sheets[r.Sheet]
-	if info == nil || which < 0 {
+	if info == nil {
 		return r.Cell()
 	}
-	col := info.councilCol
-	if which == 1 {
-		col = info.monthCol
+	col, row, ok := splitCell(r.Cell())
+	if !ok {
+		return r.Cell()
 	}
-	_, row, ok := splitCell(r.Cell())
-	if col < 0 || !ok {
+	switch which {
+	case 0:
+		col = info.councilCol
+	case 1:
+		col = info.monthCol
+	case -2:
+		if info.indicatorCol < 0 {
+			if info.layout != LayoutWide || info.headerRow <= 0 {
+				return r.Cell()
+			}
+			return cellName(col, info.headerRow)
+		}
+		col = info.indicatorCol
+	default:
+		return r.Cell()
+	}
+	if col < 0 {
 		return r.Cell()
 	}
 	return cellName(col, row)

@@ -195,7 +195,7 @@ func ruleCases() []ruleCase {
 			ignored: book(func(t *testing.T) string { // extra columns of a wide sheet are not indicators
 				return writeBook(t, sheet{"Bulk", [][]any{{"la_number", "month", "CSC_CIN", "Region", "Total staff"}, {202, "2021-01", 1100, "London", 12}}})
 			}, nil),
-			failCell: "E33"},
+			failCell: "A33"}, // the Code cell, not the value cell
 		{rule: RuleUnknownCouncil,
 			pass:     tplMeta("E09000007", "2021-01", TemplateVersion, nil, nil), // Camden by ONS code
 			fail:     tplMeta(999, "2021-01", TemplateVersion, nil, nil),
