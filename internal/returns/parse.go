@@ -536,6 +536,7 @@ func (p *parser) readCSV(path string) error {
 // readSheet finds a sheet's layout from its first rows and reads it.
 func (p *parser) readSheet(name string, src source, xlsx bool) error {
 	var head []bufRow
+	var headBytes int64
 	for len(head) < headerScanRows {
 		num, cells, ok, err := src.next()
 		if err != nil {
@@ -543,6 +544,13 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		}
 		if !ok {
 			break
+		}
+		size, err := p.rowSize(name, num, cells)
+		if err != nil {
+			return err
+		}
+		if headBytes += size; headBytes+p.figs.textBytes > p.lim.MaxTextBytes {
+			return p.tooMuchText(name, num)
 		}
 		if len(cells) > 0 {
 			head = append(head, bufRow{num, slices.Clone(cells)})
@@ -596,6 +604,9 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		if err := h.row(num, cells); err != nil {
 			return err
 		}
+		if headBytes+p.figs.textBytes > p.lim.MaxTextBytes {
+			return p.tooMuchText(name, num)
+		}
 		if len(p.figs.list)+len(p.out.Official) > p.lim.MaxRows {
 			return domain.Errorf(domain.ETOOLARGE, "The file holds more than %s figures, the most one upload may hold. Split it into smaller files (for example one per year).", formatNumber(float64(p.lim.MaxRows)))
 		}
@@ -630,6 +641,10 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		}
 		if len(cells) == 0 {
 			continue
+		}
+		if _, err := p.rowSize(name, num, cells); err != nil {
+			drain()
+			return err
 		}
 		if err := handle(num, cells); err != nil {
 			drain()
@@ -939,4 +954,32 @@ func (x *catIndex) month(raw string) (uint32, domain.Month) {
 		x.months[raw] = monthHit{idx, m}
 	}
 	return idx, m
+}
+
+// rowSize measures a row as read and refuses one whose cell or whole is
+// larger than the caps (SECURITY U2). Inspect has measured a workbook's
+// XML before excelize read it; this holds for CSV files, and for what
+// excelize gives.
+func (p *parser) rowSize(sheet string, num int, cells []string) (int64, error) {
+	var total int64
+	for j, c := range cells {
+		n := int64(len(c))
+		if n > p.lim.MaxCellBytes {
+			return 0, domain.Errorf(domain.ETOOLARGE, "Cell %s of %s holds more than %s, the most one cell may hold (Excel itself allows 32,767 characters), so the file has been refused. Check the cell holds the figure you mean, and upload the file again.",
+				cellName(j, num), sheetLabel(sheet), sizeText(p.lim.MaxCellBytes))
+		}
+		total += n
+	}
+	if total > p.lim.MaxRowBytes {
+		return 0, domain.Errorf(domain.ETOOLARGE, "Row %d of %s holds more than %s, the most one row may hold, so the file has been refused. Remove the text that does not belong in the return, and upload the file again.",
+			num, sheetLabel(sheet), sizeText(p.lim.MaxRowBytes))
+	}
+	return total, nil
+}
+
+// tooMuchText refuses a file whose kept text (notes, entries that are not
+// numbers) passed MaxTextBytes, at row num of sheet.
+func (p *parser) tooMuchText(sheet string, num int) error {
+	return domain.Errorf(domain.ETOOLARGE, "The file holds more than %s of text (notes, and entries that are not numbers) by row %d of %s, the most one upload may hold, so it has been refused. Shorten the notes or split the file.",
+		sizeText(p.lim.MaxTextBytes), num, sheetLabel(sheet))
 }
