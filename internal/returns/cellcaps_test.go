@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
