@@ -512,6 +512,9 @@ func (h *eesHandler) row(num int, cells []string) error {
 			if v == 0 {
 				key := strings.TrimSpace(id + " " + h.get(cells, "la name"))
 				if _, seen := h.p.unknownees[key]; !seen {
+					if len(h.p.unknownOrd) == 0 {
+						h.p.skippedSheet = h.sheet
+					}
 					h.p.unknownOrd = append(h.p.unknownOrd, key)
 				}
 				h.p.unknownees[key]++
@@ -616,27 +619,28 @@ func sameOfficial(a, b domain.OfficialValue) bool {
 	return a.Value == nil || *a.Value == *b.Value
 }
 
-// done reports, once, the areas that are not current councils (former
-// councils such as Northamptonshire, 928): their figures cannot be placed
-// and were skipped (Q05).
-func (h *eesHandler) done() {
-	if len(h.p.unknownOrd) == 0 {
+func (h *eesHandler) done() {}
+
+// checkSkippedAreas raises Q05, once, for the areas of an EES file that
+// are not councils the dashboard can place: their figures were skipped.
+func (p *parser) checkSkippedAreas() {
+	if len(p.unknownOrd) == 0 {
 		return
 	}
 	rows := 0
-	for _, n := range h.p.unknownees {
+	for _, n := range p.unknownees {
 		rows += n
 	}
-	list := h.p.unknownOrd
+	list := p.unknownOrd
 	more := ""
 	if len(list) > 10 {
 		more = fmt.Sprintf(" and %d more", len(list)-10)
 		list = list[:10]
 	}
-	h.p.message(RuleSkippedAreas, h.sheet, "", "",
+	p.message(RuleSkippedAreas, p.skippedSheet, "", "",
 		fmt.Sprintf("%s %s areas that are not current councils, so their figures were skipped: %s%s. This is expected for councils that no longer exist; otherwise check the codes.",
 			formatNumber(float64(rows)), plural(rows, "row names", "rows name"), strings.Join(list, "; "), more))
-	h.p.unknownOrd, h.p.unknownees = nil, map[string]int{}
+	p.unknownOrd, p.unknownees = nil, map[string]int{}
 }
 
 // eesLevel maps EES's geographic_level to the reference levels; other

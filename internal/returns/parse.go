@@ -290,10 +290,10 @@ func ParseWith(ctx context.Context, path string, kind Kind, cat Catalogue, lim L
 	if err != nil {
 		return nil, err
 	}
-	p.out.Messages = p.msgs.result()
-	if p.out.Layout == "" {
-		p.out.Messages = append(p.out.Messages, p.unrecognised())
+	for _, check := range parseChecks {
+		check(p)
 	}
+	p.out.Messages = p.msgs.result()
 	if opts.Compact {
 		p.out.figs = figs
 	} else {
@@ -330,6 +330,8 @@ type parser struct {
 	official   map[officialKey]officialSeen
 	unknownees map[string]int // EES areas that are not current councils → rows
 	unknownOrd []string
+	// skippedSheet is the EES sheet where the first of them was met.
+	skippedSheet string
 }
 
 // add keeps one figure read from a sheet: g with its value, if the text
@@ -787,9 +789,12 @@ func describeSheet(name string, head []bufRow) string {
 	return fmt.Sprintf("%s (row %d: %s)", where, head[0].num, strings.Join(hs, ", "))
 }
 
-// unrecognised is the E15 message for a file in which no sheet matched a
-// layout.
-func (p *parser) unrecognised() domain.Message {
+// checkUnrecognised raises E15 for a file in which no sheet matched a
+// layout, saying what each sheet looked like.
+func (p *parser) checkUnrecognised() {
+	if p.out.Layout != "" {
+		return
+	}
 	text := "No sheet in this file looks like a return, so nothing was read. " +
 		"The return template has a “" + ReturnSheet + "” sheet with a header row holding “" + HeaderCode + "” and “" + HeaderValue + "”. " +
 		"A bulk file needs a header row with a council column (for example la_number or ons_code), and either indicator, month and value columns, or one column per indicator code. " +
@@ -797,8 +802,8 @@ func (p *parser) unrecognised() domain.Message {
 	if len(p.tried) > 0 {
 		text += "Found: " + strings.Join(p.tried, "; ") + ". "
 	}
-	text += "Download the template again, or rename the headers, and upload the file again. [" + RuleUnrecognised + "]"
-	return domain.Message{Rule: RuleUnrecognised, Severity: severityOf(RuleUnrecognised), Text: text}
+	text += "Download the template again, or rename the headers, and upload the file again."
+	p.msgs.add(RuleUnrecognised, "", "", nil, "", text)
 }
 
 // catIndex looks up indicators and councils, caching each distinct text so

@@ -46,10 +46,10 @@ type sizeScan struct {
 	carry, work []byte // an unfinished tag kept for the next write
 	skip        []byte // the end of the section being skipped, or nil
 
-	last              int64 // offset of the last '<'
-	cell, row, item   int64 // where the current one began; -1 outside one
-	rowNum, col, nums int   // the current row's number, cell's column (1-based), strings seen
-	ref               string
+	last              int64  // offset of the last '<'
+	cell, row, item   int64  // where the current one began; -1 outside one
+	rowNum, col, nums int    // the current row's number, cell's column (1-based), strings seen
+	ref               []byte // the current cell's r attribute, if it has one
 
 	err *sizeError
 }
@@ -144,20 +144,26 @@ func (s *sizeScan) tag(o int64, t []byte) {
 		return
 	}
 	s.last = o
-	switch {
-	case bytes.HasPrefix(t, []byte("![CDATA[")):
-		s.skip = []byte("]]>")
-		return
-	case bytes.HasPrefix(t, []byte("!--")):
-		s.skip = []byte("-->")
-		return
-	case len(t) > 0 && t[0] == '?':
-		s.skip = []byte("?>")
-		return
-	case len(t) > 0 && t[0] == '!':
+	if len(t) == 0 {
 		return
 	}
-	closing := len(t) > 0 && t[0] == '/'
+	switch t[0] {
+	case '!':
+		switch {
+		case bytes.HasPrefix(t, []byte("![CDATA[")):
+			s.skip = []byte("]]>")
+		case bytes.HasPrefix(t, []byte("!--")):
+			s.skip = []byte("-->")
+		}
+		return
+	case '?':
+		s.skip = []byte("?>")
+		return
+	}
+	if s.mode == scanEntries {
+		return
+	}
+	closing := t[0] == '/'
 	if closing {
 		t = t[1:]
 	}
@@ -169,10 +175,7 @@ func (s *sizeScan) tag(o int64, t []byte) {
 	if k := bytes.IndexByte(name, ':'); k >= 0 {
 		name = name[k+1:]
 	}
-	switch s.mode {
-	case scanEntries:
-		return
-	case scanStrings:
+	if s.mode == scanStrings {
 		switch string(name) {
 		case "si":
 			s.item = -1
@@ -193,11 +196,11 @@ func (s *sizeScan) tag(o int64, t []byte) {
 		}
 		s.cell = o
 		s.col++
-		s.ref = ""
-		if r, ok := attr(t[n:], "r"); ok {
-			if c, _, ok := splitCell(string(r)); ok {
-				s.col = c + 1
-				s.ref = string(r)
+		s.ref = s.ref[:0]
+		if r := refAttr(t[n:]); len(r) > 0 && len(r) <= 16 {
+			s.ref = append(s.ref, r...)
+			if c := refColumn(r); c > 0 {
+				s.col = c
 			}
 		}
 	case "row":
@@ -208,7 +211,7 @@ func (s *sizeScan) tag(o int64, t []byte) {
 		s.row = o
 		s.col = 0
 		s.rowNum++
-		if r, ok := attr(t[n:], "r"); ok {
+		if r := refAttr(t[n:]); len(r) > 0 {
 			if v, err := strconv.Atoi(string(r)); err == nil && v > 0 {
 				s.rowNum = v
 			}
@@ -216,6 +219,47 @@ func (s *sizeScan) tag(o int64, t []byte) {
 	case "sheetData":
 		s.cell, s.row = -1, -1
 	}
+}
+
+// refAttr finds the value of a tag's r attribute in the text after its
+// name, up to the tag's end, without parsing the others; nil when there
+// is none. It is for messages and counting only, so it need not be exact
+// about unusual spacing.
+func refAttr(t []byte) []byte {
+	for k := 1; k+3 < len(t) && t[k] != '>'; k++ {
+		if t[k] != 'r' || t[k+1] != '=' || (t[k+2] != '"' && t[k+2] != '\'') {
+			continue
+		}
+		if c := t[k-1]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			continue
+		}
+		v := t[k+3:]
+		if end := bytes.IndexByte(v, t[k+2]); end >= 0 {
+			return v[:end]
+		}
+		return nil
+	}
+	return nil
+}
+
+// refColumn reads a cell reference's column, counting from 1; 0 when it
+// has none.
+func refColumn(ref []byte) int {
+	col := 0
+	for _, c := range ref {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			col = col*26 + int(c-'A'+1)
+		case c >= 'a' && c <= 'z':
+			col = col*26 + int(c-'a'+1)
+		default:
+			return col
+		}
+		if col > 1<<20 {
+			return 0
+		}
+	}
+	return col
 }
 
 // check measures what is open at offset o and records the first cap it
@@ -239,8 +283,8 @@ func (s *sizeScan) check(o int64) bool {
 
 // cellRef names the current cell: its r attribute, or where it falls.
 func (s *sizeScan) cellRef() string {
-	if s.ref != "" {
-		return s.ref
+	if len(s.ref) > 0 {
+		return string(s.ref)
 	}
 	return cellName(max(s.col-1, 0), max(s.rowNum, 1))
 }
