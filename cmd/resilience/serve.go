@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
-	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/accounts"
 	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
@@ -238,16 +238,14 @@ func (a *App) createDemoAccounts(ctx context.Context) error {
 		out = io.Discard
 	}
 	fmt.Fprintf(out, "\nDemo accounts (passwords shown once; they are stored only as hashes):\n")
+	svc := accounts.Service{DB: a.db}
 	for _, r := range domain.Roles {
-		u := &domain.User{Email: fmt.Sprintf("%s@demo.resilience.invalid", r), Role: r}
+		account := accounts.Account{Email: fmt.Sprintf("%s@demo.resilience.invalid", r), Role: string(r), Generate: true, How: "demo account"}
 		if r.Scoped() {
-			u.Council = demoCouncil
+			account.Council = demoCouncil
 		}
-		password := auth.RandomPassword()
-		if u.PasswordHash, err = auth.HashPassword(password); err != nil {
-			return err
-		}
-		if err := a.db.CreateUser(ctx, u, domain.AuditEntry{Actor: "first run", Detail: "demo account, role " + string(r)}); err != nil {
+		u, password, err := svc.Create(ctx, account, domain.AuditEntry{Actor: "first run"})
+		if err != nil {
 			return fmt.Errorf("create demo account: %w", err)
 		}
 		fmt.Fprintf(out, "  %-8s %-36s %s%s\n", r, u.Email, password, councilSuffix(u.Council))

@@ -112,21 +112,15 @@ func templateCouncil(ref *reference.Data, arg string) (domain.Council, error) {
 	return c, nil
 }
 
-// templateMonth reads the month of a return: from January 2017 to the last
-// month that has ended at now, and not before the council existed.
+// templateMonth reads the month of a return: one of the months a return
+// for the council may cover at now (domain.ReturnMonths).
 func templateMonth(c domain.Council, all []domain.Council, arg string, now time.Time) (domain.Month, error) {
 	m, err := domain.ParseMonth(arg)
 	if err != nil {
 		return m, fmt.Errorf("template: --month: %s", domain.ErrorMessage(err))
 	}
-	if m.Before(domain.FirstMonth) {
-		return m, fmt.Errorf("template: returns start in %s (%s); %s is too early", domain.FirstMonth.Start().Format("January 2006"), domain.FirstMonth, m)
-	}
-	if last := domain.LastComplete(now); last.Before(m) {
-		return m, fmt.Errorf("template: %s has not ended yet; the latest month with a return is %s", m, last)
-	}
-	if err := c.CheckExisted(m, all); err != nil {
-		return m, fmt.Errorf("template: %s", domain.ErrorMessage(err))
+	if err := domain.CheckReturnMonth(c, m, now, all); err != nil {
+		return m, fmt.Errorf("template: %s", strings.TrimSuffix(domain.ErrorMessage(err), "."))
 	}
 	return m, nil
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/accounts"
 	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"golang.org/x/term"
@@ -53,25 +53,25 @@ func runUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	actor := "command line: resilience users " + sub
 	switch sub {
 	case "add":
-		r, err := domain.ParseRole(*role)
+		svc := accounts.Service{DB: db}
+		account := accounts.Account{Email: *email, Role: *role, Council: *council, How: "added from the command line"}
+		// The account is checked before the password is asked for.
+		problems, err := svc.Check(ctx, account)
 		if err != nil {
 			return err
 		}
-		u := &domain.User{Email: *email, Role: r, Council: *council}
-		if err := u.Validate(); err != nil {
+		if len(problems) > 0 {
+			msgs := make([]string, len(problems))
+			for i, p := range problems {
+				msgs[i] = p.Message
+			}
+			return domain.Errorf(domain.EINVALID, "%s", strings.Join(msgs, "; "))
+		}
+		if account.Password, err = readPassword(stdin, stderr, *passwordStdin); err != nil {
 			return err
 		}
-		password, err := readPassword(stdin, stderr, *passwordStdin)
+		u, _, err := svc.Create(ctx, account, domain.AuditEntry{Actor: actor})
 		if err != nil {
-			return err
-		}
-		if err := auth.CheckPassword(password, u.Email); err != nil {
-			return err
-		}
-		if u.PasswordHash, err = auth.HashPassword(password); err != nil {
-			return err
-		}
-		if err := db.CreateUser(ctx, u, domain.AuditEntry{Actor: actor, Detail: "role " + string(u.Role) + ", added from the command line"}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Added %s as %s%s.\n", u.Email, u.Role.Label(), councilSuffix(u.Council))

@@ -64,11 +64,20 @@ type User struct {
 // and uniqueness do not depend on how it was typed.
 func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// CheckEmail checks an email address as accounts keep it (normalised by
+// NormaliseEmail), and returns an EINVALID error saying what to enter.
+func CheckEmail(email string) error {
+	if at := strings.IndexByte(email, '@'); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " \t\r\n<>") || len(email) > 254 {
+		return Errorf(EINVALID, "Enter an email address in the correct format, like name@council.gov.uk")
+	}
+	return nil
+}
+
 // Validate checks a user's email, role and council scope.
 func (u *User) Validate() error {
 	u.Email = NormaliseEmail(u.Email)
-	if at := strings.IndexByte(u.Email, '@'); at < 1 || at == len(u.Email)-1 || strings.ContainsAny(u.Email, " \t\r\n<>") || len(u.Email) > 254 {
-		return Errorf(EINVALID, "Enter an email address in the correct format, like name@council.gov.uk")
+	if err := CheckEmail(u.Email); err != nil {
+		return err
 	}
 	if _, err := ParseRole(string(u.Role)); err != nil {
 		return err

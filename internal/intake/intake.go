@@ -177,7 +177,11 @@ func (s *Service) Submit(ctx context.Context, req Request) (*Result, error) {
 		if jerr != nil {
 			return nil, jerr
 		}
-		err = s.DB.RecordSubmissionCovering(ctx, sub, w.keys(), w.figures, string(summary), audit)
+		keys := w.keys()
+		if req.ScopeCouncil != 0 && fired(messages, returns.RuleWrongCouncil) {
+			keys = filedUnder(sub, req.ScopeCouncil, keys)
+		}
+		err = s.DB.RecordSubmissionCovering(ctx, sub, keys, w.figures, string(summary), audit)
 	case w.figures == 0 && len(parsed.Official) == 0:
 		w.abort()
 		return s.refuse(ctx, sub, domain.Errorf(domain.EINVALID, "The file holds no figures to store. Fill in the Value column and upload it again."), audit)
@@ -738,5 +742,34 @@ func outcomesOf(counts map[store.CouncilMonth]int, ms []domain.Message) []Counci
 		out = append(out, *c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Council < out[j].Council })
+	return out
+}
+
+// fired reports whether any message is of rule.
+func fired(ms []domain.Message, rule string) bool {
+	for _, m := range ms {
+		if m.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// filedUnder files a submission refused because it is for another council
+// (E06) under the uploader's own council, scope (SECURITY V5): the
+// uploader can read its report, and the council it named neither lists it
+// nor opens it (with the uploader's email and file name). It returns the
+// coverage to record: the months the file named, for scope.
+func filedUnder(sub *domain.Submission, scope int, keys []store.CouncilMonth) []store.CouncilMonth {
+	sub.Council = scope
+	seen := map[string]bool{}
+	out := make([]store.CouncilMonth, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k.Month] {
+			seen[k.Month] = true
+			out = append(out, store.CouncilMonth{Council: scope, Month: k.Month})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
 	return out
 }

@@ -77,6 +77,8 @@ type figures struct {
 	keepRaw bool
 	// monthText caches Month.String by month key, for observations.
 	monthText map[int32]string
+	// textBytes is the size of the texts in strs (Limits.MaxTextBytes).
+	textBytes int64
 }
 
 func newFigures(keepRaw bool) *figures {
@@ -90,6 +92,7 @@ func (f *figures) str(s string) uint32 {
 		return 0
 	}
 	f.strs = append(f.strs, s)
+	f.textBytes += int64(len(s))
 	return uint32(len(f.strs) - 1)
 }
 

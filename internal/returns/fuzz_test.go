@@ -113,7 +113,7 @@ func FuzzParse(f *testing.F) {
 		}
 		ms := append(p.Messages, Validate(p, Context{Catalogue: cat, Now: testNow, ScopeCouncil: 202})...)
 		for _, m := range ms {
-			if !known[m.Rule] || m.Severity != severityOf(m.Rule) {
+			if !known[m.Rule] || m.Severity != severity(m.Rule) {
 				t.Fatalf("message with unknown rule or severity: %+v", m)
 			}
 		}

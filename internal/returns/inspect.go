@@ -324,6 +324,9 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 
 	buf := make([]byte, 32<<10)
 	var total int64
+	// sized holds the parts measured for size caps; clean, those that
+	// passed every check.
+	sized, clean := map[string]bool{}, map[string]bool{}
 	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() {
 			continue
@@ -335,6 +338,11 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 			return damaged(fmt.Sprintf("part %s cannot be opened", zf.Name))
 		}
 		sn := newSniffer(n)
+		var sz *sizeScan
+		if mode := scanModeOf(n); mode != scanNone {
+			sz = newSizeScan(mode, lim)
+			sized[n] = true
+		}
 		lr := &io.LimitedReader{R: rc, N: limit + 1}
 		var readErr error
 		for {
@@ -342,6 +350,12 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 			if k > 0 {
 				total += int64(k)
 				sn.write(buf[:k], false)
+				if sz != nil {
+					sz.write(buf[:k], false)
+					if sz.err != nil {
+						break
+					}
+				}
 			}
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
@@ -351,6 +365,12 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 			}
 		}
 		rc.Close()
+		if sz != nil && sz.err == nil && readErr == nil && lr.N > 0 {
+			sz.write(nil, true)
+		}
+		if sz != nil && sz.err != nil {
+			return sz.err.message(label, sheetNameOf(zr, n, clean))
+		}
 		switch {
 		case lr.N <= 0 && total > lim.MaxUnzippedBytes:
 			return unzippedTooLarge(label, lim)
@@ -376,6 +396,11 @@ func inspectZip(f io.ReaderAt, size int64, label string, lim Limits) error {
 		case sn.maxElements > 0 && sn.elements > sn.maxElements:
 			return domain.Errorf(domain.ETOOLARGE, "%s has more than %s entries in %s, far more than any workbook needs (it is bloated or built to exhaust the server). Copy the data into a new workbook, save it and upload that.", label, formatNumber(float64(sn.maxElements)), zf.Name)
 		}
+		clean[n] = true
+	}
+	// A worksheet the workbook keeps under another name is measured too.
+	if err := sizeOtherSheets(zr, label, lim, sized); err != nil {
+		return err
 	}
 	// excelize finds the workbook through _rels/.rels, Parse's formula
 	// scan through xl/workbook.xml; a package whose main part is elsewhere

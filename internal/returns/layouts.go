@@ -173,7 +173,7 @@ func (p *parser) detectTemplate(name string, head []bufRow, keys [][]string) (ha
 
 func (h *templateHandler) layout() Layout { return LayoutTemplate }
 func (h *templateHandler) info() *sheetInfo {
-	return &sheetInfo{layout: LayoutTemplate, councilCol: -1, monthCol: -1}
+	return &sheetInfo{layout: LayoutTemplate, councilCol: -1, monthCol: -1, indicatorCol: h.code}
 }
 func (h *templateHandler) valueColumn(col int) bool { return col == h.value }
 func (h *templateHandler) rowsPerLine() int         { return 0 }
@@ -268,7 +268,7 @@ func (b *bulk) info(l Layout) *sheetInfo {
 	if b.month < 0 {
 		from = b.fixedMonth
 	}
-	return &sheetInfo{layout: l, councilCol: b.council.primary(), monthCol: b.month, monthFrom: from}
+	return &sheetInfo{layout: l, councilCol: b.council.primary(), monthCol: b.month, monthFrom: from, indicatorCol: -1}
 }
 
 func (p *parser) newBulk(name string, above []bufRow, council councilCols, month, note int) bulk {
@@ -292,8 +292,12 @@ func (p *parser) newLong(name string, above []bufRow, hdr int, council councilCo
 	return &longHandler{bulk: p.newBulk(name, above, council, month, note), ind: ind, value: value}
 }
 
-func (h *longHandler) layout() Layout           { return LayoutLong }
-func (h *longHandler) info() *sheetInfo         { return h.bulk.info(LayoutLong) }
+func (h *longHandler) layout() Layout { return LayoutLong }
+func (h *longHandler) info() *sheetInfo {
+	info := h.bulk.info(LayoutLong)
+	info.indicatorCol = h.ind
+	return info
+}
 func (h *longHandler) valueColumn(col int) bool { return col == h.value }
 func (h *longHandler) rowsPerLine() int         { return 1 }
 func (h *longHandler) done()                    {}
@@ -440,7 +444,7 @@ func sheetLabel(name string) string {
 
 func (h *eesHandler) layout() Layout { return LayoutEES }
 func (h *eesHandler) info() *sheetInfo {
-	return &sheetInfo{layout: LayoutEES, councilCol: -1, monthCol: -1}
+	return &sheetInfo{layout: LayoutEES, councilCol: -1, monthCol: -1, indicatorCol: -1}
 }
 func (h *eesHandler) valueColumn(int) bool { return false }
 func (h *eesHandler) rowsPerLine() int     { return 0 }
@@ -508,6 +512,9 @@ func (h *eesHandler) row(num int, cells []string) error {
 			if v == 0 {
 				key := strings.TrimSpace(id + " " + h.get(cells, "la name"))
 				if _, seen := h.p.unknownees[key]; !seen {
+					if len(h.p.unknownOrd) == 0 {
+						h.p.skippedSheet = h.sheet
+					}
 					h.p.unknownOrd = append(h.p.unknownOrd, key)
 				}
 				h.p.unknownees[key]++
@@ -612,27 +619,28 @@ func sameOfficial(a, b domain.OfficialValue) bool {
 	return a.Value == nil || *a.Value == *b.Value
 }
 
-// done reports, once, the areas that are not current councils (former
-// councils such as Northamptonshire, 928): their figures cannot be placed
-// and were skipped (Q05).
-func (h *eesHandler) done() {
-	if len(h.p.unknownOrd) == 0 {
+func (h *eesHandler) done() {}
+
+// checkSkippedAreas raises Q05, once, for the areas of an EES file that
+// are not councils the dashboard can place: their figures were skipped.
+func (p *parser) checkSkippedAreas() {
+	if len(p.unknownOrd) == 0 {
 		return
 	}
 	rows := 0
-	for _, n := range h.p.unknownees {
+	for _, n := range p.unknownees {
 		rows += n
 	}
-	list := h.p.unknownOrd
+	list := p.unknownOrd
 	more := ""
 	if len(list) > 10 {
 		more = fmt.Sprintf(" and %d more", len(list)-10)
 		list = list[:10]
 	}
-	h.p.message(RuleSkippedAreas, h.sheet, "", "",
+	p.message(RuleSkippedAreas, p.skippedSheet, "", "",
 		fmt.Sprintf("%s %s areas that are not current councils, so their figures were skipped: %s%s. This is expected for councils that no longer exist; otherwise check the codes.",
 			formatNumber(float64(rows)), plural(rows, "row names", "rows name"), strings.Join(list, "; "), more))
-	h.p.unknownOrd, h.p.unknownees = nil, map[string]int{}
+	p.unknownOrd, p.unknownees = nil, map[string]int{}
 }
 
 // eesLevel maps EES's geographic_level to the reference levels; other

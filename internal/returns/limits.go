@@ -27,6 +27,16 @@ type Limits struct {
 	// one file may hold, so a compressed sheet of millions of repeated rows
 	// cannot exhaust memory. Default 1,000,000: twice the national scale.
 	MaxRows int
+	// MaxCellBytes caps one cell: its XML (Inspect), or its text as read
+	// (Parse), and any single XML token or shared string. Default 1 MiB;
+	// Excel holds at most 32,767 characters in a cell.
+	MaxCellBytes int64
+	// MaxRowBytes caps one row of a sheet the same way. Default 8 MiB.
+	MaxRowBytes int64
+	// MaxTextBytes caps the text Parse keeps from a file (notes, values
+	// that are not numbers, the rows it reads to find a header). Default
+	// 64 MiB: a note of 150 characters on each of 440,640 rows.
+	MaxTextBytes int64
 }
 
 // Defaults for Limits.
@@ -35,6 +45,9 @@ const (
 	defaultMaxUnzippedBytes = 512 << 20
 	defaultMaxPartBytes     = 400 << 20
 	defaultMaxRows          = 1_000_000
+	defaultMaxCellBytes     = 1 << 20
+	defaultMaxRowBytes      = 8 << 20
+	defaultMaxTextBytes     = 64 << 20
 
 	// wholePartBytes caps the total of the parts excelize reads into
 	// memory whole: every part but a worksheet or shared-strings table
@@ -77,6 +90,9 @@ func DefaultLimits() Limits {
 		MaxUnzippedBytes: defaultMaxUnzippedBytes,
 		MaxPartBytes:     defaultMaxPartBytes,
 		MaxRows:          defaultMaxRows,
+		MaxCellBytes:     defaultMaxCellBytes,
+		MaxRowBytes:      defaultMaxRowBytes,
+		MaxTextBytes:     defaultMaxTextBytes,
 	}
 }
 
@@ -112,6 +128,15 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxRows <= 0 {
 		l.MaxRows = d.MaxRows
+	}
+	if l.MaxCellBytes <= 0 {
+		l.MaxCellBytes = d.MaxCellBytes
+	}
+	if l.MaxRowBytes <= 0 {
+		l.MaxRowBytes = d.MaxRowBytes
+	}
+	if l.MaxTextBytes <= 0 {
+		l.MaxTextBytes = d.MaxTextBytes
 	}
 	// excelize refuses a part limit above the total limit.
 	l.MaxPartBytes = min(l.MaxPartBytes, l.MaxUnzippedBytes)

@@ -222,6 +222,12 @@ type sheetInfo struct {
 	councilCol int // -1 for none
 	monthCol   int // -1 when the month is the sheet's
 	monthFrom  string
+	// indicatorCol holds a row's indicator code (the long layout's
+	// indicator column, the template's Code column); -1 when the
+	// indicator is a column's header (wide).
+	indicatorCol int
+	// headerRow is the 1-based row of the header.
+	headerRow int
 }
 
 // headerScanRows is how far down a sheet Parse looks for its header row:
@@ -284,10 +290,10 @@ func ParseWith(ctx context.Context, path string, kind Kind, cat Catalogue, lim L
 	if err != nil {
 		return nil, err
 	}
-	p.out.Messages = p.msgs.result()
-	if p.out.Layout == "" {
-		p.out.Messages = append(p.out.Messages, p.unrecognised())
+	for _, check := range parseChecks {
+		check(p)
 	}
+	p.out.Messages = p.msgs.result()
 	if opts.Compact {
 		p.out.figs = figs
 	} else {
@@ -324,6 +330,8 @@ type parser struct {
 	official   map[officialKey]officialSeen
 	unknownees map[string]int // EES areas that are not current councils → rows
 	unknownOrd []string
+	// skippedSheet is the EES sheet where the first of them was met.
+	skippedSheet string
 }
 
 // add keeps one figure read from a sheet: g with its value, if the text
@@ -530,6 +538,7 @@ func (p *parser) readCSV(path string) error {
 // readSheet finds a sheet's layout from its first rows and reads it.
 func (p *parser) readSheet(name string, src source, xlsx bool) error {
 	var head []bufRow
+	var headBytes int64
 	for len(head) < headerScanRows {
 		num, cells, ok, err := src.next()
 		if err != nil {
@@ -537,6 +546,13 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		}
 		if !ok {
 			break
+		}
+		size, err := p.rowSize(name, num, cells)
+		if err != nil {
+			return err
+		}
+		if headBytes += size; headBytes+p.figs.textBytes > p.lim.MaxTextBytes {
+			return p.tooMuchText(name, num)
 		}
 		if len(cells) > 0 {
 			head = append(head, bufRow{num, slices.Clone(cells)})
@@ -552,6 +568,7 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		p.out.Layout, p.out.Sheet = layout, name
 	}
 	info := h.info()
+	info.headerRow = hdr
 	p.out.sheets[name] = info
 	start := len(p.figs.list)
 
@@ -589,6 +606,9 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		if err := h.row(num, cells); err != nil {
 			return err
 		}
+		if headBytes+p.figs.textBytes > p.lim.MaxTextBytes {
+			return p.tooMuchText(name, num)
+		}
 		if len(p.figs.list)+len(p.out.Official) > p.lim.MaxRows {
 			return domain.Errorf(domain.ETOOLARGE, "The file holds more than %s figures, the most one upload may hold. Split it into smaller files (for example one per year).", formatNumber(float64(p.lim.MaxRows)))
 		}
@@ -623,6 +643,10 @@ func (p *parser) readSheet(name string, src source, xlsx bool) error {
 		}
 		if len(cells) == 0 {
 			continue
+		}
+		if _, err := p.rowSize(name, num, cells); err != nil {
+			drain()
+			return err
 		}
 		if err := handle(num, cells); err != nil {
 			drain()
@@ -765,9 +789,12 @@ func describeSheet(name string, head []bufRow) string {
 	return fmt.Sprintf("%s (row %d: %s)", where, head[0].num, strings.Join(hs, ", "))
 }
 
-// unrecognised is the E15 message for a file in which no sheet matched a
-// layout.
-func (p *parser) unrecognised() domain.Message {
+// checkUnrecognised raises E15 for a file in which no sheet matched a
+// layout, saying what each sheet looked like.
+func (p *parser) checkUnrecognised() {
+	if p.out.Layout != "" {
+		return
+	}
 	text := "No sheet in this file looks like a return, so nothing was read. " +
 		"The return template has a “" + ReturnSheet + "” sheet with a header row holding “" + HeaderCode + "” and “" + HeaderValue + "”. " +
 		"A bulk file needs a header row with a council column (for example la_number or ons_code), and either indicator, month and value columns, or one column per indicator code. " +
@@ -775,8 +802,8 @@ func (p *parser) unrecognised() domain.Message {
 	if len(p.tried) > 0 {
 		text += "Found: " + strings.Join(p.tried, "; ") + ". "
 	}
-	text += "Download the template again, or rename the headers, and upload the file again. [" + RuleUnrecognised + "]"
-	return domain.Message{Rule: RuleUnrecognised, Severity: severityOf(RuleUnrecognised), Text: text}
+	text += "Download the template again, or rename the headers, and upload the file again."
+	p.msgs.add(RuleUnrecognised, "", "", nil, "", text)
 }
 
 // catIndex looks up indicators and councils, caching each distinct text so
@@ -932,4 +959,32 @@ func (x *catIndex) month(raw string) (uint32, domain.Month) {
 		x.months[raw] = monthHit{idx, m}
 	}
 	return idx, m
+}
+
+// rowSize measures a row as read and refuses one whose cell or whole is
+// larger than the caps (SECURITY U2). Inspect has measured a workbook's
+// XML before excelize read it; this holds for CSV files, and for what
+// excelize gives.
+func (p *parser) rowSize(sheet string, num int, cells []string) (int64, error) {
+	var total int64
+	for j, c := range cells {
+		n := int64(len(c))
+		if n > p.lim.MaxCellBytes {
+			return 0, domain.Errorf(domain.ETOOLARGE, "Cell %s of %s holds more than %s, the most one cell may hold (Excel itself allows 32,767 characters), so the file has been refused. Check the cell holds the figure you mean, and upload the file again.",
+				cellName(j, num), sheetLabel(sheet), sizeText(p.lim.MaxCellBytes))
+		}
+		total += n
+	}
+	if total > p.lim.MaxRowBytes {
+		return 0, domain.Errorf(domain.ETOOLARGE, "Row %d of %s holds more than %s, the most one row may hold, so the file has been refused. Remove the text that does not belong in the return, and upload the file again.",
+			num, sheetLabel(sheet), sizeText(p.lim.MaxRowBytes))
+	}
+	return total, nil
+}
+
+// tooMuchText refuses a file whose kept text (notes, entries that are not
+// numbers) passed MaxTextBytes, at row num of sheet.
+func (p *parser) tooMuchText(sheet string, num int) error {
+	return domain.Errorf(domain.ETOOLARGE, "The file holds more than %s of text (notes, and entries that are not numbers) by row %d of %s, the most one upload may hold, so it has been refused. Shorten the notes or split the file.",
+		sizeText(p.lim.MaxTextBytes), num, sheetLabel(sheet))
 }

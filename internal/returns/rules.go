@@ -12,11 +12,34 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
-// Rule is one validation rule (SECURITY V1). An error blocks a return; a
-// query lets it through only with an explanation. Title is the rule's
-// line in the documentation.
+// Rule is one validation rule (SECURITY V1): its ID, its severity (an
+// error blocks a return; a query lets it through only with an
+// explanation), its title (its line in the documentation) and its check.
+// The table of rules drives validation: Validate and Parse run each
+// rule's check at the point its hooks name, and every message takes its
+// rule's severity from the table. Adding a rule is adding a row with its
+// check.
 type Rule struct {
 	ID, Severity, Title string
+
+	// A rule's check is one or more hooks; within each, rules run in the
+	// table's order.
+	//
+	// file judges the file once, before its figures (the template's
+	// version, an EES file's scope).
+	file func(v *validator)
+	// figure judges one figure, or the template's council and month read
+	// as one, at its stage. It reports false when it found the rule's
+	// error, which ends the stage for that figure.
+	stage  stage
+	figure func(v *validator, s *subject) bool
+	// end judges the file once, after every figure and its queries
+	// (required rows missing, a year against DfE's figure).
+	end func(v *validator)
+	// parse runs once Parse has read a file, for rules about what the
+	// file holds as a whole. The rules an EES file's rows break (E02,
+	// E10, E11, E12, E16) are raised by that reader as it meets them.
+	parse func(p *parser)
 }
 
 // Rule IDs. They are stable: explanations and documentation refer to
@@ -46,39 +69,132 @@ const (
 	RuleSkippedAreas = "Q05"
 )
 
-// rules is the table: the documentation, in order.
-var rules = []Rule{
-	{RuleMissing, domain.SeverityError, "A required indicator has no value in a council's monthly template return (bulk files may carry any subset of indicators, councils and months)"},
-	{RuleNotNumber, domain.SeverityError, "A value is not a number"},
-	{RuleNegative, domain.SeverityError, "A count or ratio is negative"},
-	{RuleFractional, domain.SeverityError, "A count is not a whole number"},
-	{RulePercent, domain.SeverityError, "A percentage is outside 0 to 100"},
-	{RuleWrongCouncil, domain.SeverityError, "The return is for a council this user may not submit for"},
-	{RuleFuture, domain.SeverityError, "The month is in the future or has not ended yet"},
-	{RuleTooEarly, domain.SeverityError, "The month is before January 2017"},
-	{RuleUnknownIndicator, domain.SeverityError, "The indicator is not in the catalogue"},
-	{RuleUnknownCouncil, domain.SeverityError, "The council (DfE LA number or ONS code) is not one the dashboard knows"},
-	{RuleBadMonth, domain.SeverityError, "The month cannot be read"},
-	{RuleDuplicate, domain.SeverityError, "The same council, indicator and month appear twice"},
-	{RuleTemplateVersion, domain.SeverityError, "The template version is not the current one"},
-	{RuleNoCachedValue, domain.SeverityError, "A value cell holds a formula with no saved result"},
-	{RuleUnrecognised, domain.SeverityError, "No sheet has the headers of a known layout"},
-	{RuleOutsideLifetime, domain.SeverityError, "The council did not exist in that month: it was created or abolished in a reorganisation (the message names its dates and its successors or predecessors)"},
-	{RuleChange, domain.SeverityQuery, "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held, within the three before it; not queried: a count that changed by less than 10 (configurable) or by no more than chance variation (3 × √count), a percentage that changed by less than 2 points (configurable)"},
-	{RuleSubset, domain.SeverityQuery, "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)"},
-	{RuleOutlier, domain.SeverityQuery, "The value is far outside the council's own history (more than 4 standard deviations from its average over at least 12 months); not queried: a count within 10, or a percentage within 2 points, of that average (the same minimums as Q01)"},
-	{RuleFormula, domain.SeverityQuery, "A value cell holds a formula"},
-	{RuleSkippedAreas, domain.SeverityQuery, "Official figures for areas that are not current councils were skipped"},
-	{RuleReconcile, domain.SeverityQuery, "The financial year's monthly figures differ from DfE's published figure by more than the tolerance"},
+// stage is when a figure check runs; a figure goes through the stages in
+// this order (validator.run).
+type stage uint8
+
+const (
+	stageNone stage = iota
+	// stageCouncil: the council is known, and one the user may submit
+	// for.
+	stageCouncil
+	// stageMonth: the month can be read and a return may cover it.
+	stageMonth
+	// stageLifetime: the council existed in the month, once both passed.
+	stageLifetime
+	// stageIndicator: the indicator is in the catalogue; a figure that
+	// fails goes no further.
+	stageIndicator
+	// stageValue: the value itself.
+	stageValue
+	// stageDuplicate: the council, indicator and month appear once.
+	stageDuplicate
+	// stageQuery: the queries on a figure without an error.
+	stageQuery
+	stages
+)
+
+// rules is the table, in the order the checks run; Rules gives it in the
+// documentation's order, by ID. init fills it, because its checks refer
+// back to it for the severities of their messages.
+var rules []Rule
+
+// ruleSeverity maps a rule's ID to its severity. stageChecks holds each
+// stage's figure checks; fileChecks, endChecks and parseChecks the other
+// hooks; all in the table's order.
+var (
+	ruleSeverity          map[string]string
+	stageChecks           [stages][]func(*validator, *subject) bool
+	fileChecks, endChecks []func(*validator)
+	parseChecks           []func(*parser)
+)
+
+func init() {
+	rules = []Rule{
+		{ID: RuleTemplateVersion, Severity: domain.SeverityError, Title: "The template version is not the current one",
+			file: (*validator).checkTemplateVersion},
+		{ID: RuleUnknownCouncil, Severity: domain.SeverityError, Title: "The council (DfE LA number or ONS code) is not one the dashboard knows",
+			stage: stageCouncil, figure: (*validator).checkUnknownCouncil},
+		{ID: RuleWrongCouncil, Severity: domain.SeverityError, Title: "The return is for a council this user may not submit for",
+			stage: stageCouncil, figure: (*validator).checkWrongCouncil, file: (*validator).checkOfficialScope},
+		{ID: RuleBadMonth, Severity: domain.SeverityError, Title: "The month cannot be read",
+			stage: stageMonth, figure: (*validator).checkBadMonth},
+		{ID: RuleFuture, Severity: domain.SeverityError, Title: "The month is in the future or has not ended yet",
+			stage: stageMonth, figure: (*validator).checkFuture},
+		{ID: RuleTooEarly, Severity: domain.SeverityError, Title: "The month is before January 2017",
+			stage: stageMonth, figure: (*validator).checkTooEarly},
+		{ID: RuleOutsideLifetime, Severity: domain.SeverityError, Title: "The council did not exist in that month: it was created or abolished in a reorganisation (the message names its dates and its successors or predecessors)",
+			stage: stageLifetime, figure: (*validator).checkOutsideLifetime},
+		{ID: RuleUnknownIndicator, Severity: domain.SeverityError, Title: "The indicator is not in the catalogue",
+			stage: stageIndicator, figure: (*validator).checkUnknownIndicator},
+		{ID: RuleNoCachedValue, Severity: domain.SeverityError, Title: "A value cell holds a formula with no saved result",
+			stage: stageValue, figure: (*validator).checkNoCachedValue},
+		{ID: RuleFormula, Severity: domain.SeverityQuery, Title: "A value cell holds a formula",
+			stage: stageValue, figure: (*validator).checkFormula},
+		{ID: RuleMissing, Severity: domain.SeverityError, Title: "A required indicator has no value in a council's monthly template return (bulk files may carry any subset of indicators, councils and months)",
+			stage: stageValue, figure: (*validator).checkBlankRequired, end: (*validator).checkMissingRows},
+		{ID: RuleNotNumber, Severity: domain.SeverityError, Title: "A value is not a number",
+			stage: stageValue, figure: (*validator).checkNotNumber},
+		{ID: RuleNegative, Severity: domain.SeverityError, Title: "A count or ratio is negative",
+			stage: stageValue, figure: (*validator).checkNegative},
+		{ID: RuleFractional, Severity: domain.SeverityError, Title: "A count is not a whole number",
+			stage: stageValue, figure: (*validator).checkFractional},
+		{ID: RulePercent, Severity: domain.SeverityError, Title: "A percentage is outside 0 to 100",
+			stage: stageValue, figure: (*validator).checkPercent},
+		{ID: RuleDuplicate, Severity: domain.SeverityError, Title: "The same council, indicator and month appear twice",
+			stage: stageDuplicate, figure: (*validator).checkDuplicate},
+		// One figure's queries are one message, naming its rules in this
+		// order, under the first one's key.
+		{ID: RuleSubset, Severity: domain.SeverityQuery, Title: "A subset is larger than its total (CPP or CLA above CIN, re-referrals above referrals, new EHE for health above new EHE)",
+			stage: stageQuery, figure: (*validator).checkSubset},
+		{ID: RuleChange, Severity: domain.SeverityQuery, Title: "The value changed by more than the tolerance (25% unless configured) from the last accepted month, the latest earlier month in the file or held, within the three before it; not queried: a count that changed by less than 10 (configurable) or by no more than chance variation (3 × √count), a percentage that changed by less than 2 points (configurable)",
+			stage: stageQuery, figure: (*validator).checkChange},
+		{ID: RuleOutlier, Severity: domain.SeverityQuery, Title: "The value is far outside the council's own history (more than 4 standard deviations from its average over at least 12 months); not queried: a count within 10, or a percentage within 2 points, of that average (the same minimums as Q01)",
+			stage: stageQuery, figure: (*validator).checkOutlier},
+		{ID: RuleReconcile, Severity: domain.SeverityQuery, Title: "The financial year's monthly figures differ from DfE's published figure by more than the tolerance",
+			end: (*validator).reconcile},
+		{ID: RuleUnrecognised, Severity: domain.SeverityError, Title: "No sheet has the headers of a known layout",
+			parse: (*parser).checkUnrecognised},
+		{ID: RuleSkippedAreas, Severity: domain.SeverityQuery, Title: "Official figures for areas that are not current councils were skipped",
+			parse: (*parser).checkSkippedAreas},
+	}
+	indexRules()
 }
 
-// Rules returns the rule table, in order.
-func Rules() []Rule { return slices.Clone(rules) }
+// indexRules builds the severities and the hooks' lists from the table.
+func indexRules() {
+	ruleSeverity = make(map[string]string, len(rules))
+	stageChecks, fileChecks, endChecks, parseChecks = [stages][]func(*validator, *subject) bool{}, nil, nil, nil
+	for _, r := range rules {
+		ruleSeverity[r.ID] = r.Severity
+		if r.file != nil {
+			fileChecks = append(fileChecks, r.file)
+		}
+		if r.figure != nil {
+			stageChecks[r.stage] = append(stageChecks[r.stage], r.figure)
+		}
+		if r.end != nil {
+			endChecks = append(endChecks, r.end)
+		}
+		if r.parse != nil {
+			parseChecks = append(parseChecks, r.parse)
+		}
+	}
+}
 
-// severityOf returns a rule's severity.
-func severityOf(id string) string {
-	if strings.HasPrefix(id, "Q") {
-		return domain.SeverityQuery
+// Rules returns the rule table in the documentation's order, by ID: E01
+// to E16, then Q01 to Q06.
+func Rules() []Rule {
+	out := slices.Clone(rules)
+	slices.SortFunc(out, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// severity is a rule's severity, from the table. An ID not in it (there
+// is none) blocks, as an error would.
+func severity(id string) string {
+	if s, ok := ruleSeverity[id]; ok {
+		return s
 	}
 	return domain.SeverityError
 }
@@ -170,25 +286,29 @@ func Validate(p *Parsed, vc Context) []domain.Message {
 		vc.Now = time.Now()
 	}
 	f := p.compact()
-	v := &validator{p: p, f: f, vc: vc, last: domain.LastComplete(vc.Now), out: newCollector(),
-		inds: map[string]int{}, pos: map[uint32]int{}, lastText: notInterned}
+	v := &validator{p: p, f: f, vc: vc, out: newCollector(),
+		inds: map[string]int{}, pos: map[uint32]int{}, lastText: notInterned, spans: map[int]span{}}
+	// The months a return may cover, whatever its council.
+	v.first, v.last = domain.ReturnMonths(domain.Council{}, vc.Now)
 	for i, ind := range vc.Catalogue.Indicators {
 		v.inds[ind.Code] = i
 	}
-	v.seen = newSeenIndex(f, len(vc.Catalogue.Indicators), domain.FirstMonth.Index(), v.last.Index())
+	v.seen = newSeenIndex(f, len(vc.Catalogue.Indicators), v.first.Index(), v.last.Index())
 	v.run()
-	v.reconcile()
 	return v.out.result()
 }
 
 // validator holds one validation's state.
 type validator struct {
-	p    *Parsed
-	f    *figures
-	vc   Context
-	last domain.Month
-	out  *collector
-	inds map[string]int // code → position in the catalogue
+	p  *Parsed
+	f  *figures
+	vc Context
+	// first and last bound the months any return may cover.
+	first, last domain.Month
+	// spans caches each council's months (returnMonths).
+	spans map[int]span
+	out   *collector
+	inds  map[string]int // code → position in the catalogue
 	// pos caches, by the text-table index of a figure's indicator code,
 	// its position in the catalogue (-1 when it is not there); lastText
 	// and lastPos are the latest look-up, since figures come in runs.
@@ -201,6 +321,9 @@ type validator struct {
 	// bad marks figures with an error of their own, left out of the
 	// comparisons that raise queries.
 	bad []bool
+	// row and subject are the figure being checked.
+	row     vrow
+	subject subject
 }
 
 // vrow is one figure as the rules read it: a Row whose cell name is
@@ -348,38 +471,32 @@ func (v *validator) run() {
 	p, f := v.p, v.f
 	template := p.Layout == LayoutTemplate
 	v.bad = make([]bool, len(f.list))
+	for _, check := range fileChecks {
+		check(v)
+	}
 	okCouncil, okMonth := true, true
 	if template {
 		okCouncil, okMonth = v.templateMeta()
 	}
-	if p.Layout == LayoutEES && v.vc.ScopeCouncil != 0 && len(p.Official) > 0 {
-		if v.out.admit(RuleWrongCouncil, "") {
-			v.out.put(RuleWrongCouncil, p.Sheet, "", nil, "",
-				"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
-		}
-	}
+	// One subject, reused figure after figure: the checks are called
+	// through the table, so a subject of each figure's own would be
+	// allocated on the heap 440,000 times for a national file.
+	s, r := &v.subject, &v.row
 	for i := range f.list {
-		r := v.at(i)
+		*r = v.at(i)
+		*s = subject{r: r, i: i, councilAt: loc{which: 0}, monthAt: loc{which: 1}}
 		if !template {
-			okCouncil, okMonth = v.rowCouncil(&r), v.rowMonth(&r)
+			okCouncil, okMonth = v.stage(stageCouncil, s), v.stage(stageMonth, s)
 			if okCouncil && okMonth {
-				okCouncil = v.existed(&r, loc{which: 0})
+				okCouncil = v.stage(stageLifetime, s)
 			}
 		}
-		ind, pos, known := v.indicatorAt(i)
-		if !known {
-			what := "is not an indicator code in the catalogue"
-			if strings.TrimSpace(r.IndicatorRaw) == "" {
-				what = "has no indicator code"
-			}
-			if v.out.admit(RuleUnknownIndicator, r.Sheet+"|"+r.IndicatorRaw) {
-				v.out.put(RuleUnknownIndicator, r.Sheet, v.rowCell(&r, -2), &r, r.Sheet+"|"+r.IndicatorRaw,
-					fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
-			}
+		s.ind, s.pos, s.known = v.indicatorAt(i)
+		if !v.stage(stageIndicator, s) {
 			v.bad[i] = true
 			continue
 		}
-		if !v.rowValue(&r, ind) {
+		if !v.stage(stageValue, s) {
 			v.bad[i] = true
 		}
 		if !okCouncil || !okMonth {
@@ -388,35 +505,54 @@ func (v *validator) run() {
 				continue
 			}
 		}
-		month := r.Month.Index()
-		if j, dup := v.seen.get(r.Council, pos, month); dup {
-			if v.out.admit(RuleDuplicate, "") {
-				v.out.put(RuleDuplicate, r.Sheet, r.Cell(), &r, "",
-					fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(ind), v.councilMonth(&r), refFrom(f.sheet(j), f.cell(j), r.Sheet)))
-			}
+		if !v.stage(stageDuplicate, s) {
 			v.bad[i] = true
 			continue
 		}
-		v.seen.put(r.Council, pos, month, i)
+		v.seen.put(r.Council, s.pos, r.Month.Index(), i)
 	}
-	v.missing(template)
-	v.queries(okCouncil && okMonth || !template)
+	// A template whose council or month is wrong has nothing to compare.
+	if okCouncil && okMonth || !template {
+		v.queries()
+	}
+	for _, check := range endChecks {
+		check(v)
+	}
 }
 
-// templateMeta checks the template's version, council and month once.
-func (v *validator) templateMeta() (okCouncil, okMonth bool) {
-	p := v.p
-	sheet := p.Sheet
-	if got := strings.TrimSpace(p.TemplateVersion); got != TemplateVersion {
-		text := fmt.Sprintf("the template version is %s, but returns must use version %s. Download this month's template from the dashboard, copy your figures into it, and upload that.", quote(got), TemplateVersion)
-		if got == "" {
-			text = fmt.Sprintf("no template version was found (the cell beside “%s”). Download this month's template from the dashboard, copy your figures into it, and upload that.", LabelTemplateVersion)
-		}
-		if v.out.admit(RuleTemplateVersion, "") {
-			v.out.put(RuleTemplateVersion, sheet, p.TemplateVersionCell, nil, "",
-				text)
+// subject is what a figure check judges: one figure, or the template's
+// council and month read as one.
+type subject struct {
+	r *vrow
+	// i is the figure's place in the file; -1 for the template's council
+	// and month.
+	i int
+	// ind and pos are the figure's indicator and its place in the
+	// catalogue; known is false when the catalogue does not have it.
+	ind   domain.Indicator
+	pos   int
+	known bool
+	// councilAt and monthAt are where messages about the council and
+	// the month point; councilLabel and monthLabel are the template's
+	// labels for them ("" for a bulk row).
+	councilAt, monthAt       loc
+	councilLabel, monthLabel string
+}
+
+// stage runs a stage's checks on s in the table's order, stopping at the
+// first error; it reports whether s passed them all.
+func (v *validator) stage(st stage, s *subject) bool {
+	for _, check := range stageChecks[st] {
+		if !check(v, s) {
+			return false
 		}
 	}
+	return true
+}
+
+// templateMeta checks the template's council and month once.
+func (v *validator) templateMeta() (okCouncil, okMonth bool) {
+	p := v.p
 	var r vrow
 	if len(v.f.list) > 0 {
 		r = v.at(0)
@@ -425,13 +561,45 @@ func (v *validator) templateMeta() (okCouncil, okMonth bool) {
 		r.Council = newCatIndex(v.vc.Catalogue, newFigures(false)).resolveCouncil(p.TemplateCouncil)
 		r.Month, _ = parseMonth(p.TemplateMonth)
 	}
-	r.Sheet, r.Indicator = sheet, ""
-	okCouncil = v.council(&r, fixedCell(p.TemplateCouncilCell), LabelCouncilNumber)
-	okMonth = v.month(&r, fixedCell(p.TemplateMonthCell), LabelMonth)
+	r.Sheet, r.Indicator = p.Sheet, ""
+	s := subject{r: &r, i: -1, councilAt: fixedCell(p.TemplateCouncilCell), monthAt: fixedCell(p.TemplateMonthCell),
+		councilLabel: LabelCouncilNumber, monthLabel: LabelMonth}
+	okCouncil, okMonth = v.stage(stageCouncil, &s), v.stage(stageMonth, &s)
 	if okCouncil && okMonth {
-		okCouncil = v.existed(&r, fixedCell(p.TemplateCouncilCell))
+		okCouncil = v.stage(stageLifetime, &s)
 	}
 	return okCouncil, okMonth
+}
+
+// checkTemplateVersion raises E13 for a template that is not the current
+// version.
+func (v *validator) checkTemplateVersion() {
+	p := v.p
+	if p.Layout != LayoutTemplate {
+		return
+	}
+	if got := strings.TrimSpace(p.TemplateVersion); got != TemplateVersion {
+		text := fmt.Sprintf("the template version is %s, but returns must use version %s. Download this month's template from the dashboard, copy your figures into it, and upload that.", quote(got), TemplateVersion)
+		if got == "" {
+			text = fmt.Sprintf("no template version was found (the cell beside “%s”). Download this month's template from the dashboard, copy your figures into it, and upload that.", LabelTemplateVersion)
+		}
+		if v.out.admit(RuleTemplateVersion, "") {
+			v.out.put(RuleTemplateVersion, p.Sheet, p.TemplateVersionCell, nil, "",
+				text)
+		}
+	}
+}
+
+// checkOfficialScope raises E06 for official statistics loaded by a
+// council's own staff: an EES file covers every council.
+func (v *validator) checkOfficialScope() {
+	p := v.p
+	if p.Layout == LayoutEES && v.vc.ScopeCouncil != 0 && len(p.Official) > 0 {
+		if v.out.admit(RuleWrongCouncil, "") {
+			v.out.put(RuleWrongCouncil, p.Sheet, "", nil, "",
+				"official statistics (EES files) cover every council, so only LGA officers may load them. Ask the LGA to load this file.")
+		}
+	}
 }
 
 // loc is where a message about a figure's council or month points: a
@@ -453,31 +621,46 @@ func (v *validator) where(r *vrow, l loc) string {
 	return v.rowCell(r, l.which)
 }
 
-// rowCouncil and rowMonth check a bulk row's council and month.
-func (v *validator) rowCouncil(r *vrow) bool { return v.council(r, loc{which: 0}, "") }
-func (v *validator) rowMonth(r *vrow) bool   { return v.month(r, loc{which: 1}, "") }
-
-// rowCell names the cell of a bulk row's council (which=0), month (1) or
-// indicator (-2: the value cell for a wide sheet, whose indicator is its
-// column) from how Parse read the sheet, falling back to the value cell.
+// rowCell names the cell of a row's council (which=0), month (1) or
+// indicator code (-2: the long layout's indicator column, the template's
+// Code column, or a wide sheet's header above the value, since its
+// indicator is its column) from how Parse read the sheet, falling back to
+// the value cell.
 func (v *validator) rowCell(r *vrow, which int) string {
 	info := v.p.sheets[r.Sheet]
-	if info == nil || which < 0 {
+	if info == nil {
 		return r.Cell()
 	}
-	col := info.councilCol
-	if which == 1 {
-		col = info.monthCol
+	col, row, ok := splitCell(r.Cell())
+	if !ok {
+		return r.Cell()
 	}
-	_, row, ok := splitCell(r.Cell())
-	if col < 0 || !ok {
+	switch which {
+	case 0:
+		col = info.councilCol
+	case 1:
+		col = info.monthCol
+	case -2:
+		if info.indicatorCol < 0 {
+			if info.layout != LayoutWide || info.headerRow <= 0 {
+				return r.Cell()
+			}
+			return cellName(col, info.headerRow)
+		}
+		col = info.indicatorCol
+	default:
+		return r.Cell()
+	}
+	if col < 0 {
 		return r.Cell()
 	}
 	return cellName(col, row)
 }
 
-// council checks a council: known, and one the user may submit for.
-func (v *validator) council(r *vrow, at loc, label string) bool {
+// checkUnknownCouncil raises E10 for a council that is blank or not one
+// the dashboard knows.
+func (v *validator) checkUnknownCouncil(s *subject) bool {
+	r, at, label := s.r, s.councilAt, s.councilLabel
 	switch {
 	case strings.TrimSpace(r.CouncilRaw) == "" && label != "":
 		if v.out.admit(RuleUnknownCouncil, "") {
@@ -500,14 +683,22 @@ func (v *validator) council(r *vrow, at loc, label string) bool {
 				fmt.Sprintf("%s is not the DfE LA number or ONS code of a council. Check the code (for example 202 or E09000007).", quote(r.CouncilRaw)))
 		}
 		return false
-	case v.vc.ScopeCouncil != 0 && r.Council != v.vc.ScopeCouncil:
-		if v.out.admit(RuleWrongCouncil, r.Sheet+"|"+strconv.Itoa(r.Council)) {
-			v.out.put(RuleWrongCouncil, r.Sheet, v.where(r, at), r, r.Sheet+"|"+strconv.Itoa(r.Council),
-				fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
-		}
-		return false
 	}
 	return true
+}
+
+// checkWrongCouncil raises E06 for a council the user may not submit
+// for.
+func (v *validator) checkWrongCouncil(s *subject) bool {
+	r := s.r
+	if v.vc.ScopeCouncil == 0 || r.Council == 0 || r.Council == v.vc.ScopeCouncil {
+		return true
+	}
+	if v.out.admit(RuleWrongCouncil, r.Sheet+"|"+strconv.Itoa(r.Council)) {
+		v.out.put(RuleWrongCouncil, r.Sheet, v.where(r, s.councilAt), r, r.Sheet+"|"+strconv.Itoa(r.Council),
+			fmt.Sprintf("this return is for council %d, but you may only submit returns for council %d. Check you have the right file, or ask the LGA to load it.", r.Council, v.vc.ScopeCouncil))
+	}
+	return false
 }
 
 // noCouncil is r for a message whose council is not one: the message's
@@ -518,14 +709,38 @@ func noCouncil(r *vrow) vrow {
 	return m
 }
 
-// existed checks that the council existed in the figure's month (E16):
-// a predecessor's figures end with its last month, a successor's begin
-// with its first. Without the catalogue's councils nothing is checked.
-func (v *validator) existed(r *vrow, at loc) bool {
-	c, ok := v.vc.Catalogue.Councils[r.Council]
-	if !ok || c.ExistedIn(r.Month) {
+// span is the months a return for a council may cover.
+type span struct{ first, last domain.Month }
+
+// returnMonths is domain.ReturnMonths for a council of the catalogue,
+// kept per council (figures come in runs of one); ok is false for a
+// council the catalogue does not hold.
+func (v *validator) returnMonths(n int) (span, bool) {
+	if sp, ok := v.spans[n]; ok {
+		return sp, sp.first != (domain.Month{})
+	}
+	c, ok := v.vc.Catalogue.Councils[n]
+	if !ok {
+		v.spans[n] = span{}
+		return span{}, false
+	}
+	var sp span
+	sp.first, sp.last = domain.ReturnMonths(c, v.vc.Now)
+	v.spans[n] = sp
+	return sp, true
+}
+
+// checkOutsideLifetime raises E16 for a figure outside the months its
+// council existed, which domain.ReturnMonths decides: a predecessor's
+// figures end with its last month, a successor's begin with its first.
+// Without the catalogue's councils nothing is checked.
+func (v *validator) checkOutsideLifetime(s *subject) bool {
+	r := s.r
+	sp, ok := v.returnMonths(r.Council)
+	if !ok || !r.Month.Before(sp.first) && !sp.last.Before(r.Month) {
 		return true
 	}
+	c := v.vc.Catalogue.Councils[r.Council]
 	key := r.Sheet + "|" + strconv.Itoa(r.Council) + "|" + r.Month.String()
 	if !v.out.admit(RuleOutsideLifetime, key) {
 		return false
@@ -541,7 +756,7 @@ func (v *validator) existed(r *vrow, at loc) bool {
 		text = fmt.Sprintf("%s did not exist in %s: it existed %s and was succeeded by %s. Enter figures after %s under %s.",
 			councilName(c), when, c.Lifetime(), v.namesOf(succ), c.LastMonth().Start().Format("January 2006"), v.namesOf(succ))
 	}
-	v.out.put(RuleOutsideLifetime, r.Sheet, v.where(r, at), r, key, text)
+	v.out.put(RuleOutsideLifetime, r.Sheet, v.where(r, s.councilAt), r, key, text)
 	return false
 }
 
@@ -565,113 +780,194 @@ func (v *validator) namesOf(ns []int) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// month checks a month: readable, ended, and not before 2017.
-func (v *validator) month(r *vrow, at loc, label string) bool {
-	switch {
-	case r.Month.IsZero() || r.Month.Month < 1 || r.Month.Month > 12:
-		if !v.out.admit(RuleBadMonth, r.Sheet+"|"+r.MonthRaw) {
-			return false
-		}
-		m := *r
-		m.Month = domain.Month{}
-		text := fmt.Sprintf("the month %s cannot be read. Write it as 2021-01 or Jan 2021, or use a date.", quote(r.MonthRaw))
-		switch info := v.p.sheets[r.Sheet]; {
-		case strings.TrimSpace(r.MonthRaw) == "" && label != "":
-			text = fmt.Sprintf("no month was found (the cell beside “%s”). Enter the month the return is for, as 2021-01.", label)
-		case strings.TrimSpace(r.MonthRaw) == "" && info != nil && info.monthCol < 0:
-			text = "the sheet has no month: add a month column, a “Month” label above the header with the month beside it, or name the sheet after the month (for example 2021-01)."
-		case strings.TrimSpace(r.MonthRaw) == "":
-			text = "the month is blank. Enter the month as 2021-01 or Jan 2021."
-		}
-		v.out.put(RuleBadMonth, r.Sheet, v.where(r, at), &m, r.Sheet+"|"+r.MonthRaw, text)
-		return false
-	case v.last.Before(r.Month):
-		if v.out.admit(RuleFuture, r.Sheet+"|"+r.Month.String()) {
-			v.out.put(RuleFuture, r.Sheet, v.where(r, at), r, r.Sheet+"|"+r.Month.String(),
-				fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
-		}
-		return false
-	case r.Month.Before(domain.FirstMonth):
-		if v.out.admit(RuleTooEarly, r.Sheet+"|"+r.Month.String()) {
-			v.out.put(RuleTooEarly, r.Sheet, v.where(r, at), r, r.Sheet+"|"+r.Month.String(),
-				fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
-		}
-		return false
-	}
-	return true
-}
-
-// rowValue checks one figure; it reports false when the row has an error.
-func (v *validator) rowValue(r *vrow, ind domain.Indicator) bool {
-	blank := !r.HasValue && strings.TrimSpace(r.Raw) == ""
-	switch {
-	case r.NoCachedValue:
-		if v.out.admit(RuleNoCachedValue, "") {
-			v.out.put(RuleNoCachedValue, r.Sheet, r.Cell(), r, "",
-				fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(ind)))
-		}
-		return false
-	case r.Formula:
-		if v.out.admit(RuleFormula, "") {
-			v.out.put(RuleFormula, r.Sheet, r.Cell(), r, "",
-				fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(ind), displayValue(r)))
-		}
-	}
-	switch {
-	case blank && ind.Required && v.p.Layout == LayoutTemplate:
-		if v.out.admit(RuleMissing, "") {
-			v.out.put(RuleMissing, r.Sheet, r.Cell(), r, "",
-				fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(ind)))
-		}
-		return false
-	case blank:
+// checkBadMonth raises E11 for a month that cannot be read.
+func (v *validator) checkBadMonth(s *subject) bool {
+	r, at, label := s.r, s.monthAt, s.monthLabel
+	if !r.Month.IsZero() && r.Month.Month >= 1 && r.Month.Month <= 12 {
 		return true
-	case !r.HasValue:
-		if v.out.admit(RuleNotNumber, "") {
-			v.out.put(RuleNotNumber, r.Sheet, r.Cell(), r, "",
-				fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(ind), quote(r.Raw)))
-		}
+	}
+	if !v.out.admit(RuleBadMonth, r.Sheet+"|"+r.MonthRaw) {
 		return false
 	}
-	x := r.Value
-	switch ind.Unit {
-	case domain.UnitCount, domain.UnitRatio:
-		if x < 0 {
-			if v.out.admit(RuleNegative, "") {
-				v.out.put(RuleNegative, r.Sheet, r.Cell(), r, "",
-					fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(x), ind.Unit))
-			}
-			return false
-		}
-		if ind.Unit == domain.UnitCount && x != math.Trunc(x) {
-			if v.out.admit(RuleFractional, "") {
-				v.out.put(RuleFractional, r.Sheet, r.Cell(), r, "",
-					fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(x)))
-			}
-			return false
-		}
-	case domain.UnitPercent:
-		if x < 0 || x > 100 {
-			hint := ""
-			if x > 100 && x <= 10000 {
-				hint = " (enter 12.5 for 12.5%)"
-			}
-			if v.out.admit(RulePercent, "") {
-				v.out.put(RulePercent, r.Sheet, r.Cell(), r, "",
-					fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
-			}
-			return false
-		}
+	m := *r
+	m.Month = domain.Month{}
+	text := fmt.Sprintf("the month %s cannot be read. Write it as 2021-01 or Jan 2021, or use a date.", quote(r.MonthRaw))
+	switch info := v.p.sheets[r.Sheet]; {
+	case strings.TrimSpace(r.MonthRaw) == "" && label != "":
+		text = fmt.Sprintf("no month was found (the cell beside “%s”). Enter the month the return is for, as 2021-01.", label)
+	case strings.TrimSpace(r.MonthRaw) == "" && info != nil && info.monthCol < 0:
+		text = "the sheet has no month: add a month column, a “Month” label above the header with the month beside it, or name the sheet after the month (for example 2021-01)."
+	case strings.TrimSpace(r.MonthRaw) == "":
+		text = "the month is blank. Enter the month as 2021-01 or Jan 2021."
+	}
+	v.out.put(RuleBadMonth, r.Sheet, v.where(r, at), &m, r.Sheet+"|"+r.MonthRaw, text)
+	return false
+}
+
+// checkFuture raises E07 for a month after the last a return may cover
+// (domain.ReturnMonths): one under way or to come.
+func (v *validator) checkFuture(s *subject) bool {
+	r := s.r
+	if !v.last.Before(r.Month) {
+		return true
+	}
+	if v.out.admit(RuleFuture, r.Sheet+"|"+r.Month.String()) {
+		v.out.put(RuleFuture, r.Sheet, v.where(r, s.monthAt), r, r.Sheet+"|"+r.Month.String(),
+			fmt.Sprintf("%s has not ended yet, so its figures cannot be final. The latest month you can submit is %s; check the month.", r.Month.Start().Format("January 2006"), v.last.Start().Format("January 2006")))
+	}
+	return false
+}
+
+// checkTooEarly raises E08 for a month before the first a return may
+// cover (domain.ReturnMonths): January 2017.
+func (v *validator) checkTooEarly(s *subject) bool {
+	r := s.r
+	if !r.Month.Before(v.first) {
+		return true
+	}
+	if v.out.admit(RuleTooEarly, r.Sheet+"|"+r.Month.String()) {
+		v.out.put(RuleTooEarly, r.Sheet, v.where(r, s.monthAt), r, r.Sheet+"|"+r.Month.String(),
+			fmt.Sprintf("%s is before January 2017, the earliest month the dashboard holds. Check the month, or remove the figures.", r.Month.Start().Format("January 2006")))
+	}
+	return false
+}
+
+// checkUnknownIndicator raises E09 for an indicator code that is not in
+// the catalogue, at the cell that holds the code.
+func (v *validator) checkUnknownIndicator(s *subject) bool {
+	if s.known {
+		return true
+	}
+	r := s.r
+	what := "is not an indicator code in the catalogue"
+	if strings.TrimSpace(r.IndicatorRaw) == "" {
+		what = "has no indicator code"
+	}
+	if v.out.admit(RuleUnknownIndicator, r.Sheet+"|"+r.IndicatorRaw) {
+		v.out.put(RuleUnknownIndicator, r.Sheet, v.rowCell(r, -2), r, r.Sheet+"|"+r.IndicatorRaw,
+			fmt.Sprintf("%s %s. Use a code from the template (for example CSC_REFERRALS), or remove the row.", displayRaw(r.IndicatorRaw, "the row"), what))
+	}
+	return false
+}
+
+// blankValue reports whether a figure's value cell is empty.
+func blankValue(r *vrow) bool { return !r.HasValue && strings.TrimSpace(r.Raw) == "" }
+
+// checkNoCachedValue raises E14 for a formula with no saved result.
+func (v *validator) checkNoCachedValue(s *subject) bool {
+	r := s.r
+	if !r.NoCachedValue {
+		return true
+	}
+	if v.out.admit(RuleNoCachedValue, "") {
+		v.out.put(RuleNoCachedValue, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is a formula with no saved result, so there is no figure to read (the file was saved by a program that does not calculate). Type the figure in as a number, or open the file in Excel, save it and upload it again.", name(s.ind)))
+	}
+	return false
+}
+
+// checkFormula raises Q04 for a value that comes from a formula.
+func (v *validator) checkFormula(s *subject) bool {
+	r := s.r
+	if r.Formula && v.out.admit(RuleFormula, "") {
+		v.out.put(RuleFormula, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s comes from a formula (the saved result, %s, is what was read). Check it is the figure you mean, or type the number in, then explain.", name(s.ind), displayValue(r)))
 	}
 	return true
 }
 
-// missing reports required indicators with no row in a template return
-// (E01); blank cells were reported where they are. A bulk file may carry
-// any subset of indicators, councils and months: what it carries merges
-// into what is held, so it has nothing to miss.
-func (v *validator) missing(template bool) {
-	if !template {
+// checkBlankRequired raises E01 for a required indicator left blank in a
+// template return.
+func (v *validator) checkBlankRequired(s *subject) bool {
+	r := s.r
+	if !s.ind.Required || v.p.Layout != LayoutTemplate || !blankValue(r) {
+		return true
+	}
+	if v.out.admit(RuleMissing, "") {
+		v.out.put(RuleMissing, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is required but blank. Enter the figure; if you cannot, contact the LGA before submitting.", name(s.ind)))
+	}
+	return false
+}
+
+// checkNotNumber raises E02 for a value that is not a number.
+func (v *validator) checkNotNumber(s *subject) bool {
+	r := s.r
+	if r.HasValue || blankValue(r) {
+		return true
+	}
+	if v.out.admit(RuleNotNumber, "") {
+		v.out.put(RuleNotNumber, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is %s, which is not a number. Enter a number only (put any comment in the Note column).", name(s.ind), quote(r.Raw)))
+	}
+	return false
+}
+
+// checkNegative raises E03 for a negative count or ratio.
+func (v *validator) checkNegative(s *subject) bool {
+	r, ind := s.r, s.ind
+	if !r.HasValue || !(r.Value < 0) || ind.Unit != domain.UnitCount && ind.Unit != domain.UnitRatio {
+		return true
+	}
+	if v.out.admit(RuleNegative, "") {
+		v.out.put(RuleNegative, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is %s, but a %s cannot be negative. Enter the figure as 0 or more.", name(ind), formatNumber(r.Value), ind.Unit))
+	}
+	return false
+}
+
+// checkFractional raises E04 for a count that is not a whole number.
+func (v *validator) checkFractional(s *subject) bool {
+	r, ind := s.r, s.ind
+	if !r.HasValue || ind.Unit != domain.UnitCount || r.Value == math.Trunc(r.Value) {
+		return true
+	}
+	if v.out.admit(RuleFractional, "") {
+		v.out.put(RuleFractional, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is %s, but it is a count and must be a whole number. Enter the number of children or cases, without decimals.", name(ind), formatNumber(r.Value)))
+	}
+	return false
+}
+
+// checkPercent raises E05 for a percentage outside 0 to 100.
+func (v *validator) checkPercent(s *subject) bool {
+	r, ind := s.r, s.ind
+	x := r.Value
+	if !r.HasValue || ind.Unit != domain.UnitPercent || !(x < 0 || x > 100) {
+		return true
+	}
+	hint := ""
+	if x > 100 && x <= 10000 {
+		hint = " (enter 12.5 for 12.5%)"
+	}
+	if v.out.admit(RulePercent, "") {
+		v.out.put(RulePercent, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s is %s, but it is a percentage and must be between 0 and 100%s. Check the figure.", name(ind), formatNumber(x), hint))
+	}
+	return false
+}
+
+// checkDuplicate raises E12 for a council, indicator and month that an
+// earlier figure of the file already gave.
+func (v *validator) checkDuplicate(s *subject) bool {
+	r := s.r
+	j, dup := v.seen.get(r.Council, s.pos, r.Month.Index())
+	if !dup {
+		return true
+	}
+	if v.out.admit(RuleDuplicate, "") {
+		v.out.put(RuleDuplicate, r.Sheet, r.Cell(), r, "",
+			fmt.Sprintf("%s for %s is given twice (also in %s). Keep one and remove the other.", name(s.ind), v.councilMonth(r), refFrom(v.f.sheet(j), v.f.cell(j), r.Sheet)))
+	}
+	return false
+}
+
+// checkMissingRows raises E01 for required indicators with no row in a
+// template return; blank cells were reported where they are. A bulk file
+// may carry any subset of indicators, councils and months: what it
+// carries merges into what is held, so it has nothing to miss.
+func (v *validator) checkMissingRows() {
+	if v.p.Layout != LayoutTemplate {
 		return
 	}
 	f := v.f
@@ -691,22 +987,34 @@ func (v *validator) missing(template bool) {
 	}
 }
 
-// queries raises Q01, Q02 and Q03 over the rows without errors.
-func (v *validator) queries(compare bool) {
-	if !compare {
-		return
-	}
+// queries runs the query stage over the figures without errors.
+func (v *validator) queries() {
 	for i := range v.f.list {
 		if v.bad[i] || !v.f.hasValue(i) {
 			continue
 		}
-		r := v.at(i)
-		ind, pos, _ := v.indicatorAt(i)
-		x := r.Value
-		v.subset(&r, ind, x)
-		v.change(&r, ind, pos, x)
-		v.outlier(&r, ind, x)
+		s, r := &v.subject, &v.row
+		*r = v.at(i)
+		*s = subject{r: r, i: i, known: true}
+		s.ind, s.pos, _ = v.indicatorAt(i)
+		v.stage(stageQuery, s)
 	}
+}
+
+// checkSubset, checkChange and checkOutlier raise Q02, Q01 and Q03.
+func (v *validator) checkSubset(s *subject) bool {
+	v.subset(s.r, s.ind, s.r.Value)
+	return true
+}
+
+func (v *validator) checkChange(s *subject) bool {
+	v.change(s.r, s.ind, s.pos, s.r.Value)
+	return true
+}
+
+func (v *validator) checkOutlier(s *subject) bool {
+	v.outlier(s.r, s.ind, s.r.Value)
+	return true
 }
 
 // subset raises Q02 when a subset is larger than its total in the same
@@ -884,7 +1192,7 @@ func (c *collector) admit(rule, key string) bool {
 		}
 	}
 	limit := maxPerRule
-	if severityOf(rule) == domain.SeverityQuery {
+	if severity(rule) == domain.SeverityQuery {
 		limit = maxQueriesPerRule
 	}
 	if c.perRule[rule] >= limit {
@@ -910,7 +1218,7 @@ func (c *collector) add(rule, sheet, where string, r *vrow, key, text string) {
 // explained by that note, as the template's instructions promise.
 func (c *collector) put(rule, sheet, where string, r *vrow, key, text string) {
 	c.perRule[rule]++
-	m := domain.Message{Rule: rule, Severity: severityOf(rule), Sheet: sheet, Cell: where,
+	m := domain.Message{Rule: rule, Severity: severity(rule), Sheet: sheet, Cell: where,
 		Text: locate(sheet, where, true) + upperFirst(text)}
 	if r != nil {
 		m.Council, m.Indicator = r.Council, r.Indicator
@@ -944,10 +1252,10 @@ func (c *collector) result() []domain.Message {
 	for _, rule := range c.order {
 		n := c.suppressed[rule]
 		text := fmt.Sprintf("%s more cells break this rule and are not listed. Correct the ones above and upload the file again to see them", formatNumber(float64(n)))
-		if severityOf(rule) == domain.SeverityQuery {
+		if severity(rule) == domain.SeverityQuery {
 			text = fmt.Sprintf("%s more cells raise this query and are not listed. An explanation given here answers for all of them; or correct the figures and upload the file again to see them", formatNumber(float64(n)))
 		}
-		c.list = append(c.list, domain.Message{Rule: rule, Severity: severityOf(rule), Text: text})
+		c.list = append(c.list, domain.Message{Rule: rule, Severity: severity(rule), Text: text})
 		c.extra = append(c.extra, 0)
 	}
 	for i := range c.list {

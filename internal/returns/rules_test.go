@@ -2,6 +2,7 @@ package returns
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -108,16 +109,30 @@ func set(code string, v any) func(map[string]any) {
 // do.
 func TestRulesTable(t *testing.T) {
 	seen := map[string]bool{}
-	for _, r := range Rules() {
+	listed := Rules()
+	if !slices.IsSortedFunc(listed, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("Rules is not in the documentation's order, by ID")
+	}
+	for _, r := range listed {
 		if seen[r.ID] {
 			t.Errorf("rule %s twice", r.ID)
 		}
 		seen[r.ID] = true
-		if want := severityOf(r.ID); r.Severity != want || !regexp.MustCompile(`^[EQ]\d\d$`).MatchString(r.ID) {
+		// The severity is the table's; the IDs follow it: E for errors,
+		// Q for queries.
+		want := map[byte]string{'E': domain.SeverityError, 'Q': domain.SeverityQuery}[r.ID[0]]
+		if r.Severity != want || !regexp.MustCompile(`^[EQ]\d\d$`).MatchString(r.ID) || severity(r.ID) != r.Severity {
 			t.Errorf("rule %s: severity %s, want %s", r.ID, r.Severity, want)
 		}
 		if r.Title == "" {
 			t.Errorf("rule %s has no title", r.ID)
+		}
+		// Every rule carries its check.
+		if r.file == nil && r.figure == nil && r.end == nil && r.parse == nil {
+			t.Errorf("rule %s has no check", r.ID)
+		}
+		if (r.figure != nil) != (r.stage != stageNone) {
+			t.Errorf("rule %s: a figure check needs a stage, and a stage a check", r.ID)
 		}
 	}
 	for _, id := range ruleCases() {
@@ -195,7 +210,7 @@ func ruleCases() []ruleCase {
 			ignored: book(func(t *testing.T) string { // extra columns of a wide sheet are not indicators
 				return writeBook(t, sheet{"Bulk", [][]any{{"la_number", "month", "CSC_CIN", "Region", "Total staff"}, {202, "2021-01", 1100, "London", 12}}})
 			}, nil),
-			failCell: "E33"},
+			failCell: "A33"}, // the Code cell, not the value cell
 		{rule: RuleUnknownCouncil,
 			pass:     tplMeta("E09000007", "2021-01", TemplateVersion, nil, nil), // Camden by ONS code
 			fail:     tplMeta(999, "2021-01", TemplateVersion, nil, nil),
@@ -296,7 +311,7 @@ func TestRules(t *testing.T) {
 				if m.Cell != rc.failCell {
 					t.Errorf("%s at %q; want %q: %s", rc.rule, m.Cell, rc.failCell, m.Text)
 				}
-				if m.Severity != severityOf(rc.rule) || !strings.HasSuffix(m.Text, "["+rc.rule+"]") {
+				if m.Severity != severity(rc.rule) || !strings.HasSuffix(m.Text, "["+rc.rule+"]") {
 					t.Errorf("severity %s, text %q", m.Severity, m.Text)
 				}
 				if m.Cell != "" && !strings.HasPrefix(m.Text, locate(m.Sheet, m.Cell, true)) {
@@ -555,5 +570,32 @@ func TestFigureOutsideLifetimeNamesDatesAndSuccessors(t *testing.T) {
 	}
 	if ms[0].Council != 928 || ms[0].Month != "2021-04" {
 		t.Errorf("first message for %d %s; want 928 2021-04", ms[0].Council, ms[0].Month)
+	}
+}
+
+// The table drives validation: a row added with its check is run at its
+// stage, and its messages take the row's severity.
+func TestRuleTableDrivesValidation(t *testing.T) {
+	saved := rules
+	t.Cleanup(func() { rules = saved; indexRules() })
+	rules = append(slices.Clone(saved), Rule{ID: "Q99", Severity: domain.SeverityQuery, Title: "A round thousand",
+		stage: stageValue, figure: func(v *validator, s *subject) bool {
+			if s.r.HasValue && s.r.Value != 0 && math.Mod(s.r.Value, 1000) == 0 && v.out.admit("Q99", "") {
+				v.out.put("Q99", s.r.Sheet, s.r.Cell(), s.r, "", name(s.ind)+" is a round thousand.")
+			}
+			return true
+		}})
+	indexRules()
+	ms := tpl(set("CSC_CIN", 2000), nil)(t)
+	if !hasRule(ms, "Q99", cellOf("CSC_CIN")) {
+		t.Fatalf("the added rule did not run: %v", rulesOf(ms))
+	}
+	for _, m := range ms {
+		if m.Rule == "Q99" && (m.Severity != domain.SeverityQuery || !strings.HasSuffix(m.Text, "[Q99]")) {
+			t.Errorf("Q99 message %+v", m)
+		}
+	}
+	if got := Rules(); got[len(got)-1].ID != "Q99" {
+		t.Errorf("Rules does not list the added rule last: %s", got[len(got)-1].ID)
 	}
 }

@@ -66,6 +66,12 @@ func joinInts(ns []int) string {
 // describeKeys fills a submission's coverage fields from the councils and
 // months its figures cover (in order) and how many figures there are.
 func describeKeys(sub *domain.Submission, keys []CouncilMonth, rows int) {
+	if len(keys) == 0 && sub.Council != 0 {
+		// A submission covering no figures keeps the council it was filed
+		// under.
+		sub.Councils, sub.Months, sub.RowCount = joinInts([]int{sub.Council}), "", rows
+		return
+	}
 	var councils []int
 	ms := map[string]bool{}
 	for _, k := range keys {

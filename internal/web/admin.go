@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/resilience-dashboard/resilience/internal/auth"
+	"github.com/resilience-dashboard/resilience/internal/accounts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
@@ -79,37 +79,26 @@ func (s *Server) adminAddUser(c *gin.Context) {
 		return
 	}
 	page.Form = newUserForm{Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role"), Council: strings.TrimSpace(c.PostForm("council"))}
-	u := &domain.User{Email: page.Form.Email}
-	role, err := domain.ParseRole(page.Form.Role)
+	// A council that is not a number is none, which the check names.
+	council, _ := strconv.Atoi(page.Form.Council)
+	account := accounts.Account{Email: page.Form.Email, Role: page.Form.Role, Council: council, Generate: true, How: "added on the users page"}
+	svc := accounts.Service{DB: s.db}
+	problems, err := svc.Check(ctx, account)
 	if err != nil {
-		page.Errors = append(page.Errors, fieldError{"role", "Select a role"})
+		s.handleError(c, err)
+		return
 	}
-	u.Role = role
-	if role.Scoped() {
-		n, err := strconv.Atoi(page.Form.Council)
-		if err != nil || n == 0 {
-			page.Errors = append(page.Errors, fieldError{"council", "Select the council this person works for"})
-		}
-		u.Council = n
-	}
-	if len(page.Errors) == 0 {
-		if err := u.Validate(); err != nil {
-			page.Errors = append(page.Errors, fieldError{"email", domain.ErrorMessage(err)})
-		}
+	for _, p := range problems {
+		page.Errors = append(page.Errors, fieldError{p.Field, p.Message})
 	}
 	if len(page.Errors) > 0 {
 		s.renderAdminUsers(c, http.StatusBadRequest, page)
 		return
 	}
-	password := auth.RandomPassword()
-	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
-		s.handleError(c, err)
-		return
-	}
 	admin := currentUser(c)
-	err = s.db.CreateUser(ctx, u, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP(), Detail: "role " + string(u.Role) + ", added on the users page"})
-	if code := domain.ErrorCode(err); code == domain.EINVALID || code == domain.ECONFLICT {
-		page.Errors = append(page.Errors, fieldError{"email", domain.ErrorMessage(err)})
+	u, password, err := svc.Create(ctx, account, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP()})
+	if p, ok := accounts.ProblemOf(err); ok {
+		page.Errors = append(page.Errors, fieldError{p.Field, p.Message})
 		s.renderAdminUsers(c, http.StatusBadRequest, page)
 		return
 	} else if err != nil {

@@ -116,10 +116,12 @@ func (s *Server) councilReturns(c *gin.Context) {
 		return
 	}
 	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20, Due: due}
-	// The template picker starts at the month due next, when a template
+	// The template picker offers the last 36 months a return may cover
+	// for the council, and starts at the month due next, when a template
 	// can be made for it yet.
-	pick := last
-	if due != nil && !last.Before(due.Month) && !due.Month.Before(last.Add(-35)) {
+	first, newest := domain.ReturnMonths(co, s.now())
+	pick := newest
+	if due != nil && !newest.Before(due.Month) && !due.Month.Before(newest.Add(-35)) {
 		pick = due.Month
 	}
 	if page.Replaced, err = s.replacedLabels(ctx, n, subs); err != nil {
@@ -134,8 +136,8 @@ func (s *Server) councilReturns(c *gin.Context) {
 		m, _ := domain.ParseMonth(grid[i].Month)
 		page.Grid = append(page.Grid, gridCell{MonthStatus: grid[i], Label: m.Start().Format("Jan 2006")})
 	}
-	for i := 0; i < 36; i++ {
-		m := last.Add(-i)
+	for i := 0; i < 36 && !newest.Add(-i).Before(first); i++ {
+		m := newest.Add(-i)
 		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("January 2006"), Selected: m == pick})
 	}
 	s.render(c, http.StatusOK, "returns-council", pageData{Title: co.Name + " returns",
@@ -166,12 +168,8 @@ func (s *Server) returnTemplate(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	if err := co.CheckExisted(m, all); err != nil {
+	if err := domain.CheckReturnMonth(co, m, s.now(), all); err != nil {
 		s.handleError(c, err)
-		return
-	}
-	if m.Before(domain.FirstMonth) || domain.LastComplete(s.now()).Before(m) {
-		s.handleError(c, domain.Errorf(domain.EINVALID, "Returns can be made for months from January 2017 to %s.", domain.LastComplete(s.now()).Start().Format("January 2006")))
 		return
 	}
 	inds, err := s.db.Indicators(ctx)

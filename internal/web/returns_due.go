@@ -56,8 +56,9 @@ func (s *Server) nextDue(ctx context.Context, co domain.Council) (*dueNotice, er
 		return true
 	}
 	var owed []domain.Month // newest first
+	from, to := domain.ReturnMonths(co, now)
 	for m := last; !m.Before(first); m = m.Add(-1) {
-		if co.ExistedIn(m) && !m.Before(domain.FirstMonth) && !complete(m) {
+		if !m.Before(from) && !to.Before(m) && !complete(m) {
 			owed = append(owed, m)
 		}
 	}
