@@ -98,7 +98,7 @@ func (s *Server) adminAddUser(c *gin.Context) {
 		}
 	}
 	if len(page.Errors) > 0 {
-		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		s.renderAdminUsers(c, statusFor(domain.EINVALID), page)
 		return
 	}
 	password := auth.RandomPassword()
@@ -110,7 +110,7 @@ func (s *Server) adminAddUser(c *gin.Context) {
 	err = s.db.CreateUser(ctx, u, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP(), Detail: "role " + string(u.Role) + ", added on the users page"})
 	if code := domain.ErrorCode(err); code == domain.EINVALID || code == domain.ECONFLICT {
 		page.Errors = append(page.Errors, fieldError{"email", domain.ErrorMessage(err)})
-		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		s.renderAdminUsers(c, statusFor(domain.EINVALID), page)
 		return
 	} else if err != nil {
 		s.handleError(c, err)
