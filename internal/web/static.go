@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/assets"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // staticFiles serves the embedded static files from memory, each with a
