@@ -80,7 +80,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 		}
 		u := currentUser(c)
 		if u == nil {
-			if wantsJSON(c) || c.Request.Method != http.MethodGet {
+			if wantsJSON(c) || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
 				s.handleError(c, domain.Errorf(domain.EUNAUTHORIZED, "Sign in to use this service."))
 				return
 			}
