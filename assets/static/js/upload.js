@@ -14,9 +14,11 @@
   // stop shows why the page stopped following the upload.
   function stop(message) {
     var label = box.querySelector("label");
+    var refresh = document.getElementById("job-refresh");
     box.setAttribute("data-job-state", "stopped");
     bar.hidden = true;
     if (label) { label.hidden = true; }
+    if (refresh) { refresh.hidden = true; }
     stage.textContent = message || gone;
     stage.className = "govuk-body govuk-!-font-weight-bold";
   }
