@@ -22,7 +22,9 @@ func TestBrowserProgressOfAGoneUploadSaysSo(t *testing.T) {
 	app := demoApp(t)
 	last := domain.LastComplete(time.Now())
 	file := filepath.Join(t.TempDir(), "bulk-gone.xlsx")
-	writeDemoWorkbook(t, file, 97, nil, last.Add(-11), last)
+	// Every council for three months: big enough that the upload is still
+	// running when its page is shown, small enough to end soon after.
+	writeDemoWorkbook(t, file, 97, nil, last.Add(-2), last)
 	tb := newTab(t)
 	tb.signIn(t, app, domain.RoleLGA)
 
@@ -87,7 +89,7 @@ func TestBrowserProgressOfAGoneUploadSaysSo(t *testing.T) {
 	if _, err := chromedp.Call(tb.ctx, fetch.Disable, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
+	for deadline := time.Now().Add(4 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
 		if err := chromedp.Do(tb.ctx, chromedp.Navigate(app.URL()+job)); err == nil {
 			if path, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`location.pathname`)); err == nil && strings.HasPrefix(path, "/returns/submissions/") {
 				break
