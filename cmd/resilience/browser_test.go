@@ -78,7 +78,10 @@ func newTab(t *testing.T) *tab {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	// A bound on the whole tab, generous because a test's own waits are
+	// each bounded and a machine under load may take minutes for what
+	// takes seconds on an idle one.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	tb := &tab{ctx: ctx}
 	if err := chromedp.Listen(ctx, func(ev any) {
@@ -104,19 +107,18 @@ func newTab(t *testing.T) *tab {
 	return tb
 }
 
-// open navigates and waits until every chart on the page has been drawn.
+// open navigates and waits until every chart on the page has been drawn
+// to the end of its animation (charts.js marks each one when echarts says
+// it has finished): a condition, however long a busy machine takes.
 func (tb *tab) open(t *testing.T, u string) {
 	t.Helper()
 	if err := chromedp.Do(tb.ctx, chromedp.Navigate(u)); err != nil {
 		t.Fatalf("open %s: %v", u, err)
 	}
 	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.readyState === 'complete' &&
-		document.querySelectorAll('[data-chart-option]').length === document.querySelectorAll('[data-chart-ready]').length`)); err != nil {
+		document.querySelectorAll('[data-chart-option]').length === document.querySelectorAll('[data-chart-ready][data-chart-drawn]').length`,
+		chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
 		t.Fatalf("%s: charts not drawn: %v", u, err)
-	}
-	// Let echarts finish its first animation frame.
-	if err := chromedp.Do(tb.ctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -382,13 +384,14 @@ func TestBrowserRefusalPages(t *testing.T) {
 	// whose form posts to this service's sign-out.
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Another site</title></head><body><main>
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Another site</title><link rel="icon" href="data:,"></head><body><main>
 <form method="post" action="%s/sign-out"><button type="submit" id="go">Continue</button></form></main></body></html>`, app.URL())
 	}))
 	defer other.Close()
 	tb.open(t, other.URL)
 	// The other site's own requests are expected; only what follows the
-	// click is checked.
+	// click is checked. (It names no favicon, so the browser does not ask
+	// for one at a moment of its own choosing.)
 	tb.mu.Lock()
 	tb.requests = nil
 	tb.mu.Unlock()
@@ -526,9 +529,21 @@ func TestBrowserBulkUploadShowsProgress(t *testing.T) {
 		}
 		time.Sleep(30 * time.Millisecond)
 	}
-	// Let upload.js make (and retry) its first requests.
-	if err := chromedp.Do(tb.ctx, chromedp.Sleep(2*time.Second)); err != nil {
-		t.Fatal(err)
+	// Let upload.js make, and retry, its first requests: wait until two
+	// have been tried (and blocked).
+	deadline = time.Now().Add(time.Minute)
+	for tried := 0; tried < 2; time.Sleep(100 * time.Millisecond) {
+		tried = 0
+		tb.mu.Lock()
+		for _, r := range tb.requests {
+			if strings.Contains(r, "/progress") {
+				tried++
+			}
+		}
+		tb.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("upload.js tried %d progress requests in a minute; want 2", tried)
+		}
 	}
 	tb.checkPage(t, app.URL(), "returns-job", 0)
 	// Unblocked, the page moves on to the report by itself.

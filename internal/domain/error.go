@@ -15,6 +15,15 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	EINTERNAL     = "internal"
+	// EUNPROCESSABLE is a request understood but whose content cannot be
+	// used as it stands: a return with errors, or queries still waiting
+	// for an explanation.
+	EUNPROCESSABLE = "unprocessable"
+	// EMETHOD is a request with a method the address does not accept.
+	EMETHOD = "method_not_allowed"
+	// EUNAVAILABLE is a service that cannot do its work now, such as a
+	// database that cannot be written.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an application error with a code and a message safe to show to

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -316,14 +317,28 @@ func (w *earlyWrite) start() error {
 	w.batches, w.done = make(chan []domain.Observation, 4), make(chan struct{})
 	sub := w.sub
 	go func() {
+		var (
+			load *store.Load
+			err  error
+		)
 		defer close(w.done)
-		load, err := w.db.BeginLoad(w.ctx, &sub)
+		// A panic here would end the whole server, since no caller can
+		// recover it: it becomes the load's error instead, and the figures
+		// still to come are taken and dropped so the reader never waits.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("intake: writing figures panicked: %v\n%s", r, debug.Stack())
+				for range w.batches {
+				}
+			}
+			w.load, w.err = load, err
+		}()
+		load, err = w.db.BeginLoad(w.ctx, &sub)
 		for b := range w.batches {
 			if err == nil {
 				err = load.Add(b)
 			}
 		}
-		w.load, w.err = load, err
 	}()
 	pending := w.pending
 	w.pending = nil

@@ -53,7 +53,8 @@ const writerPragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pra
 const readerPragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=query_only(1)&_time_format=sqlite"
 
 // Open opens (creating if need be) the SQLite database at path, refuses a
-// SQLite older than MinSQLiteVersion and applies the embedded migrations.
+// SQLite older than MinSQLiteVersion or a database it cannot write (naming
+// the file), and applies the embedded migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
 		return nil, fmt.Errorf("open database: PostgreSQL is not supported yet; use a SQLite file path")
@@ -73,6 +74,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	db := &DB{Path: path, w: w, now: time.Now}
 	if err := checkVersion(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := checkWritable(ctx, w, path); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -59,10 +59,15 @@ type RouteInfo struct {
 // tests can check each one for each role.
 func (s *Server) Routes() []RouteInfo { return slices.Clone(s.routeList) }
 
-// handle registers a route behind its access rule.
+// handle registers a route behind its access rule. Every GET route answers
+// HEAD too, with the same status and headers and no body (the server
+// drops the body of a HEAD response); the route list names the GET.
 func (s *Server) handle(method, path string, a Access, h gin.HandlerFunc) {
 	s.routeList = append(s.routeList, RouteInfo{Method: method, Path: path, Access: a})
 	s.engine.Handle(method, path, s.authorize(a), h)
+	if method == http.MethodGet {
+		s.engine.Handle(http.MethodHead, path, s.authorize(a), h)
+	}
 }
 
 // authorize enforces an access rule: anonymous visitors are sent to sign
@@ -75,8 +80,8 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 		}
 		u := currentUser(c)
 		if u == nil {
-			if wantsJSON(c) || c.Request.Method != http.MethodGet {
-				s.fail(c, http.StatusUnauthorized, headingOf[http.StatusUnauthorized], "Sign in to use this service.")
+			if wantsJSON(c) || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+				s.handleError(c, domain.Errorf(domain.EUNAUTHORIZED, "Sign in to use this service."))
 				return
 			}
 			c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request.URL.RequestURI()))
@@ -84,7 +89,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 			return
 		}
 		if len(a.Roles) > 0 && !slices.Contains(a.Roles, u.Role) {
-			s.fail(c, http.StatusForbidden, headingOf[http.StatusForbidden], "Your account does not give access to this page.")
+			s.handleError(c, domain.Errorf(domain.EFORBIDDEN, "Your account does not give access to this page."))
 			return
 		}
 		if a.CouncilParam != "" && u.Role.Scoped() {
@@ -93,7 +98,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 				n, err = strconv.Atoi(c.Query(a.CouncilParam))
 			}
 			if err != nil || !u.CanSeeCouncil(n) {
-				s.fail(c, http.StatusForbidden, headingOf[http.StatusForbidden], "Your account gives access to your own council only.")
+				s.handleError(c, domain.Errorf(domain.EFORBIDDEN, "Your account gives access to your own council only."))
 				return
 			}
 		}

@@ -92,14 +92,14 @@ func (s *Server) adminAddUser(c *gin.Context) {
 		page.Errors = append(page.Errors, fieldError{p.Field, p.Message})
 	}
 	if len(page.Errors) > 0 {
-		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		s.renderAdminUsers(c, statusFor(domain.EINVALID), page)
 		return
 	}
 	admin := currentUser(c)
 	u, password, err := svc.Create(ctx, account, domain.AuditEntry{Actor: admin.Email, Remote: c.ClientIP()})
 	if p, ok := accounts.ProblemOf(err); ok {
 		page.Errors = append(page.Errors, fieldError{p.Field, p.Message})
-		s.renderAdminUsers(c, http.StatusBadRequest, page)
+		s.renderAdminUsers(c, statusFor(domain.EINVALID), page)
 		return
 	} else if err != nil {
 		s.handleError(c, err)

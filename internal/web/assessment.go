@@ -254,7 +254,7 @@ func (s *Server) saveAssessment(c *gin.Context) {
 	if len(errs) > 0 {
 		page := assessmentFormPage{Council: co, Framework: f, CanEdit: true, Narrative: a.Narrative, Errors: dedupeErrors(errs)}
 		page.Groups = buildForm(f, &a, page.Errors)
-		s.renderAssessment(c, http.StatusBadRequest, page)
+		s.renderAssessment(c, statusFor(domain.EINVALID), page)
 		return
 	}
 	s.refreshModel(c)

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // responseCache keeps rendered responses that depend only on stored data
@@ -140,7 +141,7 @@ func writeCached(c *gin.Context, r *cachedResponse) {
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(r.gz))
 	if err != nil {
-		c.Status(http.StatusInternalServerError)
+		c.Status(statusFor(domain.EINTERNAL))
 		return
 	}
 	body, _ := io.ReadAll(zr)

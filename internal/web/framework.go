@@ -126,5 +126,5 @@ func (s *Server) adminSaveFramework(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	s.renderFramework(c, http.StatusBadRequest, page)
+	s.renderFramework(c, statusFor(domain.EINVALID), page)
 }

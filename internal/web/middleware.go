@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -43,6 +44,10 @@ func (s *Server) logRequests() gin.HandlerFunc {
 	}
 }
 
+// errPanic is what a request that panicked shows: an internal error,
+// already logged with its stack.
+var errPanic = errors.New("panic")
+
 // recoverPanics turns a panic into a logged 500 page instead of a dropped
 // connection.
 func (s *Server) recoverPanics() gin.HandlerFunc {
@@ -51,7 +56,7 @@ func (s *Server) recoverPanics() gin.HandlerFunc {
 			if r := recover(); r != nil {
 				s.cfg.Logger.Error("panic", "error", r, "request_id", c.GetString(requestIDKey), "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
-					s.fail(c, http.StatusInternalServerError, "Sorry, there is a problem with the service", "Something went wrong. Try again later.")
+					s.showError(c, errPanic, c.GetString(requestIDKey))
 				}
 				c.Abort()
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -45,7 +44,7 @@ func newPages(static *staticFiles) (*pages, error) {
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
-		"returns-home", "returns-council", "returns-job", "returns-report", "compare",
+		"returns-home", "returns-council", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
 		"reconciliation"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
@@ -67,12 +66,12 @@ func (s *Server) render(c *gin.Context, status int, name string, data pageData) 
 	t, ok := s.pages.sets[name]
 	if !ok {
 		s.cfg.Logger.Error("unknown template", "name", name)
-		c.String(http.StatusInternalServerError, "Something went wrong.")
+		c.String(statusFor(domain.EINTERNAL), "Something went wrong.")
 		return
 	}
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.cfg.Logger.Error("render", "template", name, "error", err, "request_id", c.GetString(requestIDKey))
-		c.String(http.StatusInternalServerError, "Something went wrong. Reference: "+c.GetString(requestIDKey))
+		c.String(statusFor(domain.EINTERNAL), "Something went wrong. Reference: "+c.GetString(requestIDKey))
 		return
 	}
 	c.Header("Cache-Control", "no-store")

@@ -291,7 +291,7 @@ func (s *Server) explainGroup(c *gin.Context, sub *domain.Submission, payload st
 	}
 	if notice != "" {
 		c.Request.URL.RawQuery = url.Values{"rule": {rule}, "page": {strconv.Itoa(max(page, 1))}}.Encode()
-		s.renderReport(c, http.StatusUnprocessableEntity, sub, payload, notice)
+		s.renderReport(c, statusFor(domain.EUNPROCESSABLE), sub, payload, notice)
 		return
 	}
 	u := currentUser(c)
@@ -299,7 +299,7 @@ func (s *Server) explainGroup(c *gin.Context, sub *domain.Submission, payload st
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINVALID {
 			c.Request.URL.RawQuery = url.Values{"rule": {rule}, "page": {strconv.Itoa(max(page, 1))}}.Encode()
-			s.renderReport(c, http.StatusUnprocessableEntity, sub, payload, domain.ErrorMessage(err))
+			s.renderReport(c, statusFor(domain.EUNPROCESSABLE), sub, payload, domain.ErrorMessage(err))
 			return
 		}
 		s.handleError(c, err)
@@ -359,12 +359,8 @@ func (s *Server) apiExplainReturn(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	status := http.StatusConflict
-	if res.Status == domain.StatusStored {
-		status = http.StatusCreated
-	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(status, s.apiReportNamed(c.Request.Context(), res))
+	c.JSON(outcomeStatus(res.Status, nil), s.apiReportNamed(c.Request.Context(), res))
 }
 
 // jsonProblem says briefly what was wrong with a JSON body.

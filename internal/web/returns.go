@@ -205,7 +205,7 @@ func (s *Server) uploadReturn(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	j := s.jobs.start(s.intake, s.intakeRequest(c, path, name, "web"), currentUser(c).ID)
+	j := s.startJob(s.intakeRequest(c, path, name, "web"), currentUser(c).ID, c.GetString(requestIDKey))
 	c.Redirect(http.StatusSeeOther, "/returns/jobs/"+j.ID)
 }
 
@@ -225,23 +225,23 @@ func (s *Server) userJob(c *gin.Context) *job {
 // returnJob shows an upload's progress; when it has finished, it goes on
 // to the validation report, or says what became of the file. A finished
 // job never shows the progress page again, whose script would reload it
-// for ever.
+// for ever. A job that failed shows its error through the one error map;
+// an internal failure (a panic included) shows only the reference it was
+// logged under, the upload's request ID.
 func (s *Server) returnJob(c *gin.Context) {
 	j := s.userJob(c)
 	if j == nil {
-		s.notFound(c)
+		s.handleError(c, errJobGone)
 		return
 	}
 	snap := j.snapshot()
 	switch {
 	case snap.Finished && snap.Submission != 0:
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", snap.Submission))
-	case snap.Finished && snap.Error != "":
-		s.fail(c, http.StatusUnprocessableEntity, "The file could not be used", snap.Error)
 	case snap.Finished && snap.Unchanged:
 		s.unchangedReport(c, snap.Existing)
 	case snap.Finished:
-		s.fail(c, http.StatusInternalServerError, headingOf[http.StatusInternalServerError], "The upload finished without a result. Upload the file again.")
+		s.showError(c, j.failure(), j.RequestID)
 	default:
 		s.render(c, http.StatusOK, "returns-job", pageData{Title: "Checking your return", Scripts: []string{"js/upload.js"},
 			Body: jobPage{ID: j.ID, Snapshot: snap}})
@@ -258,16 +258,25 @@ func (s *Server) unchangedReport(c *gin.Context, existing int64) {
 	sub, payload, err := s.db.Submission(c.Request.Context(), existing)
 	u := currentUser(c)
 	if err != nil || sub.Demo || (u.Role.Scoped() && sub.Council != u.Council) {
-		s.fail(c, http.StatusOK, "Nothing changed", unchangedMessage)
+		s.render(c, http.StatusOK, "returns-unchanged", pageData{Title: "Nothing changed",
+			Breadcrumbs: []crumb{{"Councils", "/"}, {"Returns", "/returns"}}, Body: unchangedPage{Message: unchangedMessage}})
 		return
 	}
 	s.renderReportInfo(c, http.StatusOK, sub, payload, "", fmt.Sprintf("%s It is held as upload %d, shown below.", unchangedMessage, sub.ID))
 }
 
+// unchangedPage says an upload changed nothing, when the upload that
+// holds the same figures cannot be shown.
+type unchangedPage struct{ Message string }
+
+// returnJobProgress tells upload.js how far a job has got; for a job this
+// server does not know (after a restart) it answers 404 with a message
+// the page shows instead of polling on.
 func (s *Server) returnJobProgress(c *gin.Context) {
 	j := s.userJob(c)
 	if j == nil {
-		s.fail(c, http.StatusNotFound, headingOf[http.StatusNotFound], "There is no such upload.")
+		c.Header("Cache-Control", "no-store")
+		s.handleError(c, errJobGone)
 		return
 	}
 	snap := j.snapshot()
@@ -458,7 +467,7 @@ func (s *Server) explainSubmission(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", sub.ID))
 		return
 	}
-	s.renderReport(c, http.StatusUnprocessableEntity, res.Submission, payload, "Every query needs an explanation before the return can be submitted.")
+	s.renderReport(c, statusFor(domain.EUNPROCESSABLE), res.Submission, payload, "Every query needs an explanation before the return can be submitted.")
 }
 
 // explanationField names a query's textarea: a form-safe version of its key.
@@ -495,13 +504,8 @@ func (s *Server) apiSubmitReturn(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	status := map[string]int{domain.StatusStored: http.StatusCreated, domain.StatusUnchanged: http.StatusOK,
-		domain.StatusAwaiting: http.StatusConflict, domain.StatusRejected: http.StatusUnprocessableEntity}[res.Status]
-	if err != nil && domain.ErrorCode(err) == domain.ETOOLARGE {
-		status = http.StatusRequestEntityTooLarge
-	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(status, s.apiReportNamed(c.Request.Context(), res))
+	c.JSON(outcomeStatus(res.Status, err), s.apiReportNamed(c.Request.Context(), res))
 }
 
 func apiReport(res *intake.Result) gin.H {

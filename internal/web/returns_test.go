@@ -414,7 +414,9 @@ func (e *testEnv) seedPreviousMonth(councils ...int) {
 // waitJob polls an upload's progress until it has finished.
 func (e *testEnv) waitJob(c *http.Client, job string) jobSnapshot {
 	e.t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	// A generous deadline: a loaded machine may take a while, and only a
+	// job that never ends should fail here.
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		status, body, _ := e.get(c, job+"/progress")
 		if status != http.StatusOK {
 			e.t.Fatalf("progress: %d", status)

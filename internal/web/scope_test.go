@@ -188,21 +188,28 @@ func TestScopeEveryRouteEveryRole(t *testing.T) {
 				}
 				path := strings.ReplaceAll(ex.path, "{n}", fmt.Sprint(scope.council))
 				path = strings.ReplaceAll(path, "{s}", fmt.Sprint(subs[scope.council]))
-				req, err := http.NewRequest(method, env.ts.URL+path, nil)
-				if err != nil {
-					t.Fatal(err)
+				// A GET route answers HEAD for the same people.
+				methods := []string{method}
+				if method == http.MethodGet {
+					methods = append(methods, http.MethodHead)
 				}
-				if ex.form != nil {
-					req, _ = http.NewRequest(method, env.ts.URL+path, strings.NewReader(ex.form.Encode()))
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				}
-				resp, err := c.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != scope.want[w] {
-					t.Errorf("%s (%s council) as %s: status %d; want %d", key, scope.name, w, resp.StatusCode, scope.want[w])
+				for _, m := range methods {
+					req, err := http.NewRequest(m, env.ts.URL+path, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ex.form != nil {
+						req, _ = http.NewRequest(m, env.ts.URL+path, strings.NewReader(ex.form.Encode()))
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					}
+					resp, err := c.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != scope.want[w] {
+						t.Errorf("%s (%s council) as %s, by %s: status %d; want %d", key, scope.name, w, m, resp.StatusCode, scope.want[w])
+					}
 				}
 			}
 		}

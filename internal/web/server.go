@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
@@ -46,6 +48,9 @@ type Server struct {
 	jobs      jobs
 	model     *dashboard.Model
 	cache     *responseCache
+	// panicHook, set only by tests, is called at each step of an upload
+	// job, so a test can make one panic.
+	panicHook func(stage string, done, total int)
 }
 
 // NewServer builds the handler with every route.
@@ -55,6 +60,8 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)
+	// Upload files a crashed server left behind go at start-up (U9).
+	sweepUploads(os.TempDir(), cfg.Logger)
 	static, err := newStaticFiles()
 	if err != nil {
 		return nil, err
@@ -86,7 +93,7 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	s.engine.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders(), s.loadUser())
 	s.engine.NoRoute(func(c *gin.Context) { s.notFound(c) })
 	s.engine.NoMethod(func(c *gin.Context) {
-		s.fail(c, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept that kind of request.")
+		s.handleError(c, domain.Errorf(domain.EMETHOD, "This address does not accept that kind of request."))
 	})
 	s.routes()
 
@@ -111,8 +118,8 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 	}
 	refused.Use(requestID(), s.logRequests(), s.recoverPanics(), securityHeaders())
 	refused.NoRoute(func(c *gin.Context) {
-		s.fail(c, http.StatusForbidden, "This request was refused",
-			"It was sent from another website. Go back to this service's own page and try again.")
+		s.handleError(c, withHeading(domain.Errorf(domain.EFORBIDDEN,
+			"It was sent from another website. Go back to this service's own page and try again."), "This request was refused"))
 	})
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(refused)
@@ -124,7 +131,6 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 
 func (s *Server) routes() {
 	s.handle(http.MethodGet, "/healthz", public, s.healthz)
-	s.handle(http.MethodHead, "/healthz", public, s.healthz)
 	s.handle(http.MethodGet, "/static/*path", public, s.static.serve)
 	s.handle(http.MethodGet, "/sign-in", public, s.signInPage)
 	s.handle(http.MethodPost, "/sign-in", public, s.signIn)
@@ -226,10 +232,14 @@ func (s *Server) dataset(ctx context.Context) (*dashboard.Snapshot, error) {
 	return s.model.Snapshot(ctx)
 }
 
+// healthz answers 200 while the database can be read and written, and
+// 503 otherwise: a read-only database file is a failure, since no return
+// could be stored.
 func (s *Server) healthz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
-	if err := s.db.Ping(c.Request.Context()); err != nil {
-		c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	if err := s.db.CheckWritable(c.Request.Context()); err != nil {
+		s.cfg.Logger.Error("health check", "error", err, "request_id", c.GetString(requestIDKey))
+		failText(c, domain.Errorf(domain.EUNAVAILABLE, "database unavailable"))
 		return
 	}
 	c.String(http.StatusOK, "ok\n")

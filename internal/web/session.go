@@ -40,7 +40,7 @@ func (s *Server) sessionManager() *scs.SessionManager {
 	sm.Cookie.Persist = false
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.cfg.Logger.Error("session", "error", err, "path", r.URL.Path)
-		http.Error(w, "Something went wrong with your session. Sign in again.", http.StatusInternalServerError)
+		http.Error(w, "Something went wrong with your session. Sign in again.", statusFor(domain.EINTERNAL))
 	}
 	return sm
 }

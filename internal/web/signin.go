@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/auth"
@@ -64,12 +66,12 @@ func (s *Server) signIn(c *gin.Context) {
 		if password == "" {
 			page.Errors = append(page.Errors, fieldError{"password", "Enter your password"})
 		}
-		s.render(c, http.StatusBadRequest, "sign-in", pageData{Title: "Sign in", Body: page})
+		s.render(c, statusFor(domain.EINVALID), "sign-in", pageData{Title: "Sign in", Body: page})
 		return
 	}
 	if len(email) > 254 || len(password) > 1024 {
 		page.Errors = []fieldError{{"email", signInFailed}}
-		s.render(c, http.StatusUnauthorized, "sign-in", pageData{Title: "Sign in", Body: page})
+		s.render(c, statusFor(domain.EUNAUTHORIZED), "sign-in", pageData{Title: "Sign in", Body: page})
 		return
 	}
 	remote := c.ClientIP()
@@ -80,7 +82,7 @@ func (s *Server) signIn(c *gin.Context) {
 	}
 	if u == nil {
 		page.Errors = []fieldError{{"email", signInFailed}}
-		s.render(c, http.StatusUnauthorized, "sign-in", pageData{Title: "Sign in", Body: page})
+		s.render(c, statusFor(domain.EUNAUTHORIZED), "sign-in", pageData{Title: "Sign in", Body: page})
 		return
 	}
 	if auth.NeedsRehash(u.PasswordHash) {
@@ -237,11 +239,29 @@ func homeFor(u *domain.User) string {
 	return "/"
 }
 
-// safeNext keeps a post-sign-in redirect on this site: a local path, not
-// "//evil.example" or "/\evil.example".
+// safeNext keeps a post-sign-in redirect on this site (SECURITY W7): a
+// path on this server, never anything a browser could read as another
+// host. The address is judged as given and once more percent-decoded, as
+// a browser or proxy may decode it: either way it must start with a
+// single "/" and hold no backslash (read as "/"), no control character (a
+// browser drops a TAB or a newline, so "/\t/host/" becomes "//host/") and
+// no scheme or host. Anything else gives "", the user's home page.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || len(next) > 512 {
+	if next == "" || len(next) > 512 {
+		return ""
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil {
+		return ""
+	}
+	for _, v := range []string{next, decoded} {
+		if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.ContainsRune(v, '\\') ||
+			strings.ContainsFunc(v, unicode.IsControl) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
 		return ""
 	}
 	return next

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/assets"
+	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
 // staticFiles serves the embedded static files from memory, each with a
@@ -70,8 +71,7 @@ func (sf *staticFiles) serve(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("path"), "/")
 	f, ok := sf.files[name]
 	if !ok {
-		c.Header("Cache-Control", "no-store")
-		c.String(http.StatusNotFound, "not found\n")
+		failText(c, domain.Errorf(domain.ENOTFOUND, "not found"))
 		return
 	}
 	h := c.Writer.Header()

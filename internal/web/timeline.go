@@ -118,7 +118,7 @@ func (s *Server) adminSaveTimeline(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	s.renderTimeline(c, http.StatusBadRequest, page)
+	s.renderTimeline(c, statusFor(domain.EINVALID), page)
 }
 
 func (s *Server) adminDeleteTimeline(c *gin.Context) {

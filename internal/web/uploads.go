@@ -59,7 +59,7 @@ func (s *Server) receiveUpload(c *gin.Context) (path, name string, values map[st
 			return path, "", nil, domain.Errorf(domain.EINVALID, "Upload one file at a time.")
 		}
 		name = cleanFileName(part.FileName())
-		f, cerr := os.CreateTemp("", "resilience-upload-*")
+		f, cerr := os.CreateTemp("", uploadPattern())
 		if cerr != nil {
 			return "", "", nil, cerr
 		}

@@ -50,6 +50,10 @@
       option.tooltip.formatter = tipFormatter;
     }
     var chart = echarts.init(el, null, { renderer: "canvas" });
+    // Marks the chart once echarts has drawn it to the end of its
+    // animation, so tests wait for that rather than guess how long it
+    // takes on a busy machine.
+    chart.on("finished", function () { el.setAttribute("data-chart-drawn", "true"); });
     chart.setOption(option);
     if (linked) {
       chart.on("click", function (p) {
