@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/resilience-dashboard/resilience/data"
@@ -45,6 +46,9 @@ type App struct {
 	srv      *http.Server
 	listener net.Listener
 	done     chan error
+	// closeOnce makes Close safe to call twice; closeErr is its answer.
+	closeOnce sync.Once
+	closeErr  error
 	// warming is closed once the read model has loaded at start.
 	warming chan struct{}
 }
@@ -300,6 +304,12 @@ func (a *App) Wait(ctx context.Context) error {
 
 // Close stops the server gracefully and closes the database.
 func (a *App) Close() error {
+	a.closeOnce.Do(func() { a.closeErr = a.close() })
+	return a.closeErr
+}
+
+// close is Close, once.
+func (a *App) close() error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := a.srv.Shutdown(shutdown)
