@@ -7,22 +7,11 @@ import (
 
 // ShownSeries is a council's series as displayed, in full: rates per
 // 10,000 children for per-child indicators. For what a particular viewer
-// may see, use ViewerSeries.
+// may see, use ViewerSeries. It is worked out on each call rather than
+// kept: every council's would double the snapshot's memory, and the
+// pressure points, its main user, are kept per month.
 func (d *Snapshot) ShownSeries(ind domain.Indicator, council int) analytics.Series {
-	d.mu.Lock()
-	s, ok := d.displayed[ind.Code][council]
-	d.mu.Unlock()
-	if ok {
-		return s
-	}
-	s = d.ViewerSeries(ind, council, Viewer{})
-	d.mu.Lock()
-	if d.displayed[ind.Code] == nil {
-		d.displayed[ind.Code] = map[int]analytics.Series{}
-	}
-	d.displayed[ind.Code][council] = s
-	d.mu.Unlock()
-	return s
+	return d.ViewerSeries(ind, council, Viewer{})
 }
 
 // ViewerSeries is a council's series as displayed to v, with the figures v
@@ -86,9 +75,7 @@ func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m d
 }
 
 // DisplayValues is every council's displayed series, by indicator: what
-// pressure points are assessed on. Each series is built once per
-// snapshot (or carried from the one before when its council was not
-// touched).
+// pressure points are assessed on.
 func (d *Snapshot) DisplayValues() map[string]map[int]analytics.Series {
 	out := make(map[string]map[int]analytics.Series, len(d.Indicators))
 	for _, ind := range d.Indicators {

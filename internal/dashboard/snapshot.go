@@ -18,7 +18,7 @@ import (
 // need, as of one data version. Its exported fields are never changed once
 // it is published: an update builds a new snapshot, sharing what did not
 // change. What depends only on its data (a month's statistics, pressure
-// points, displayed series) is computed once, on first use, and cached in
+// points) is computed once, on first use, and cached in
 // it.
 type Snapshot struct {
 	// Version is the store's data version the snapshot holds.
@@ -58,10 +58,9 @@ type Snapshot struct {
 	// predecessors maps a council to the former councils it replaced.
 	predecessors map[int][]domain.Council
 
-	mu        sync.Mutex
-	stats     map[statKey]*MonthStats
-	pressure  map[int]*Pressure
-	displayed map[string]map[int]analytics.Series
+	mu       sync.Mutex
+	stats    map[statKey]*MonthStats
+	pressure map[int]*Pressure
 }
 
 type statKey struct {
@@ -140,7 +139,6 @@ func loadWithout(ctx context.Context, db *store.DB, cfg Config, version string, 
 func (d *Snapshot) initCaches() {
 	d.stats = map[statKey]*MonthStats{}
 	d.pressure = map[int]*Pressure{}
-	d.displayed = map[string]map[int]analytics.Series{}
 }
 
 // loadCouncils reads the councils, populations and neighbours.

@@ -17,7 +17,7 @@ const reloadAbove = 4000
 
 // update builds the snapshot for data version `version` from d, redoing
 // only what the store's change log says changed: the council-months of
-// the returns added since d (and the statistics, displayed series and
+// the returns added since d (and the statistics and
 // pressure points that depend on them), DfE's figures, the
 // self-assessments or the timeline. d itself is left as it is, for the
 // readers still using it.
@@ -205,8 +205,7 @@ func (d *Snapshot) extendSpan(touched map[int]map[int]bool) {
 }
 
 // carryCaches keeps what old computed that the update did not change:
-// each month's statistics for the months not touched, displayed series of
-// the councils not touched (nor succeeding one that was), and pressure
+// each month's statistics for the months not touched, and pressure
 // points of the months before the first touched one (a month's pressure
 // draws on it, the months before and the baseline years).
 func (d *Snapshot) carryCaches(old *Snapshot, touched map[int]map[int]bool, keepPressure bool) {
@@ -229,15 +228,6 @@ func (d *Snapshot) carryCaches(old *Snapshot, touched map[int]map[int]bool, keep
 		if !months[k.month] {
 			d.stats[k] = st
 		}
-	}
-	for code, byCouncil := range old.displayed {
-		kept := make(map[int]analytics.Series, len(byCouncil))
-		for n, s := range byCouncil {
-			if !councils[n] {
-				kept[n] = s
-			}
-		}
-		d.displayed[code] = kept
 	}
 	if keepPressure {
 		for idx, p := range old.pressure {

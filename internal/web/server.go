@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -225,6 +226,9 @@ func (s *Server) Warm(ctx context.Context) {
 	if _, err := s.model.Snapshot(ctx); err != nil {
 		s.cfg.Logger.Warn("read model not loaded at start; the first page will load it", "err", err)
 	}
+	// Loading reads the checkpoint (or every figure) through buffers it
+	// no longer needs: give that memory back now rather than keep it.
+	debug.FreeOSMemory()
 }
 
 // dataset returns the read model's current snapshot.
