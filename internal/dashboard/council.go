@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -82,7 +81,7 @@ func (d *Snapshot) CouncilComparison(v Viewer, ind domain.Indicator, council int
 				carriedFrom, carriedYear = m, year
 			}
 		}
-		raw, ok := d.Values[ind.Code][council][m.Index()]
+		raw, ok := d.Values[ind.Code][council].at(m.Index())
 		switch {
 		case !ok && co.ExistedIn(m):
 			cc.Missing = append(cc.Missing, m)
@@ -96,7 +95,7 @@ func (d *Snapshot) CouncilComparison(v Viewer, ind domain.Indicator, council int
 		}
 		var nbVals []float64
 		for _, nb := range d.Neighbours[council] {
-			raw, ok := d.Values[ind.Code][nb][m.Index()]
+			raw, ok := d.Values[ind.Code][nb].at(m.Index())
 			if !ok || v.Suppressed(ind, nb, raw) {
 				continue
 			}
@@ -143,7 +142,7 @@ func (d *Snapshot) CouncilComparison(v Viewer, ind domain.Indicator, council int
 		vals := make([]*float64, n)
 		any := false
 		for i, m := range months {
-			raw, ok := d.Values[ind.Code][pred.Number][m.Index()]
+			raw, ok := d.Values[ind.Code][pred.Number].at(m.Index())
 			if !ok || !pred.ExistedIn(m) || v.Suppressed(ind, pred.Number, raw) {
 				continue
 			}
@@ -245,15 +244,10 @@ func (d *Snapshot) CouncilFigures(n int, v Viewer) (*CouncilFigures, error) {
 	}
 	for _, ind := range d.Indicators {
 		s := d.Values[ind.Code][n]
-		idxs := make([]int, 0, len(s))
-		for idx := range s {
-			idxs = append(idxs, idx)
-		}
-		slices.Sort(idxs)
-		obs := make([]domain.Observation, len(idxs))
-		for i, idx := range idxs {
-			obs[i] = domain.Observation{Council: n, Indicator: ind.Code, Month: MonthOfIndex(idx).String(), Value: s[idx]}
-		}
+		obs := make([]domain.Observation, 0, s.len())
+		s.each(func(idx int, v float64) {
+			obs = append(obs, domain.Observation{Council: n, Indicator: ind.Code, Month: MonthOfIndex(idx).String(), Value: v})
+		})
 		pts := analytics.Present(ind, obs, cf.Pops)
 		for i := range pts {
 			if v.Suppressed(ind, n, pts[i].Value) {

@@ -65,7 +65,7 @@ func same(t *testing.T, what string, got *Snapshot, db *store.DB) {
 	if got.Version != want.Version || got.First != want.First || got.Last != want.Last {
 		t.Fatalf("%s: version %s %s–%s; a fresh load has %s %s–%s", what, got.Version, got.First, got.Last, want.Version, want.First, want.Last)
 	}
-	if !reflect.DeepEqual(got.Values, want.Values) {
+	if !sameFigures(got.Values, want.Values) {
 		t.Fatalf("%s: the figures differ from a fresh load", what)
 	}
 	if !reflect.DeepEqual(got.Official, want.Official) || !reflect.DeepEqual(got.Assessed, want.Assessed) || !reflect.DeepEqual(got.Timeline, want.Timeline) {
@@ -107,6 +107,24 @@ func same(t *testing.T, what string, got *Snapshot, db *store.DB) {
 			t.Fatalf("%s: pressure points of %s differ from a fresh load", what, m)
 		}
 	}
+}
+
+// sameFigures compares two snapshots' figures month by month (a series
+// may hold the same figures in a longer run).
+func sameFigures(a, b map[string]map[int]*series) bool {
+	flat := func(v map[string]map[int]*series) map[string]map[int]map[int]float64 {
+		out := map[string]map[int]map[int]float64{}
+		for code, byCouncil := range v {
+			out[code] = map[int]map[int]float64{}
+			for n, s := range byCouncil {
+				if s.len() > 0 {
+					out[code][n] = s.toSeries()
+				}
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(flat(a), flat(b))
 }
 
 // An accepted return, a bulk load that merges, a resubmission that drops a
@@ -200,7 +218,7 @@ func TestUpdateSharesWhatDidNotChange(t *testing.T) {
 	if reflect.ValueOf(d1.Values["CSC_CLA"][202]).Pointer() == reflect.ValueOf(d0.Values["CSC_CLA"][202]).Pointer() {
 		t.Error("the touched council's series was changed in place, under the old snapshot's readers")
 	}
-	if d0.Values["CSC_CLA"][202][domain.Month{Year: 2024, Month: time.June}.Index()] == 321 {
+	if v, _ := d0.Values["CSC_CLA"][202].at(domain.Month{Year: 2024, Month: time.June}.Index()); v == 321 {
 		t.Error("the old snapshot sees the new figure")
 	}
 	if d1.MonthStats(cla, domain.Month{Year: 2023, Month: time.March}) != old {
@@ -239,7 +257,7 @@ func TestReadersDoNotWaitForAnUpdate(t *testing.T) {
 	}
 	m.updating.Unlock()
 	d, err := m.Snapshot(ctx)
-	if err != nil || d == d0 || d.Values["CSC_CLA"][202][domain.Month{Year: 2024, Month: time.June}.Index()] != 321 {
+	if v, _ := d.Values["CSC_CLA"][202].at(domain.Month{Year: 2024, Month: time.June}.Index()); err != nil || d == d0 || v != 321 {
 		t.Fatalf("after the update: %v; want the new figure", err)
 	}
 }
@@ -269,7 +287,7 @@ func TestStartFromCheckpoint(t *testing.T) {
 	}
 	same(t, "from the checkpoint", d, db)
 
-	if err := db.SaveCheckpoint(ctx, d.Version, 0, []byte("not a checkpoint")); err != nil {
+	if err := db.SaveCheckpoint(ctx, d.Version, 0, [][]byte{[]byte("not a checkpoint")}); err != nil {
 		t.Fatal(err)
 	}
 	third := New(db, Config{})

@@ -37,10 +37,10 @@ func (d *Snapshot) NeighbourSeries(v Viewer, ind domain.Indicator, m domain.Mont
 	carriedFrom, carriedYears := domain.Month{}, []int{}
 	for _, co := range nd.Councils {
 		vals := make([]Figure, len(nd.Months))
-		series := d.Values[ind.Code][co.Number]
+		s := d.Values[ind.Code][co.Number]
 		var missing []domain.Month
 		for j, mm := range nd.Months {
-			raw, ok := series[mm.Index()]
+			raw, ok := s.at(mm.Index())
 			switch {
 			case !ok && !co.ExistedIn(mm):
 				// before the council began, or after it ended

@@ -33,7 +33,7 @@ func (d *Snapshot) PressureMonth() (domain.Month, bool) {
 		seen := map[int]bool{}
 		for _, byCouncil := range d.Values {
 			for n, s := range byCouncil {
-				if _, ok := s[m.Index()]; ok {
+				if _, ok := s.at(m.Index()); ok {
 					seen[n] = true
 				}
 			}

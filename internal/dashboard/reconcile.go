@@ -70,7 +70,7 @@ func (d *Snapshot) OfficialOf(code string, council int) []domain.OfficialValue {
 // council does not see a total that rests on a count of 1 to 5, nor the
 // difference that would give it back (SECURITY D1).
 func (d *Snapshot) Reconcile(ind domain.Indicator, council int, v Viewer, official []domain.OfficialValue, tol float64) []ReconcileRow {
-	series := d.Values[ind.Code][council]
+	series := d.Values[ind.Code][council].toSeries()
 	var out []ReconcileRow
 	for _, r := range analytics.Reconcile(ind, series, official, tol) {
 		if r.End.Before(domain.FirstMonth) {

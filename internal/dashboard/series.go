@@ -31,14 +31,14 @@ func (d *Snapshot) ViewerSeries(ind domain.Indicator, council int, v Viewer) ana
 			}
 		}
 	}
-	for idx, raw := range d.Values[ind.Code][council] {
+	d.Values[ind.Code][council].each(func(idx int, raw float64) {
 		if v.Suppressed(ind, council, raw) {
-			continue
+			return
 		}
 		if shown, ok := d.Display(ind, council, MonthOfIndex(idx), raw); ok {
 			out[idx] = shown
 		}
-	}
+	})
 	return out
 }
 
@@ -49,7 +49,7 @@ func (d *Snapshot) ViewerSeries(ind domain.Indicator, council int, v Viewer) ana
 func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m domain.Month, v Viewer) (float64, bool) {
 	var num, weight float64
 	for _, c := range councils {
-		raw, ok := d.Values[ind.Code][c.Number][m.Index()]
+		raw, ok := d.Values[ind.Code][c.Number].at(m.Index())
 		if !ok || !c.ExistedIn(m) || v.Suppressed(ind, c.Number, raw) {
 			return 0, false
 		}

@@ -38,7 +38,7 @@ type Snapshot struct {
 	Regions []string
 	Pops    map[int]analytics.Populations
 	// Values holds the stored figures: indicator → council → month index.
-	Values     map[string]map[int]analytics.Series
+	Values     map[string]map[int]*series
 	Neighbours map[int][]int
 	// Official holds DfE's council-level published figures by indicator.
 	Official map[string][]domain.OfficialValue
@@ -88,12 +88,12 @@ func load(ctx context.Context, db *store.DB, cfg Config) (*Snapshot, error) {
 			if err != nil {
 				return
 			}
-			series := byCouncil[council]
-			if series == nil {
-				series = analytics.Series{}
-				byCouncil[council] = series
+			s := byCouncil[council]
+			if s == nil {
+				s = &series{}
+				byCouncil[council] = s
 			}
-			series[m.Index()] = value
+			s.set(m.Index(), value)
 		})
 	})
 }
@@ -103,7 +103,7 @@ func load(ctx context.Context, db *store.DB, cfg Config) (*Snapshot, error) {
 func loadWithout(ctx context.Context, db *store.DB, cfg Config, version string, returnsSeen int64, figures func(d *Snapshot) error) (*Snapshot, error) {
 	d := &Snapshot{Version: version, cfg: cfg, returnsSeen: returnsSeen, ByCode: map[string]domain.Indicator{},
 		ByNumber: map[int]domain.Council{}, RegionName: map[string]string{}, Pops: map[int]analytics.Populations{},
-		Values: map[string]map[int]analytics.Series{}, Neighbours: map[int][]int{}}
+		Values: map[string]map[int]*series{}, Neighbours: map[int][]int{}}
 	d.initCaches()
 	var err error
 	if d.Indicators, err = db.Indicators(ctx); err != nil {
@@ -111,7 +111,7 @@ func loadWithout(ctx context.Context, db *store.DB, cfg Config, version string, 
 	}
 	for _, ind := range d.Indicators {
 		d.ByCode[ind.Code] = ind
-		d.Values[ind.Code] = map[int]analytics.Series{}
+		d.Values[ind.Code] = map[int]*series{}
 	}
 	if err := d.loadCouncils(ctx, db); err != nil {
 		return nil, err
@@ -222,14 +222,14 @@ func (d *Snapshot) span() {
 	lo, hi := 0, -1
 	for _, byCouncil := range d.Values {
 		for _, s := range byCouncil {
-			for idx := range s {
+			s.each(func(idx int, _ float64) {
 				if hi < lo || idx < lo {
 					lo = idx
 				}
 				if hi < idx {
 					hi = idx
 				}
-			}
+			})
 		}
 	}
 	d.First, d.Last = domain.Month{}, domain.Month{}
@@ -259,7 +259,7 @@ func (d *Snapshot) Display(ind domain.Indicator, council int, m domain.Month, v 
 
 // Value is a council's stored figure for an indicator and month.
 func (d *Snapshot) Value(code string, council int, m domain.Month) (float64, bool) {
-	v, ok := d.Values[code][council][m.Index()]
+	v, ok := d.Values[code][council].at(m.Index())
 	return v, ok
 }
 

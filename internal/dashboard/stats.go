@@ -49,9 +49,9 @@ func (d *Snapshot) MonthStats(ind domain.Indicator, m domain.Month) *MonthStats 
 		pops   []int64
 	}
 	england, byRegion := acc{}, map[string]*acc{}
-	for n, series := range d.Values[ind.Code] {
+	for n, s := range d.Values[ind.Code] {
 		c, known := d.ByNumber[n]
-		v, ok := series[m.Index()]
+		v, ok := s.at(m.Index())
 		if !known || !ok || !c.ExistedIn(m) {
 			continue
 		}

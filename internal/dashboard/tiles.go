@@ -103,11 +103,12 @@ func (d *Snapshot) Tiles(council int, v Viewer) []TileArea {
 func (d *Snapshot) tile(ind domain.Indicator, council int, v Viewer, years []int, label string) Tile {
 	t := Tile{Code: ind.Code, Label: ind.Label, Unit: ind.DisplayUnit(), Neutral: ind.Polarity == domain.Neutral, BaselineYears: label}
 	stored := d.Values[ind.Code][council]
-	latest, ok := LatestMonth(stored)
+	idx, ok := stored.latest()
 	if !ok {
 		return t
 	}
-	if v.Suppressed(ind, council, stored[latest.Index()]) {
+	latest := MonthOfIndex(idx)
+	if raw, _ := stored.at(idx); v.Suppressed(ind, council, raw) {
 		t.Value, t.Month = analytics.SuppressedMarker, latest.Label()
 		return t
 	}

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/resilience-dashboard/resilience/internal/analytics"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
@@ -90,19 +89,19 @@ func (d *Snapshot) applyFigures(ctx context.Context, db *store.DB) (map[int]map[
 		return nil, false, nil
 	}
 	if len(keys) > reloadAbove {
-		values := map[string]map[int]analytics.Series{}
+		values := map[string]map[int]*series{}
 		for _, ind := range d.Indicators {
-			values[ind.Code] = map[int]analytics.Series{}
+			values[ind.Code] = map[int]*series{}
 		}
 		err := db.EachCurrentObservation(ctx, func(council int, indicator, month string, value float64) {
 			if byCouncil := values[indicator]; byCouncil != nil {
 				if m, err := domain.ParseMonth(month); err == nil {
 					s := byCouncil[council]
 					if s == nil {
-						s = analytics.Series{}
+						s = &series{}
 						byCouncil[council] = s
 					}
-					s[m.Index()] = value
+					s.set(m.Index(), value)
 				}
 			}
 		})
@@ -129,18 +128,14 @@ func (d *Snapshot) applyFigures(ctx context.Context, db *store.DB) (map[int]map[
 	values := maps.Clone(d.Values)
 	copiedInd := map[string]bool{}
 	copiedSeries := map[string]map[int]bool{}
-	series := func(code string, council int) analytics.Series {
+	own := func(code string, council int) *series {
 		if !copiedInd[code] {
 			values[code] = maps.Clone(values[code])
 			copiedInd[code] = true
 			copiedSeries[code] = map[int]bool{}
 		}
 		if !copiedSeries[code][council] {
-			s := maps.Clone(values[code][council])
-			if s == nil {
-				s = analytics.Series{}
-			}
-			values[code][council] = s
+			values[code][council] = values[code][council].clone()
 			copiedSeries[code][council] = true
 		}
 		return values[code][council]
@@ -151,8 +146,8 @@ func (d *Snapshot) applyFigures(ctx context.Context, db *store.DB) (map[int]map[
 		for council, months := range touched {
 			s := byCouncil[council]
 			for idx := range months {
-				if _, ok := s[idx]; ok {
-					delete(series(code, council), idx)
+				if _, ok := s.at(idx); ok {
+					own(code, council).del(idx)
 				}
 			}
 		}
@@ -162,7 +157,7 @@ func (d *Snapshot) applyFigures(ctx context.Context, db *store.DB) (map[int]map[
 			return
 		}
 		if m, err := domain.ParseMonth(month); err == nil {
-			series(indicator, council)[m.Index()] = value
+			own(indicator, council).set(m.Index(), value)
 		}
 	})
 	if err != nil {
@@ -192,7 +187,7 @@ func (d *Snapshot) extendSpan(touched map[int]map[int]bool) {
 	for council, months := range touched {
 		for idx := range months {
 			for _, byCouncil := range d.Values {
-				if _, ok := byCouncil[council][idx]; ok {
+				if _, ok := byCouncil[council].at(idx); ok {
 					first, last = min(first, idx), max(last, idx)
 					break
 				}

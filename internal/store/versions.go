@@ -119,28 +119,60 @@ func (db *DB) EachCurrentObservationIn(ctx context.Context, keys []CouncilMonth,
 }
 
 // SaveCheckpoint keeps the read model's figures as of a data version and
-// the last return they include, replacing the one kept before.
-func (db *DB) SaveCheckpoint(ctx context.Context, version string, returnsSeen int64, data []byte) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO model_checkpoint (id, version, returns_seen, data) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET version = excluded.version, returns_seen = excluded.returns_seen, data = excluded.data`,
-		version, returnsSeen, data)
-	return err
+// the last return they include, in parts, replacing the ones kept before,
+// in one transaction.
+func (db *DB) SaveCheckpoint(ctx context.Context, version string, returnsSeen int64, parts [][]byte) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM model_checkpoint_parts"); err != nil {
+			return err
+		}
+		for i, p := range parts {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO model_checkpoint_parts (part, data) VALUES (?, ?)", i, p); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO model_checkpoint (id, version, returns_seen) VALUES (1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET version = excluded.version, returns_seen = excluded.returns_seen`, version, returnsSeen)
+		return err
+	})
 }
 
-// Checkpoint returns the read model's last kept figures, or ok false when
-// none is kept.
-func (db *DB) Checkpoint(ctx context.Context) (version string, returnsSeen int64, data []byte, ok bool, err error) {
+// Checkpoint reads the read model's last kept figures, calling part for
+// each part in order; ok is false when none is kept.
+func (db *DB) Checkpoint(ctx context.Context, part func(data []byte) error) (version string, returnsSeen int64, ok bool, err error) {
+	// One read transaction, so the parts are those of the version read.
+	tx, err := db.r.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return "", 0, false, err
+	}
+	defer tx.Rollback()
 	var row struct {
 		Version     string `db:"version"`
 		ReturnsSeen int64  `db:"returns_seen"`
-		Data        []byte `db:"data"`
 	}
-	err = db.r.GetContext(ctx, &row, "SELECT version, returns_seen, data FROM model_checkpoint WHERE id = 1")
+	err = tx.GetContext(ctx, &row, "SELECT version, returns_seen FROM model_checkpoint WHERE id = 1")
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", 0, nil, false, nil
+		return "", 0, false, nil
 	}
 	if err != nil {
-		return "", 0, nil, false, err
+		return "", 0, false, err
 	}
-	return row.Version, row.ReturnsSeen, row.Data, true, nil
+	rows, err := tx.QueryContext(ctx, "SELECT data FROM model_checkpoint_parts ORDER BY part")
+	if err != nil {
+		return "", 0, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return "", 0, false, err
+		}
+		if err := part(b); err != nil {
+			return "", 0, false, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", 0, false, err
+	}
+	return row.Version, row.ReturnsSeen, true, nil
 }

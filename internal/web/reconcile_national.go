@@ -120,7 +120,7 @@ func (s *Server) nationalReconciliation(ctx context.Context, c *gin.Context) (*r
 	v := dashboard.ViewerOf(currentUser(c))
 	regions := map[string]*regionReconCount{}
 	for _, co := range councils {
-		if !co.ExistedIn(end) || !co.Current && len(d.Values[ind.Code][co.Number]) == 0 {
+		if !co.ExistedIn(end) || !co.Current && d.Held(ind.Code, co.Number) == 0 {
 			continue
 		}
 		var offs []domain.OfficialValue
