@@ -189,7 +189,7 @@ func worseSign(polarity string) float64 {
 // did not fall into m. It mirrors MonthsRising, stopping at the first month
 // that did not fall or where either rolling mean cannot be computed
 // because of a gap.
-func MonthsFalling(s Series, m domain.Month) int {
+func MonthsFalling(s Lookup, m domain.Month) int {
 	n := 0
 	cur, ok := RollingMean(s, m, 3)
 	for ok {
@@ -339,6 +339,19 @@ func (r PressureResult) Cell(council int, indicator string) (PressureCell, bool)
 // never flagged. Points get a Severity and a Level, and are returned most
 // severe first.
 func AssessPressure(m domain.Month, inds []domain.Indicator, values map[string]map[int]Series, cfg PressureConfig) PressureResult {
+	looks := make(map[string]map[int]Lookup, len(values))
+	for code, byCouncil := range values {
+		looks[code] = make(map[int]Lookup, len(byCouncil))
+		for c, s := range byCouncil {
+			looks[code][c] = s
+		}
+	}
+	return AssessPressureOf(m, inds, looks, cfg)
+}
+
+// AssessPressureOf is AssessPressure over any Lookup of each council's
+// displayed figures, so a read model need not copy them into maps.
+func AssessPressureOf(m domain.Month, inds []domain.Indicator, values map[string]map[int]Lookup, cfg PressureConfig) PressureResult {
 	cfg = cfg.WithDefaults()
 	years := cfg.BaselineYears
 	yearsLabel := YearsLabel(years)
@@ -375,7 +388,11 @@ func AssessPressure(m domain.Month, inds []domain.Indicator, values map[string]m
 		byCouncil := values[ind.Code]
 		clear(at)
 		for _, c := range councils {
-			v, ok := byCouncil[c].At(m)
+			var v float64
+			ok := false
+			if s := byCouncil[c]; s != nil {
+				v, ok = s.At(m)
+			}
 			if !ok || !finite(v) {
 				res.Missing = append(res.Missing, PressureKey{Council: c, Indicator: ind.Code})
 				continue

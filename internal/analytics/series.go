@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"math"
+	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
@@ -13,6 +14,18 @@ import (
 // lookups trivial for callers; the methods below only save them from
 // calling Index themselves.
 type Series map[int]float64
+
+// Lookup is anything that gives a council's value of an indicator by
+// month: a Series, or a read model's own compact store of the same
+// figures, so nothing need be copied into a map to be assessed.
+type Lookup interface {
+	At(m domain.Month) (float64, bool)
+}
+
+// atIndex is s's value at month index i.
+func atIndex(s Lookup, i int) (float64, bool) {
+	return s.At(domain.Month{Year: i / 12, Month: time.Month(i%12 + 1)})
+}
 
 // SeriesOf builds a Series from display points, taking each point's
 // displayed value (the rate for per-child indicators). Points with no
@@ -59,7 +72,7 @@ var DefaultBaselineYears = config.Default().BaselineYears
 // years that have a value. n says how many years contributed so a page can
 // say "baseline from 2 of 3 years"; ok is false when none did. A year listed
 // twice counts once.
-func Baseline(s Series, m domain.Month, years []int) (mean float64, n int, ok bool) {
+func Baseline(s Lookup, m domain.Month, years []int) (mean float64, n int, ok bool) {
 	if len(years) == 0 {
 		years = DefaultBaselineYears
 	}
@@ -95,7 +108,7 @@ func RelativeChange(value, ref float64) (float64, bool) {
 // ChangeVsBaseline is the relative change of month m against its Baseline
 // over years (DefaultBaselineYears when empty). ok is false when m has no
 // value, no baseline year has one, or the baseline is zero.
-func ChangeVsBaseline(s Series, m domain.Month, years []int) (float64, bool) {
+func ChangeVsBaseline(s Lookup, m domain.Month, years []int) (float64, bool) {
 	v, ok := s.At(m)
 	if !ok {
 		return 0, false
@@ -109,7 +122,7 @@ func ChangeVsBaseline(s Series, m domain.Month, years []int) (float64, bool) {
 
 // ChangeVsYearAgo is the relative change of month m against the same month
 // a year earlier. ok is false when either is missing or the earlier is zero.
-func ChangeVsYearAgo(s Series, m domain.Month) (float64, bool) {
+func ChangeVsYearAgo(s Lookup, m domain.Month) (float64, bool) {
 	v, ok := s.At(m)
 	if !ok {
 		return 0, false
@@ -124,14 +137,14 @@ func ChangeVsYearAgo(s Series, m domain.Month) (float64, bool) {
 // RollingMean is the mean of the k months ending at m (m included). Every
 // one of the k months must have a value: a gap makes ok false rather than
 // being averaged over, or counted as zero, which would fake a fall.
-func RollingMean(s Series, m domain.Month, k int) (float64, bool) {
+func RollingMean(s Lookup, m domain.Month, k int) (float64, bool) {
 	if k < 1 {
 		return 0, false
 	}
 	end := m.Index()
 	var sum float64
 	for i := end - k + 1; i <= end; i++ {
-		v, ok := s[i]
+		v, ok := atIndex(s, i)
 		if !ok {
 			return 0, false
 		}
@@ -164,14 +177,14 @@ var DirectionTolerance = 0.05
 // comparing the first month with the last, is not swung by one odd month at
 // either end. At least two months and at least half the window (rounded up)
 // must have values; otherwise, or when k < 2, it returns "".
-func Direction(s Series, m domain.Month, k int) string {
+func Direction(s Lookup, m domain.Month, k int) string {
 	if k < 2 {
 		return ""
 	}
 	end := m.Index()
 	var n, sx, sy, sxx, sxy float64
 	for x := 0; x < k; x++ {
-		v, ok := s[end-k+1+x]
+		v, ok := atIndex(s, end-k+1+x)
 		if !ok {
 			continue
 		}
@@ -203,7 +216,7 @@ func Direction(s Series, m domain.Month, k int) string {
 // 3-month rolling mean rose strictly above the previous month's: 0 when it
 // did not rise into m. The count stops at the first month that did not rise
 // or where either rolling mean cannot be computed because of a gap.
-func MonthsRising(s Series, m domain.Month) int {
+func MonthsRising(s Lookup, m domain.Month) int {
 	n := 0
 	cur, ok := RollingMean(s, m, 3)
 	for ok {

@@ -137,17 +137,21 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	next.warm()
 	m.current.Store(next)
+	// Published first, warmed after: the caller (an upload waiting to
+	// answer) does not wait for it, and a reader who comes first computes
+	// what it needs itself.
+	go next.warm()
 	if m.taken += taken; taken < 0 || m.taken >= checkpointEvery {
 		m.checkpoint(ctx, next)
 	}
 	return next, nil
 }
 
-// warm computes, before a snapshot is published, what the first reader
-// of every kind would otherwise wait for: the pressure points of the month
-// the overview opens on, which draw on every council's series.
+// warm computes, once a snapshot is published, what the first reader of
+// every kind would otherwise wait for: the pressure points of the month
+// the overview opens on, which draw on every council's series. It reads
+// only the snapshot, never the database.
 func (d *Snapshot) warm() {
 	if m, ok := d.PressureMonth(); ok {
 		d.Pressure(m)

@@ -54,7 +54,7 @@ func (d *Snapshot) Pressure(m domain.Month) *Pressure {
 		return p
 	}
 	d.mu.Unlock()
-	res := analytics.AssessPressure(m, d.Indicators, d.DisplayValues(), d.cfg.Pressure)
+	res := analytics.AssessPressureOf(m, d.Indicators, d.DisplayValues(), d.cfg.Pressure)
 	p := &Pressure{Result: res, Demand: analytics.DemandPressure(res.Cells, analytics.IndicatorAreas(d.Indicators), domain.Areas),
 		Conditions: map[int]float64{}, Enablers: map[int]float64{}, Assessed: map[int]string{}, Quadrant: map[int]string{}, Councils: map[int]bool{}}
 	for _, c := range res.Cells {

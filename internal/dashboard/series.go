@@ -74,23 +74,48 @@ func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m d
 	return num / weight, true
 }
 
-// DisplayValues is every council's displayed series, by indicator: what
-// pressure points are assessed on.
-func (d *Snapshot) DisplayValues() map[string]map[int]analytics.Series {
-	out := make(map[string]map[int]analytics.Series, len(d.Indicators))
+// shown reads a council's displayed figures (rates per 10,000 children
+// where the indicator is per child) straight from the stored ones, month
+// by month, continuing through its predecessors before it began: what
+// ShownSeries gives, without building it.
+type shown struct {
+	d       *Snapshot
+	ind     domain.Indicator
+	council domain.Council
+	raw     *series
+	preds   []domain.Council
+}
+
+// At is the displayed figure for month m.
+func (s shown) At(m domain.Month) (float64, bool) {
+	if first := s.council.FirstMonth(); len(s.preds) > 0 && !first.IsZero() && m.Before(first) {
+		return s.d.Combined(s.ind, s.preds, m, Viewer{})
+	}
+	raw, ok := s.raw.at(m.Index())
+	if !ok {
+		return 0, false
+	}
+	return s.d.Display(s.ind, s.council.Number, m, raw)
+}
+
+// DisplayValues is every council's displayed figures, by indicator: what
+// pressure points are assessed on. Nothing is copied: each is read from
+// the stored figures as it is asked for.
+func (d *Snapshot) DisplayValues() map[string]map[int]analytics.Lookup {
+	out := make(map[string]map[int]analytics.Lookup, len(d.Indicators))
 	for _, ind := range d.Indicators {
-		byCouncil := make(map[int]analytics.Series, len(d.Values[ind.Code]))
-		for n := range d.Values[ind.Code] {
-			if _, known := d.ByNumber[n]; known {
-				byCouncil[n] = d.ShownSeries(ind, n)
+		byCouncil := make(map[int]analytics.Lookup, len(d.Values[ind.Code]))
+		for n, raw := range d.Values[ind.Code] {
+			if co, known := d.ByNumber[n]; known {
+				byCouncil[n] = shown{d: d, ind: ind, council: co, raw: raw, preds: d.predecessors[n]}
 			}
 		}
 		// Successors with no figures of their own before they began still
 		// continue their predecessors'.
-		for n := range d.predecessors {
+		for n, preds := range d.predecessors {
 			if _, done := byCouncil[n]; !done {
-				if s := d.ShownSeries(ind, n); len(s) > 0 {
-					byCouncil[n] = s
+				if co, known := d.ByNumber[n]; known {
+					byCouncil[n] = shown{d: d, ind: ind, council: co, preds: preds}
 				}
 			}
 		}
