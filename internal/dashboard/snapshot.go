@@ -257,12 +257,6 @@ func (d *Snapshot) Display(ind domain.Indicator, council int, m domain.Month, v 
 	return analytics.RatePer10k(v, pop)
 }
 
-// Value is a council's stored figure for an indicator and month.
-func (d *Snapshot) Value(code string, council int, m domain.Month) (float64, bool) {
-	v, ok := d.Values[code][council].at(m.Index())
-	return v, ok
-}
-
 // Existing lists, by name, the councils that existed in month m: in 2020,
 // Northamptonshire rather than its successors.
 func (d *Snapshot) Existing(m domain.Month) []domain.Council {

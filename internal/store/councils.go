@@ -94,10 +94,9 @@ func (db *DB) Official(ctx context.Context, indicator, level, area string) ([]do
 	return out, err
 }
 
-// CodeIndex resolves council codes: current LA numbers, and ONS codes
-// (current and retired) to LA numbers.
+// CodeIndex resolves council codes: LA numbers, and ONS codes (current and
+// retired) to LA numbers.
 type CodeIndex struct {
-	Current map[int]struct{}
 	// Known holds every council, predecessors included.
 	Known map[int]struct{}
 	ByONS map[string]int
@@ -105,19 +104,13 @@ type CodeIndex struct {
 
 // CouncilCodes loads the index of council codes.
 func (db *DB) CouncilCodes(ctx context.Context) (CodeIndex, error) {
-	idx := CodeIndex{Current: map[int]struct{}{}, Known: map[int]struct{}{}, ByONS: map[string]int{}}
-	var all []struct {
-		Number  int  `db:"la_number"`
-		Current bool `db:"current"`
-	}
-	if err := db.r.SelectContext(ctx, &all, "SELECT la_number, current FROM councils"); err != nil {
+	idx := CodeIndex{Known: map[int]struct{}{}, ByONS: map[string]int{}}
+	var all []int
+	if err := db.r.SelectContext(ctx, &all, "SELECT la_number FROM councils"); err != nil {
 		return idx, err
 	}
-	for _, c := range all {
-		idx.Known[c.Number] = struct{}{}
-		if c.Current {
-			idx.Current[c.Number] = struct{}{}
-		}
+	for _, n := range all {
+		idx.Known[n] = struct{}{}
 	}
 	var codes []domain.CouncilCode
 	if err := db.r.SelectContext(ctx, &codes, "SELECT ons_code, la_number, valid_from, valid_to FROM council_codes"); err != nil {

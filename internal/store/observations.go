@@ -143,17 +143,6 @@ func (db *DB) Series(ctx context.Context, council int, indicator string) ([]doma
 	return out, err
 }
 
-// LatestMonth returns the most recent month with any current figure, or ""
-// when nothing is stored.
-func (db *DB) LatestMonth(ctx context.Context) (string, error) {
-	var m *string
-	err := db.r.GetContext(ctx, &m, "SELECT max(month) FROM returns WHERE current = 1")
-	if err != nil || m == nil {
-		return "", err
-	}
-	return *m, nil
-}
-
 // CountObservations counts every stored figure, current or not.
 func (db *DB) CountObservations(ctx context.Context) (int, error) {
 	var n int
