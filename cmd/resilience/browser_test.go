@@ -132,8 +132,10 @@ const inkedCharts = `Array.from(document.querySelectorAll('[data-chart-option]')
 })`
 
 // checkPage asserts what must hold on every page: charts drawn, no request
-// outside this server, no CSP violation, no alert, and no serious or
-// critical accessibility violation reported by axe-core.
+// outside this server, no CSP violation, no alert, no chart with two series
+// on one value axis more than tenfold apart or a series that draws nothing,
+// no sideways overflow at 1280 px, and no serious or critical
+// accessibility violation reported by axe-core.
 func (tb *tab) checkPage(t *testing.T, base, name string, wantCharts int) {
 	t.Helper()
 	inked, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]int](inkedCharts))
@@ -178,6 +180,8 @@ func (tb *tab) checkPage(t *testing.T, base, name string, wantCharts int) {
 	if len(alerts) > 0 {
 		t.Errorf("%s: alert called with %q", name, alerts)
 	}
+	tb.checkCharts(t, name)
+	tb.checkNoSidewaysOverflow(t, name)
 	tb.axe(t, name)
 	tb.screenshot(t, name)
 }
@@ -622,5 +626,104 @@ func TestBrowserSuccessorAndPredecessorProfiles(t *testing.T) {
 	}
 	if !strings.Contains(text, "existed Jan 2009 to Mar 2021") || !strings.Contains(text, "West Northamptonshire") {
 		t.Errorf("Northamptonshire's profile says %q", text)
+	}
+}
+
+// chartScales reads every drawn chart's option back from echarts and
+// reports, for each chart, the series that draw nothing and every pair of
+// series on one value axis whose scales differ more than tenfold. A
+// series' scale is its largest absolute value as drawn (a stacked series
+// counts from the top of the one beneath it); a series that draws only
+// marked areas or lines (the timeline's shading) carries no scale.
+const chartScales = `Array.from(document.querySelectorAll('[data-chart-option]')).map(function (el, ci) {
+  var problems = [];
+  var inst = echarts.getInstanceByDom(el);
+  if (!inst) { return ['chart ' + (ci + 1) + ': no echarts instance']; }
+  var opt = inst.getOption();
+  var xs = opt.xAxis || [], ys = opt.yAxis || [];
+  function num(v) {
+    if (v === null || v === undefined || v === '-' || v === '') { return null; }
+    var n = typeof v === 'number' ? v : Number(v);
+    return isFinite(n) ? n : null;
+  }
+  function values(s, dim) {
+    return (s.data || []).map(function (d) {
+      if (d !== null && typeof d === 'object' && !Array.isArray(d)) { d = d.value; }
+      if (Array.isArray(d)) { return num(d[dim]); }
+      return num(d);
+    });
+  }
+  var stacks = {}, scales = {};
+  (opt.series || []).forEach(function (s, si) {
+    var name = (s.name || ('series ' + (si + 1)));
+    var marks = ['markArea', 'markLine', 'markPoint'].some(function (k) { return s[k] && s[k].data && s[k].data.length > 0; });
+    if (s.type === 'radar' || s.type === 'heatmap' || s.type === 'pie' || s.type === 'gauge') {
+      var any = (s.data || []).length > 0;
+      if (!any && !marks) { problems.push('chart ' + (ci + 1) + ': series "' + name + '" draws nothing'); }
+      return;
+    }
+    var xa = xs[s.xAxisIndex || 0] || {}, ya = ys[s.yAxisIndex || 0] || {};
+    var axes = [];
+    if (ya.type === 'value' || ya.type === 'log') { axes.push(['y' + (s.yAxisIndex || 0), (xa.type === 'value' || xa.type === 'log' || xa.type === 'time') ? 1 : ((Array.isArray((s.data || [])[0]) ? 1 : 0))]); }
+    if ((xa.type === 'value' || xa.type === 'log') && ya.type !== 'value') { axes.push(['x' + (s.xAxisIndex || 0), 0]); }
+    if ((xa.type === 'value' || xa.type === 'log') && (ya.type === 'value' || ya.type === 'log')) { axes = [['y' + (s.yAxisIndex || 0), 1], ['x' + (s.xAxisIndex || 0), 0]]; }
+    var drew = false;
+    axes.forEach(function (a) {
+      var vs = values(s, a[1]);
+      if (s.stack) {
+        var key = a[0] + '|' + s.stack, below = stacks[key] || [];
+        vs = vs.map(function (v, i) { return v === null ? null : v + (below[i] || 0); });
+        stacks[key] = vs.map(function (v, i) { return v === null ? (below[i] || 0) : v; });
+      }
+      var max = 0, n = 0;
+      vs.forEach(function (v) { if (v !== null) { n++; max = Math.max(max, Math.abs(v)); } });
+      if (n > 0) { drew = true; }
+      if (n > 0 && max > 0) { (scales[a[0]] = scales[a[0]] || []).push([name, max]); }
+    });
+    if (!drew && !marks) { problems.push('chart ' + (ci + 1) + ': series "' + name + '" draws nothing'); }
+  });
+  Object.keys(scales).forEach(function (axis) {
+    var list = scales[axis];
+    for (var i = 0; i < list.length; i++) {
+      for (var j = i + 1; j < list.length; j++) {
+        var hi = Math.max(list[i][1], list[j][1]), lo = Math.min(list[i][1], list[j][1]);
+        if (hi > 10 * lo) {
+          problems.push('chart ' + (ci + 1) + ' (' + el.getAttribute('data-chart-option') + '): "' + list[i][0] + '" (up to ' + list[i][1] + ') and "' + list[j][0] + '" (up to ' + list[j][1] + ') share value axis ' + axis + ' but differ more than tenfold');
+        }
+      }
+    }
+  });
+  return problems;
+}).reduce(function (a, b) { return a.concat(b); }, [])`
+
+// checkCharts fails the test for every chart problem chartScales finds.
+func (tb *tab) checkCharts(t *testing.T, name string) {
+	t.Helper()
+	problems, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](chartScales))
+	if err != nil {
+		t.Fatalf("%s: read chart options: %v", name, err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", name, p)
+	}
+}
+
+// checkNoSidewaysOverflow fails when the page is wider than the window: a
+// reader at 1280 px should never scroll sideways to see a page.
+func (tb *tab) checkNoSidewaysOverflow(t *testing.T, name string) {
+	t.Helper()
+	wide, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`(function () {
+  var w = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= w + 1) { return []; }
+  return Array.from(document.querySelectorAll('body *')).filter(function (e) {
+    var r = e.getBoundingClientRect(); return r.right > w + 1 && r.width > 0;
+  }).slice(0, 5).map(function (e) { return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' (right edge ' + Math.round(e.getBoundingClientRect().right) + ' px)'; })
+    .concat(['page ' + document.documentElement.scrollWidth + ' px wide in a ' + w + ' px window']);
+})()`))
+	if err != nil {
+		t.Fatalf("%s: measure width: %v", name, err)
+	}
+	for _, w := range wide {
+		t.Errorf("%s: overflows sideways: %s", name, w)
 	}
 }
