@@ -15,10 +15,6 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
-// Palette is a set of colours distinguishable by people with the common
-// colour-vision deficiencies, with enough contrast on white.
-var Palette = []string{"#1d70b8", "#d4351c", "#00703c", "#6f3fa0", "#b58840", "#28a197", "#f47738", "#505a5f"}
-
 // Kinds of series on a trend chart.
 const (
 	// KindLine is an ordinary line (the default).
