@@ -67,3 +67,7 @@ func PaletteColour(i int) string {
 	}
 	return Palette[i%len(Palette)]
 }
+
+// BandLegend is the band's colour in the legend: BandFill without its
+// transparency.
+const BandLegend = "#99c7e0"

@@ -8,6 +8,7 @@ package charts
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -19,14 +20,17 @@ import (
 const (
 	// KindLine is an ordinary line (the default).
 	KindLine = ""
-	// KindPoints draws markers only, for annual figures among monthly ones.
+	// KindPoints draws markers only, for annual figures among monthly ones:
+	// outlined diamonds drawn above every line (OfficialZ).
 	KindPoints = "points"
-	// KindBandLower and KindBandUpper draw a shaded band between them (the
-	// neighbours' inter-quartile range): the upper edge is shaded down to
-	// the axis and the lower edge masks what lies beneath it in white, so
-	// both take plain values. They must come first, upper then lower, so
-	// every other line is drawn over them; tooltips leave them out, and the
-	// data table covers them.
+	// KindBandLower and KindBandUpper draw a translucent band between them
+	// (the neighbours' inter-quartile range). Both take plain values: the
+	// lower edge is an invisible line and the upper one is stacked on it
+	// as the difference, so echarts fills only between the two and
+	// nothing paints over gridlines, markers or the timeline's shading.
+	// They must come first, lower then upper, so every other line is
+	// drawn over them; tooltips leave them out, and the data table covers
+	// them.
 	KindBandLower = "band-lower"
 	KindBandUpper = "band-upper"
 )
@@ -42,6 +46,10 @@ type Line struct {
 	// Colour overrides the palette; Dashed draws a dashed line.
 	Colour string
 	Dashed bool
+	// Selected marks the council the chart is about: drawn in
+	// CouncilColour (unless Colour says otherwise), thicker and over the
+	// other lines, which are drawn thinner and lighter.
+	Selected bool
 }
 
 // Trend describes a time-series chart of one area or indicator.
@@ -55,20 +63,28 @@ type Trend struct {
 	Events    []domain.TimelineEvent
 }
 
+// plotWidth is roughly how wide a full-width trend chart's plotting area
+// is on a 1280 px screen, to judge whether a timeline label fits across
+// its shaded period or must run upwards.
+const plotWidth = 780
+
 // TrendOption builds the echarts option for a trend chart: tooltips, a
-// legend that toggles series, zoom on the time axis, save-as-image, a
-// y-axis that need not start at zero, and the timeline drawn as shaded
-// periods and dated lines.
+// legend that toggles series, zoom on the time axis, save-as-image, time
+// labels at the turn of each year, a y-axis from zero unless that would
+// flatten the lines (and then named as not starting at zero), and the
+// timeline drawn as named shaded periods and dated lines.
 func TrendOption(t Trend) (map[string]any, error) {
 	if len(t.Months) == 0 {
 		return nil, fmt.Errorf("trend chart %q has no months", t.Title)
 	}
 	x := make([]string, len(t.Months))
-	index := make(map[string]bool, len(t.Months))
+	index := make(map[string]int, len(t.Months))
 	for i, m := range t.Months {
 		x[i] = m.String()
-		index[x[i]] = true
+		index[x[i]] = i
 	}
+	lines := bandAsDifference(t.Lines)
+	left, right := AxisFromZero(valuesOn(t.Lines, 0)...), AxisFromZero(valuesOn(t.Lines, 1)...)
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{Renderer: "canvas"}),
@@ -84,45 +100,140 @@ func TrendOption(t Trend) (map[string]any, error) {
 		charts.WithColorsOpts(opts.Colors(Palette)),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Name: t.AxisNames[0], Type: "value", Scale: opts.Bool(true), NameLocation: "end"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: AxisName(t.AxisNames[0], left), Type: "value", Scale: opts.Bool(!left), NameLocation: "end"}),
 	)
 	if usesRightAxis(t.Lines) {
-		line.ExtendYAxis(opts.YAxis{Name: t.AxisNames[1], Type: "value", Scale: opts.Bool(true), Position: "right",
+		line.ExtendYAxis(opts.YAxis{Name: AxisName(t.AxisNames[1], right), Type: "value", Scale: opts.Bool(!right), Position: "right",
 			SplitLine: &opts.SplitLine{Show: opts.Bool(false)}})
 	}
 	line.SetXAxis(x)
-	for i, l := range t.Lines {
-		data := make([]opts.LineData, len(t.Months))
-		for j := range t.Months {
-			if j < len(l.Values) && l.Values[j] != nil {
-				data[j] = opts.LineData{Value: *l.Values[j]}
-			} else {
-				data[j] = opts.LineData{Value: "-"}
-			}
-		}
-		so := []charts.SeriesOpts{
+	for _, l := range lines {
+		line.AddSeries(l.Name, lineData(l.Values, len(t.Months)),
 			charts.WithLineChartOpts(opts.LineChart{YAxisIndex: l.Axis, ShowSymbol: opts.Bool(false), ConnectNulls: opts.Bool(false)}),
-			charts.WithLineStyleOpts(opts.LineStyle{Width: 2}),
-		}
-		if i == timelineSeries(t.Lines) {
-			so = append(so, timelineOpts(t.Events, index)...)
-		}
-		line.AddSeries(l.Name, data, so...)
+			charts.WithLineStyleOpts(opts.LineStyle{Width: 2}))
 	}
 	line.Validate()
 	option, err := generic(line.JSON())
 	if err != nil {
 		return nil, err
 	}
-	styleSeries(option, t.Lines)
+	styleSeries(option, lines)
+	// A long axis name starts at the axis rather than centring on it,
+	// where it would run off the chart's left edge.
+	if ys, _ := option["yAxis"].([]any); len(ys) > 0 {
+		for k, y := range ys {
+			if y, ok := y.(map[string]any); ok {
+				y["nameTextStyle"] = map[string]any{"align": []string{"left", "right"}[min(k, 1)], "color": "#505a5f"}
+			}
+		}
+	}
+	if i := timelineSeries(lines); i >= 0 {
+		addTimeline(option, i, t.Events, index, len(t.Months), true)
+	}
+	if usesRightAxis(t.Lines) {
+		tieRightAxis(option, lines)
+	}
 	// go-echarts has no field for the zoom slider's position or the
 	// category axis' boundary gap, so they are set on the option itself.
 	option["dataZoom"] = []map[string]any{
 		{"type": "inside", "xAxisIndex": 0},
 		{"type": "slider", "xAxisIndex": 0, "bottom": 10, "height": 22},
 	}
-	option["xAxis"] = []map[string]any{{"type": "category", "data": x, "boundaryGap": false}}
+	option["xAxis"] = []map[string]any{timeAxis(x, 0, 1)}
 	return option, nil
+}
+
+// timeAxis is a category axis of YYYY-MM months labelled at the turn of
+// every step-th year: charts.js reads the yearStart flag and supplies the
+// label and tick intervals (callbacks live there, never in the option).
+func timeAxis(months []string, grid, step int) map[string]any {
+	if !slices.ContainsFunc(months, func(m string) bool { return strings.HasSuffix(m, "-01") }) {
+		// No turn of the year to label: every month is labelled as it fits.
+		return map[string]any{"type": "category", "data": months, "boundaryGap": false, "gridIndex": grid}
+	}
+	return map[string]any{"type": "category", "data": months, "boundaryGap": false, "gridIndex": grid,
+		"axisLabel": map[string]any{"yearStart": true, "yearStep": step, "hideOverlap": true},
+		"axisTick":  map[string]any{"yearStart": true}}
+}
+
+// lineData turns values into echarts data, "-" marking a month with no
+// figure so the line breaks there.
+func lineData(values []*float64, n int) []opts.LineData {
+	data := make([]opts.LineData, n)
+	for j := range n {
+		if j < len(values) && values[j] != nil {
+			data[j] = opts.LineData{Value: *values[j]}
+		} else {
+			data[j] = opts.LineData{Value: "-"}
+		}
+	}
+	return data
+}
+
+// bandAsDifference returns the lines with the band's upper edge replaced
+// by its height above the lower edge, for stacking on it; a month where
+// either edge is missing has no band.
+func bandAsDifference(ls []Line) []Line {
+	out := slices.Clone(ls)
+	lower := slices.IndexFunc(ls, func(l Line) bool { return l.Kind == KindBandLower })
+	for i, l := range out {
+		if l.Kind != KindBandUpper {
+			continue
+		}
+		diff := make([]*float64, len(l.Values))
+		for j, v := range l.Values {
+			if v == nil || lower < 0 || j >= len(ls[lower].Values) || ls[lower].Values[j] == nil {
+				continue
+			}
+			d := *v - *ls[lower].Values[j]
+			diff[j] = &d
+		}
+		out[i].Values = diff
+	}
+	return out
+}
+
+// valuesOn gathers every drawn value on one y-axis.
+func valuesOn(ls []Line, axis int) []float64 {
+	var out []float64
+	for _, l := range ls {
+		if l.Axis != axis {
+			continue
+		}
+		for _, v := range l.Values {
+			if v != nil {
+				out = append(out, *v)
+			}
+		}
+	}
+	return out
+}
+
+// AxisFromZero says whether a value axis should start at zero: it does,
+// unless every value lies in the top part of the range from zero (the
+// lowest above 60% of the highest), where a zero-based axis would press
+// the lines flat; such an axis is scaled to the data and AxisName says so.
+func AxisFromZero(values ...float64) bool {
+	if len(values) == 0 {
+		return true
+	}
+	lo, hi := slices.Min(values), slices.Max(values)
+	return lo <= 0 || lo < 0.6*hi
+}
+
+// NotFromZero is added to the name of an axis scaled to the data.
+const NotFromZero = "axis does not start at 0"
+
+// AxisName names a value axis by its unit, saying when it does not start
+// at zero.
+func AxisName(unit string, fromZero bool) string {
+	if fromZero {
+		return unit
+	}
+	if unit == "" {
+		return NotFromZero
+	}
+	return unit + " (" + NotFromZero + ")"
 }
 
 // generic turns a go-echarts option into plain maps, so that settings
@@ -137,9 +248,13 @@ func generic(option map[string]any) (map[string]any, error) {
 	return out, err
 }
 
-// styleSeries applies each line's kind, colour and dash.
+// styleSeries applies each line's kind, colour, dash and weight: the
+// selected council strongest and on top, other lines thinner and lighter
+// when there is a selected council, the band translucent, official
+// figures as outlined diamonds above everything.
 func styleSeries(option map[string]any, lines []Line) {
 	series, _ := option["series"].([]any)
+	selected := slices.ContainsFunc(lines, func(l Line) bool { return l.Selected })
 	for i, l := range lines {
 		if i >= len(series) {
 			break
@@ -149,39 +264,80 @@ func styleSeries(option map[string]any, lines []Line) {
 			continue
 		}
 		style := map[string]any{"width": 2}
-		if l.Colour != "" {
-			style["color"] = l.Colour
-			s["itemStyle"] = map[string]any{"color": l.Colour}
+		colour := l.Colour
+		if l.Selected && colour == "" {
+			colour = CouncilColour
+		}
+		if colour != "" {
+			style["color"] = colour
+			s["itemStyle"] = map[string]any{"color": colour}
 		}
 		if l.Dashed {
 			style["type"] = "dashed"
 		}
+		switch {
+		case l.Selected:
+			style["width"] = CouncilLineWidth
+			s["z"] = CouncilZ
+		case selected && l.Kind == KindLine:
+			style["width"] = ComparatorLineWidth
+			style["opacity"] = ComparatorOpacity
+		}
 		switch l.Kind {
 		case KindPoints:
-			s["type"], s["symbol"], s["symbolSize"] = "scatter", "diamond", 11
+			s["type"], s["symbol"], s["symbolSize"], s["z"] = "scatter", "diamond", 12, OfficialZ
+			c := colour
+			if c == "" {
+				c = OfficialColour
+			}
+			s["itemStyle"] = map[string]any{"color": c, "borderColor": CouncilColour, "borderWidth": 1.5, "opacity": 1}
 			delete(s, "showSymbol")
 		case KindBandLower, KindBandUpper:
 			style["opacity"] = 0
-			s["symbol"], s["tooltip"], s["silent"] = "none", map[string]any{"show": false}, true
-			colour := "#dbe8f3"
-			if l.Kind == KindBandLower {
-				colour = "#ffffff"
+			s["symbol"], s["tooltip"], s["silent"], s["stack"] = "none", map[string]any{"show": false}, true, "neighbours-band"
+			s["itemStyle"] = map[string]any{"color": BandLegend}
+			if l.Kind == KindBandUpper {
+				s["areaStyle"] = map[string]any{"color": BandFill, "opacity": 1}
+			} else {
+				delete(s, "areaStyle")
 			}
-			s["areaStyle"] = map[string]any{"color": colour, "opacity": 1, "origin": "start"}
 		}
 		s["lineStyle"] = style
 	}
 }
 
-// timelineSeries picks the first ordinary line to carry the timeline's
-// shaded periods and dated lines.
-func timelineSeries(ls []Line) int {
-	for i, l := range ls {
-		if l.Kind == KindLine {
-			return i
+// tieRightAxis colours a right-hand axis' name and labels as the line it
+// carries, when it carries one, so a reader can tell which line it
+// measures.
+func tieRightAxis(option map[string]any, lines []Line) {
+	var on []Line
+	for _, l := range lines {
+		if l.Axis == 1 {
+			on = append(on, l)
 		}
 	}
-	return 0
+	ys, _ := option["yAxis"].([]any)
+	if len(on) != 1 || len(ys) < 2 {
+		return
+	}
+	y, _ := ys[1].(map[string]any)
+	colour := on[0].Colour
+	if colour == "" {
+		colour = Palette[slices.IndexFunc(lines, func(l Line) bool { return l.Axis == 1 })%len(Palette)]
+	}
+	if y != nil {
+		name, _ := y["name"].(string)
+		y["name"] = on[0].Name + ": " + name
+		y["nameTextStyle"] = map[string]any{"color": colour, "align": "right"}
+		y["axisLabel"] = map[string]any{"color": colour}
+		y["axisLine"] = map[string]any{"show": true, "lineStyle": map[string]any{"color": colour}}
+	}
+}
+
+// timelineSeries picks the first ordinary line to carry the timeline's
+// shaded periods and dated lines, or -1 when there is none.
+func timelineSeries(ls []Line) int {
+	return slices.IndexFunc(ls, func(l Line) bool { return l.Kind == KindLine })
 }
 
 func usesRightAxis(ls []Line) bool {
@@ -193,52 +349,106 @@ func usesRightAxis(ls []Line) bool {
 	return false
 }
 
-// timelineOpts draws lockdowns and phases as shaded areas and one-day events
-// as vertical lines. Dates fall on the month that contains them; events
-// outside the chart's months are left out.
-func timelineOpts(events []domain.TimelineEvent, index map[string]bool) []charts.SeriesOpts {
-	var areas, lines []any
-	for _, e := range events {
+// Timeline shading: stronger than a tint, light enough that lines read
+// through it. Lockdowns in orange, response phases in grey.
+const (
+	LockdownShade = "rgba(230, 159, 0, 0.22)"
+	PhaseShade    = "rgba(80, 90, 95, 0.10)"
+)
+
+// addTimeline draws lockdowns and phases as shaded areas and one-day
+// events as dashed vertical lines on series i. Dates fall on the month
+// that contains them; events outside the chart's months are left out.
+// With labels, each shaded period carries its name: lockdowns at the top
+// of the chart, phases at the foot, written across when the period is
+// wide enough and upwards when it is not.
+func addTimeline(option map[string]any, i int, events []domain.TimelineEvent, index map[string]int, n int, labels bool) {
+	series, _ := option["series"].([]any)
+	if i < 0 || i >= len(series) {
+		return
+	}
+	s, _ := series[i].(map[string]any)
+	if s == nil {
+		return
+	}
+	var areas, marks []any
+	for k, e := range events {
 		start, end := monthOf(e.Start), monthOf(e.End)
-		if !index[start] {
+		first, ok := index[start]
+		if !ok {
 			continue
 		}
 		if e.Start == e.End || start == end && e.Kind == "event" {
-			lines = append(lines, map[string]any{"name": e.Label, "xAxis": start})
+			marks = append(marks, map[string]any{"name": e.Label, "xAxis": start})
 			continue
 		}
-		if !index[end] {
-			end = ""
+		last, ok := index[end]
+		if !ok {
+			last = n - 1
 		}
-		colour := "rgba(29, 112, 184, 0.08)"
+		shade, position := PhaseShade, "insideBottom"
 		if e.Kind == "lockdown" {
-			colour = "rgba(212, 53, 28, 0.10)"
+			shade, position = LockdownShade, "insideTop"
 		}
-		first := map[string]any{"name": e.Label, "xAxis": start, "itemStyle": map[string]any{"color": colour}}
-		second := map[string]any{"xAxis": end}
-		if end == "" {
-			second = map[string]any{"x": "95%"}
+		label := map[string]any{"show": false}
+		if labels {
+			label = areaLabel(EventName(events, k), position, float64(last-first+1)*plotWidth/float64(max(n, 1)))
 		}
-		areas = append(areas, []any{first, second})
+		from := map[string]any{"name": e.Label, "xAxis": start, "itemStyle": map[string]any{"color": shade}, "label": label}
+		to := map[string]any{"xAxis": end}
+		if !ok {
+			to = map[string]any{"xAxis": n - 1}
+		}
+		areas = append(areas, []any{from, to})
 	}
-	var out []charts.SeriesOpts
 	if len(areas) > 0 {
-		out = append(out, charts.WithSeriesOpts(func(s *charts.SingleSeries) {
-			s.MarkAreas = &opts.MarkAreas{Data: areas, MarkAreaStyle: opts.MarkAreaStyle{
-				Label: &opts.Label{Show: opts.Bool(false)},
-			}}
-		}))
+		s["markArea"] = map[string]any{"silent": true, "data": areas}
 	}
-	if len(lines) > 0 {
-		out = append(out, charts.WithSeriesOpts(func(s *charts.SingleSeries) {
-			s.MarkLines = &opts.MarkLines{Data: lines, MarkLineStyle: opts.MarkLineStyle{
-				Symbol:    []string{"none", "none"},
-				Label:     &opts.Label{Show: opts.Bool(false)},
-				LineStyle: &opts.LineStyle{Color: "#505a5f", Type: "dashed", Width: 1},
-			}}
-		}))
+	if len(marks) > 0 {
+		s["markLine"] = map[string]any{"silent": true, "symbol": []string{"none", "none"}, "data": marks,
+			"label":     map[string]any{"show": false},
+			"lineStyle": map[string]any{"color": "#505a5f", "type": "dashed", "width": 1}}
 	}
-	return out
+}
+
+// areaLabel names a shaded period: across it when the name fits in its
+// width (about 6 px a character at 11 px), otherwise running upwards
+// from the top or foot of the chart. A white halo keeps the name
+// readable over lines without hiding them.
+func areaLabel(name, position string, width float64) map[string]any {
+	l := map[string]any{"show": true, "formatter": name, "color": "#0b0c0c", "fontSize": 11,
+		"textBorderColor": "#ffffff", "textBorderWidth": 3, "position": position}
+	if float64(len(name))*6+8 <= width {
+		return l
+	}
+	// Set a little to the right, clear of a dated event's line at the
+	// period's first month.
+	l["rotate"], l["verticalAlign"], l["distance"], l["offset"] = 90, "middle", 4, []int{5, 0}
+	if position == "insideTop" {
+		l["align"] = "right"
+	} else {
+		l["align"] = "left"
+	}
+	return l
+}
+
+// EventName is the name a chart gives the i-th timeline event: lockdowns
+// are numbered in order, "Lockdown 1", "Lockdown 2", short enough to fit
+// their narrow shading; other events keep their label.
+func EventName(events []domain.TimelineEvent, i int) string {
+	if i < 0 || i >= len(events) {
+		return ""
+	}
+	if events[i].Kind != "lockdown" {
+		return events[i].Label
+	}
+	n := 0
+	for _, e := range events[:i+1] {
+		if e.Kind == "lockdown" {
+			n++
+		}
+	}
+	return fmt.Sprintf("Lockdown %d", n)
 }
 
 // monthOf reduces an ISO date (YYYY-MM-DD) to its month (YYYY-MM).

@@ -9,8 +9,8 @@ import (
 // Kinds of timeline event.
 const (
 	EventOneDay   = "event"    // a single day, drawn as a dashed line
-	EventLockdown = "lockdown" // a national lockdown, shaded red
-	EventPhase    = "phase"    // a response phase, shaded blue
+	EventLockdown = "lockdown" // a national lockdown, shaded orange
+	EventPhase    = "phase"    // a response phase, shaded grey
 )
 
 // Limits on a timeline event's text.

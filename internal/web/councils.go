@@ -76,12 +76,13 @@ type timelineItem struct {
 // charts and for people who cannot see them.
 func timelineKey(events []domain.TimelineEvent) []timelineItem {
 	out := make([]timelineItem, 0, len(events))
-	for _, e := range events {
+	for i, e := range events {
 		dates := humanDate(e.Start)
 		if e.End != e.Start {
 			dates += " to " + humanDate(e.End)
 		}
-		kind := map[string]string{"lockdown": "Lockdown (shaded red)", "phase": "Response phase (shaded blue)"}[e.Kind]
+		kind := map[string]string{"lockdown": charts.EventName(events, i) + " (shaded orange, named at the top of the chart)",
+			"phase": "Response phase (shaded grey, named at the foot of the chart)"}[e.Kind]
 		if kind == "" {
 			kind = "Event (dashed line)"
 		}
@@ -107,9 +108,11 @@ type areaView struct {
 	CSV        string
 	XLSX       string
 	Option     map[string]any
-	Missing    string
-	Columns    []string
-	Rows       []tableRow
+	// Height is the small multiples' height in pixels.
+	Height  int
+	Missing string
+	Columns []string
+	Rows    []tableRow
 	// Challenges are the self-assessment's challenges that bear on this
 	// area's indicators (system fatigue beside the workforce).
 	Challenges []challengeView
@@ -219,8 +222,8 @@ func areaIndicators(inds []domain.Indicator, area string) []domain.Indicator {
 	return out
 }
 
-// buildArea assembles one area's chart, table and notes. Indicators in
-// a second unit (percentages beside rates, say) go on a right-hand axis.
+// buildArea assembles one area's small multiples (one panel per
+// indicator, each on its own value axis), table and notes.
 func buildArea(d *councilData, area string) (*areaView, error) {
 	inds := areaIndicators(d.Indicators, area)
 	if len(inds) == 0 {
@@ -234,22 +237,16 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 	label := domain.AreaLabel(area)
 	av := &areaView{ID: strings.ReplaceAll(area, "_", "-"), Label: label,
 		CSV: fmt.Sprintf("/councils/%d/areas/%s.csv", d.Council.Number, area), XLSX: fmt.Sprintf("/councils/%d/areas/%s.xlsx", d.Council.Number, area)}
-	var units []string
-	var lines []charts.Line
+	var panels []charts.Panel
 	var missing []string
-	carried := false
+	carried, perChildren := false, false
 	cells := make([][]string, len(months))
 	for i := range cells {
 		cells[i] = make([]string, len(inds))
 	}
 	for j, ind := range inds {
 		unit := ind.DisplayUnit()
-		axis := indexOf(units, unit)
-		if axis < 0 {
-			units = append(units, unit)
-			axis = len(units) - 1
-		}
-		axis = min(axis, 1)
+		perChildren = perChildren || ind.PerChildren()
 		vals := make([]*float64, len(months))
 		for _, p := range d.Points[ind.Code] {
 			i, ok := pos[p.Month.Index()]
@@ -272,27 +269,19 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 		if gaps := analytics.MissingMonths(d.Points[ind.Code], d.First, d.Last); len(gaps) > 0 {
 			missing = append(missing, fmt.Sprintf("%s (%s)", ind.Label, dashboard.MonthList(gaps)))
 		}
-		lines = append(lines, charts.Line{Name: ind.Label, Values: vals, Axis: axis})
+		panels = append(panels, charts.Panel{Title: ind.Label, Unit: unit, Values: vals})
 		av.Columns = append(av.Columns, fmt.Sprintf("%s (%s)", ind.Label, unit))
 	}
-	var axisNames [2]string
-	copy(axisNames[:], units)
-	opt, err := charts.TrendOption(charts.Trend{
-		Title:     label,
-		Subtitle:  d.Council.Name + " · " + strings.Join(units, " and "),
-		Months:    months,
-		Lines:     lines,
-		AxisNames: axisNames,
-		Events:    d.Timeline,
-	})
+	opt, err := charts.MultiplesOption(charts.Multiples{Months: months, Panels: panels, Events: d.Timeline})
 	if err != nil {
 		return nil, err
 	}
-	av.Option = opt
-	av.ChartLabel = fmt.Sprintf("Line chart of %s in %s by month, %s to %s. The same figures are in the table below.",
-		strings.ToLower(label), d.Council.Name, d.First.Label(), d.Last.Label())
-	av.Note = "Source: monthly returns. Shaded periods are lockdowns (red) and response phases (blue); dashed lines mark dated events, listed under “Timeline on the charts”."
-	if units[0] == "per 10,000 children" || len(units) > 1 && units[1] == "per 10,000 children" {
+	av.Option, av.Height = opt, charts.MultiplesHeight(len(panels))
+	av.ChartLabel = fmt.Sprintf("%d small line charts of %s in %s by month, %s to %s, one for each indicator. The table below holds the same figures.",
+		len(panels), strings.ToLower(label), d.Council.Name, d.First.Label(), d.Last.Label())
+	av.Note = "Source: monthly returns. Each small chart has its own scale, so compare the shape of the lines rather than their height. " +
+		"Orange shading marks national lockdowns and grey shading the response phases; dashed lines mark dated events (named on the chart above and listed under “Timeline on the charts”)."
+	if perChildren {
 		av.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
 		if carried {
 			av.Note += fmt.Sprintf(" The latest published estimate (mid-%d) is carried forward for later months.", d.Pops.LatestYear())

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
@@ -17,6 +18,9 @@ type comparisonView struct {
 	*dashboard.CouncilComparison
 	Option   map[string]any
 	From, To string
+	// ChartNote is the note under the chart: the figures' note and a key
+	// to the timeline's shading.
+	ChartNote string
 	// Missing names the months in the period with no figure for the
 	// council; the chart leaves them blank rather than plotting zero.
 	Missing string
@@ -28,24 +32,37 @@ func buildComparisonChart(c *gin.Context, d *dashboard.Snapshot, ind domain.Indi
 	cc := d.CouncilComparison(dashboard.ViewerOf(currentUser(c)), ind, council, first, last)
 	co := cc.Council
 	view := &comparisonView{CouncilComparison: cc, From: first.String(), To: last.String()}
-	lines := []charts.Line{
-		{Name: "Neighbours' middle half", Values: cc.Q3, Kind: charts.KindBandUpper},
-		{Name: "Neighbours' middle half", Values: cc.Q1, Kind: charts.KindBandLower},
-		{Name: co.Name, Values: cc.Own, Colour: "#d4351c"},
-		{Name: "Statistical neighbours (median)", Values: cc.Median, Colour: "#1d70b8", Dashed: true},
-		{Name: co.RegionName, Values: cc.Region, Colour: "#00703c"},
-		{Name: "England", Values: cc.England, Colour: "#0b0c0c", Dashed: true},
+	var lines []charts.Line
+	// A council with no neighbours (a former council, say) has no band or
+	// median: the chart leaves them out rather than listing empty series.
+	if hasFigure(cc.Q1) && hasFigure(cc.Q3) {
+		lines = append(lines, charts.Line{Name: "Neighbours' middle half", Values: cc.Q1, Kind: charts.KindBandLower},
+			charts.Line{Name: "Neighbours' middle half", Values: cc.Q3, Kind: charts.KindBandUpper})
+	}
+	lines = append(lines, charts.Line{Name: co.Name, Values: cc.Own, Selected: true})
+	if hasFigure(cc.Median) {
+		lines = append(lines, charts.Line{Name: "Statistical neighbours (median)", Values: cc.Median, Colour: charts.NeighboursColour, Dashed: true})
+	}
+	if hasFigure(cc.Region) {
+		lines = append(lines, charts.Line{Name: co.RegionName, Values: cc.Region, Colour: charts.RegionColour})
+	}
+	if hasFigure(cc.England) {
+		lines = append(lines, charts.Line{Name: "England", Values: cc.England, Colour: charts.EnglandColour, Dashed: true})
 	}
 	for k, ctx := range cc.Context {
-		lines = append(lines, charts.Line{Name: ctx.Name, Values: ctx.Values, Colour: predecessorColours[k%len(predecessorColours)], Dashed: true})
+		lines = append(lines, charts.Line{Name: ctx.Name, Values: ctx.Values, Colour: charts.ContextColours[k%len(charts.ContextColours)], Dashed: true})
 	}
-	if cc.Official {
-		lines = append(lines, charts.Line{Name: "DfE official figure", Values: cc.OfficialValues, Kind: charts.KindPoints, Colour: "#6f3fa0"})
+	if cc.Official && hasFigure(cc.OfficialValues) {
+		lines = append(lines, charts.Line{Name: "DfE official figure", Values: cc.OfficialValues, Kind: charts.KindPoints, Colour: charts.OfficialColour})
 	}
 	opt, err := charts.TrendOption(charts.Trend{Title: ind.Label, Subtitle: co.Name + " · " + ind.DisplayUnit(), Months: cc.Months,
 		Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}, Events: d.Timeline})
 	if err != nil {
 		return nil, err
+	}
+	view.ChartNote = cc.Note
+	if len(d.Timeline) > 0 {
+		view.ChartNote += " Orange shading marks national lockdowns and grey shading the response phases, each named on the chart; dashed lines mark dated events."
 	}
 	view.Option = opt
 	if len(cc.Missing) > 0 {
@@ -54,9 +71,10 @@ func buildComparisonChart(c *gin.Context, d *dashboard.Snapshot, ind domain.Indi
 	return view, nil
 }
 
-// predecessorColours draw predecessors' context lines, apart from the
-// council, neighbour, region, England and official colours.
-var predecessorColours = []string{"#b58840", "#912b88", "#28a197"}
+// hasFigure reports whether any month has a value.
+func hasFigure(vals []*float64) bool {
+	return slices.ContainsFunc(vals, func(v *float64) bool { return v != nil })
+}
 
 // councilComparisonData downloads the profile's comparison chart as a
 // table, CSV or Excel (?indicator=CODE&from=&to= as on the page).

@@ -27,8 +27,8 @@ type timelineRow struct {
 
 var timelineKindLabels = map[string]string{
 	domain.EventOneDay:   "Event (one day, dashed line)",
-	domain.EventLockdown: "Lockdown (shaded red)",
-	domain.EventPhase:    "Response phase (shaded blue)",
+	domain.EventLockdown: "Lockdown (shaded orange)",
+	domain.EventPhase:    "Response phase (shaded grey)",
 }
 
 func (s *Server) timelineData(c *gin.Context, page *timelinePage) error {

@@ -39,12 +39,29 @@
     if (option.tooltip) {
       option.tooltip.valueFormatter = formatValue;
     }
-    // Months travel as YYYY-MM; people read "Jan 2021".
+    // Months travel as YYYY-MM; people read "Jan 2021". A time axis
+    // flagged yearStart is labelled "2021" at each January (every
+    // yearStep-th year), with a tick at every January.
     (option.xAxis || []).forEach(function (axis) {
-      if (axis.type === "category") {
-        axis.axisLabel = Object.assign({}, axis.axisLabel, { formatter: monthLabel });
+      if (axis.type !== "category") { return; }
+      var label = Object.assign({}, axis.axisLabel, { formatter: monthLabel });
+      if (label.yearStart) {
+        var step = label.yearStep || 1;
+        label.interval = function (i, v) {
+          var m = /^(\d{4})-01$/.exec(v);
+          return !!m && parseInt(m[1], 10) % step === 0;
+        };
+        label.formatter = function (v) { return String(v).slice(0, 4); };
+        delete label.yearStart; delete label.yearStep;
+      }
+      axis.axisLabel = label;
+      // The tooltip heads each month as "Jan 2021" too.
+      axis.axisPointer = Object.assign({}, axis.axisPointer, { label: { formatter: function (p) { return monthLabel(p.value); } } });
+      if (axis.axisTick && axis.axisTick.yearStart) {
+        axis.axisTick = { interval: function (i, v) { return /-01$/.test(v); } };
       }
     });
+
     var linked = el.hasAttribute("data-chart-links");
     if (linked && option.tooltip) {
       option.tooltip.formatter = tipFormatter;
