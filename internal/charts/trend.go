@@ -421,9 +421,10 @@ func areaLabel(name, position string, width float64) map[string]any {
 	if float64(len(name))*6+8 <= width {
 		return l
 	}
-	// Set a little to the right, clear of a dated event's line at the
-	// period's first month.
-	l["rotate"], l["verticalAlign"], l["distance"], l["offset"] = 90, "middle", 4, []int{5, 0}
+	// Turned upwards, the text's top faces right: aligned at its top, the
+	// name sits right of the period's middle, clear of a dated event's
+	// line at its first month.
+	l["rotate"], l["verticalAlign"], l["distance"] = 90, "top", 4
 	if position == "insideTop" {
 		l["align"] = "right"
 	} else {

@@ -279,13 +279,13 @@ func buildArea(d *councilData, area string) (*areaView, error) {
 	av.Option, av.Height = opt, charts.MultiplesHeight(len(panels))
 	av.ChartLabel = fmt.Sprintf("%d small line charts of %s in %s by month, %s to %s, one for each indicator. The table below holds the same figures.",
 		len(panels), strings.ToLower(label), d.Council.Name, d.First.Label(), d.Last.Label())
-	av.Note = "Source: monthly returns. Each small chart has its own scale, so compare the shape of the lines rather than their height. " +
-		"Orange shading marks national lockdowns and grey shading the response phases; dashed lines mark dated events (named on the chart above and listed under “Timeline on the charts”)."
+	av.Note = "Source: monthly returns. Each small chart has its own scale: compare the shapes of the lines, not their heights. Shading as on the chart above: orange for lockdowns, grey for response phases."
 	if perChildren {
-		av.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
+		av.Note += " Rates are per 10,000 children aged 0 to 17 (ONS mid-year estimates"
 		if carried {
-			av.Note += fmt.Sprintf(" The latest published estimate (mid-%d) is carried forward for later months.", d.Pops.LatestYear())
+			av.Note += fmt.Sprintf("; mid-%d carried forward for later months", d.Pops.LatestYear())
 		}
+		av.Note += ")."
 	}
 	if len(missing) > 0 {
 		av.Missing = strings.Join(missing, "; ")
