@@ -30,7 +30,7 @@ type Multiples struct {
 // MultiplesRowHeight pixels tall (title, unit, plot and year labels).
 const (
 	MultiplesColumns   = 3
-	MultiplesRowHeight = 200
+	MultiplesRowHeight = 192
 	multiplesTitleH    = 56
 	multiplesFootH     = 24
 	// multiplesWidth is the width in pixels a chart has on a 1280 px
