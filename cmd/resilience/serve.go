@@ -74,7 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := app.Start(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Resilience is running at %s (database %s). Press Ctrl+C to stop.\n", app.URL(), app.Database)
+	fmt.Fprintf(stdout, "Resilience is running at %s (database %s). Press Ctrl+C to stop.\n", app.URL(), app.db.Path)
 	return app.Wait(ctx)
 }
 

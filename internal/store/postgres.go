@@ -26,7 +26,7 @@ const postgresPoolSize = 24
 // pgx, checks that it can write there, and applies the PostgreSQL
 // migrations (once, however many instances start at the same time).
 func openPostgres(ctx context.Context, addr string) (*DB, error) {
-	shown := redactURL(addr)
+	shown := RedactURL(addr)
 	p, err := sqlx.Open("pgx", addr)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", shown, err)
@@ -51,8 +51,8 @@ func openPostgres(ctx context.Context, addr string) (*DB, error) {
 	return db, nil
 }
 
-// redactURL is a PostgreSQL address without its password, for messages.
-func redactURL(addr string) string {
+// RedactURL is a PostgreSQL address without its password, for messages.
+func RedactURL(addr string) string {
 	u, err := url.Parse(addr)
 	if err != nil {
 		return "(a PostgreSQL address that does not parse)"
@@ -66,7 +66,7 @@ func redactURL(addr string) string {
 // PostgresBackupError is what backup says on PostgreSQL: the server's own
 // pg_dump makes the backup, and a copy of the command to run.
 func PostgresBackupError(addr string) error {
-	return fmt.Errorf("backup: the database is PostgreSQL; use pg_dump, e.g. pg_dump --format=custom --file=resilience.dump '%s' (restore with pg_restore)", redactURL(addr))
+	return fmt.Errorf("backup: the database is PostgreSQL; use pg_dump, e.g. pg_dump --format=custom --file=resilience.dump '%s' (restore with pg_restore)", RedactURL(addr))
 }
 
 // Exclusively runs fn while no other instance runs its own Exclusively
