@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,25 +49,12 @@ var dialectSQL = map[string]map[Dialect]string{
 	},
 	"writeLock": {
 		SQLite:   "",
-		Postgres: "SELECT pg_advisory_xact_lock(" + itoa(writeLockKey) + ")",
+		Postgres: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(writeLockKey, 10) + ")",
 	},
 	"writeProbe": {
 		SQLite:   "CREATE TABLE write_probe (x)",
 		Postgres: "CREATE TEMPORARY TABLE write_probe (x INTEGER) ON COMMIT DROP",
 	},
-}
-
-func itoa(n int64) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // sqlFor is the text of a statement in a dialect (see dialectSQL).
