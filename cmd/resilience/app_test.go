@@ -23,6 +23,7 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 )
 
@@ -86,7 +87,7 @@ func TestMain(m *testing.M) {
 		crashChild()
 		os.Exit(0)
 	}
-	code := m.Run()
+	code := pgtest.Main(m)
 	if sharedApp != nil {
 		sharedApp.Close()
 		os.RemoveAll(sharedDir)

@@ -26,6 +26,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fl.NArg() > 0 {
 		return fmt.Errorf("backup takes no arguments; use -o FILE")
 	}
+	if store.IsPostgresURL(cfg.Database) {
+		return store.PostgresBackupError(cfg.Database)
+	}
 	dest := *out
 	if dest == "" {
 		dest = filepath.Join(filepath.Dir(cfg.Database), "backups", "resilience-"+time.Now().UTC().Format("20060102-150405")+".db")

@@ -72,6 +72,9 @@ func explainAllQueries(t *testing.T, db, file string) string {
 	}
 	b, _ := json.Marshal(answers)
 	path := filepath.Join(filepath.Dir(db), "explanations.json")
+	if store.IsPostgresURL(db) {
+		path = filepath.Join(t.TempDir(), "explanations.json")
+	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}

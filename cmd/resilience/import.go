@@ -19,6 +19,7 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
+	"github.com/resilience-dashboard/resilience/internal/store"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -49,6 +50,10 @@ const (
 func commandLine(args []string) string {
 	parts := []string{"command line: resilience import"}
 	for _, a := range args {
+		// A PostgreSQL address is recorded without its password.
+		if i := strings.Index(a, "postgres"); i >= 0 && store.IsPostgresURL(a[i:]) {
+			a = a[:i] + store.RedactURL(a[i:])
+		}
 		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
 			a = strconv.Quote(a)
 		}

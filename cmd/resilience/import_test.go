@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
@@ -108,63 +109,70 @@ func runImportCmd(t *testing.T, args ...string) (int, string) {
 // explanations, and 0 again once --explain-queries answers them. Each
 // upload records the command line that made it as its submitter.
 func TestImportExitCodes(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "import.db")
-	prepareDB(t, db)
-	month := domain.LastComplete(time.Now())
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "import.db")
+			if dialect == "postgres" {
+				db = pgtest.URL(t)
+			}
+			prepareDB(t, db)
+			month := domain.LastComplete(time.Now())
 
-	good := filepath.Join(dir, "camden.xlsx")
-	writeReturn(t, good, month, importValues(nil))
-	if code, out := runImportCmd(t, "--database", db, "--quiet", good); code != exitStored || !strings.Contains(out, good+": stored") {
-		t.Errorf("a good return: exit %d\n%s", code, out)
-	}
-	if code, out := runImportCmd(t, "--database", db, "--quiet", good); code != exitStored || !strings.Contains(out, "identical to the current return") {
-		t.Errorf("the same file again: exit %d\n%s", code, out)
-	}
+			good := filepath.Join(dir, "camden.xlsx")
+			writeReturn(t, good, month, importValues(nil))
+			if code, out := runImportCmd(t, "--database", db, "--quiet", good); code != exitStored || !strings.Contains(out, good+": stored") {
+				t.Errorf("a good return: exit %d\n%s", code, out)
+			}
+			if code, out := runImportCmd(t, "--database", db, "--quiet", good); code != exitStored || !strings.Contains(out, "identical to the current return") {
+				t.Errorf("the same file again: exit %d\n%s", code, out)
+			}
 
-	bad := filepath.Join(dir, "negative.xlsx")
-	writeReturn(t, bad, month, importValues(map[string]float64{"CSC_CIN": -1}))
-	if code, out := runImportCmd(t, "--database", db, "--quiet", bad); code != exitErrors || !strings.Contains(out, "rejected") || !strings.Contains(out, returns.RuleNegative) {
-		t.Errorf("a return with an error: exit %d; want %d\n%s", code, exitErrors, out)
-	}
+			bad := filepath.Join(dir, "negative.xlsx")
+			writeReturn(t, bad, month, importValues(map[string]float64{"CSC_CIN": -1}))
+			if code, out := runImportCmd(t, "--database", db, "--quiet", bad); code != exitErrors || !strings.Contains(out, "rejected") || !strings.Contains(out, returns.RuleNegative) {
+				t.Errorf("a return with an error: exit %d; want %d\n%s", code, exitErrors, out)
+			}
 
-	query := filepath.Join(dir, "query.xlsx")
-	writeReturn(t, query, month, importValues(map[string]float64{"CSC_CLA": 1900}))
-	if code, out := runImportCmd(t, "--database", db, "--quiet", query); code != exitQueries || !strings.Contains(out, "awaiting explanations") ||
-		!strings.Contains(out, "key for --explain-queries") {
-		t.Errorf("a return with a query: exit %d; want %d\n%s", code, exitQueries, out)
-	}
-	// The worst outcome decides the exit code of several files.
-	if code, _ := runImportCmd(t, "--database", db, "--quiet", good, query, bad); code != exitErrors {
-		t.Errorf("three files, one with errors: exit %d; want %d", code, exitErrors)
-	}
+			query := filepath.Join(dir, "query.xlsx")
+			writeReturn(t, query, month, importValues(map[string]float64{"CSC_CLA": 1900}))
+			if code, out := runImportCmd(t, "--database", db, "--quiet", query); code != exitQueries || !strings.Contains(out, "awaiting explanations") ||
+				!strings.Contains(out, "key for --explain-queries") {
+				t.Errorf("a return with a query: exit %d; want %d\n%s", code, exitQueries, out)
+			}
+			// The worst outcome decides the exit code of several files.
+			if code, _ := runImportCmd(t, "--database", db, "--quiet", good, query, bad); code != exitErrors {
+				t.Errorf("three files, one with errors: exit %d; want %d", code, exitErrors)
+			}
 
-	explain := explainAllQueries(t, db, query)
-	code, out := runImportCmd(t, "--database", db, "--quiet", "--explain-queries", explain, query)
-	if code != exitStored || !strings.Contains(out, query+": stored") || !strings.Contains(out, "explained: Checked with the service.") {
-		t.Errorf("with --explain-queries: exit %d\n%s", code, out)
-	}
+			explain := explainAllQueries(t, db, query)
+			code, out := runImportCmd(t, "--database", db, "--quiet", "--explain-queries", explain, query)
+			if code != exitStored || !strings.Contains(out, query+": stored") || !strings.Contains(out, "explained: Checked with the service.") {
+				t.Errorf("with --explain-queries: exit %d\n%s", code, out)
+			}
 
-	s, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	subs, err := s.CouncilSubmissions(context.Background(), 202, 50)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(subs) == 0 {
-		t.Fatal("no uploads recorded")
-	}
-	for _, sub := range subs {
-		if !strings.HasPrefix(sub.SubmittedBy, "command line: resilience import --database "+db+" --quiet") ||
-			!strings.Contains(sub.SubmittedBy, sub.FileName) {
-			t.Errorf("upload %d (%s) recorded as sent by %q; want the command line", sub.ID, sub.FileName, sub.SubmittedBy)
-		}
-	}
-	if last := subs[0]; last.Status != domain.StatusStored || !strings.Contains(last.SubmittedBy, "--explain-queries "+explain) {
-		t.Errorf("the explained upload: %s by %q", last.Status, last.SubmittedBy)
+			s, err := store.Open(context.Background(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			subs, err := s.CouncilSubmissions(context.Background(), 202, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(subs) == 0 {
+				t.Fatal("no uploads recorded")
+			}
+			for _, sub := range subs {
+				if !strings.HasPrefix(sub.SubmittedBy, commandLine([]string{"--database", db, "--quiet"})) ||
+					!strings.Contains(sub.SubmittedBy, sub.FileName) {
+					t.Errorf("upload %d (%s) recorded as sent by %q; want the command line", sub.ID, sub.FileName, sub.SubmittedBy)
+				}
+			}
+			if last := subs[0]; last.Status != domain.StatusStored || !strings.Contains(last.SubmittedBy, "--explain-queries "+explain) {
+				t.Errorf("the explained upload: %s by %q", last.Status, last.SubmittedBy)
+			}
+		})
 	}
 }
 
@@ -173,6 +181,10 @@ func TestImportExitCodes(t *testing.T) {
 func TestImportCommandLine(t *testing.T) {
 	if got, want := commandLine([]string{"--quiet", "my return.xlsx", "a.xlsx"}), `command line: resilience import --quiet "my return.xlsx" a.xlsx`; got != want {
 		t.Errorf("commandLine = %q; want %q", got, want)
+	}
+	if got := commandLine([]string{"--database=postgres://resilience:s3cret@db.internal/resilience", "a.xlsx"}); strings.Contains(got, "s3cret") ||
+		!strings.Contains(got, "postgres://resilience@db.internal/resilience") {
+		t.Errorf("commandLine with a PostgreSQL address = %q; want it without the password", got)
 	}
 	long := make([]string, 500)
 	for i := range long {

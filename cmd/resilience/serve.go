@@ -74,7 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := app.Start(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Resilience is running at %s (database %s). Press Ctrl+C to stop.\n", app.URL(), app.Database)
+	fmt.Fprintf(stdout, "Resilience is running at %s (database %s). Press Ctrl+C to stop.\n", app.URL(), app.db.Path)
 	return app.Wait(ctx)
 }
 
@@ -90,7 +90,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.db = db
-	if err := a.seed(ctx); err != nil {
+	// Instances starting at once on a new PostgreSQL database take turns
+	// here, so it is seeded once: the second finds it seeded.
+	if err := db.Exclusively(ctx, func() error { return a.seed(ctx) }); err != nil {
 		db.Close()
 		return err
 	}

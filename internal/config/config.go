@@ -16,8 +16,8 @@ import (
 type Config struct {
 	// Addr is the address the server listens on (RESILIENCE_ADDR, -addr).
 	Addr string
-	// Database is the SQLite database file (RESILIENCE_DATABASE,
-	// -database).
+	// Database is the SQLite database file, or a postgres:// address
+	// (RESILIENCE_DATABASE, -database).
 	Database string
 	// BaseURL is the address people use (RESILIENCE_BASE_URL, -base-url);
 	// https makes the session cookie Secure.

@@ -137,7 +137,7 @@ var settings = []Setting{
 		set:   func(c *Config, s string) error { c.Addr = s; return nil },
 		get:   func(c *Config) string { return c.Addr }},
 	{Flag: "database", Env: "RESILIENCE_DATABASE", Commands: []string{Serve, Import, Users, Backup},
-		Usage: "SQLite database file",
+		Usage: "SQLite database file, or a postgres:// address",
 		set:   func(c *Config, s string) error { c.Database = s; return nil },
 		get:   func(c *Config) string { return c.Database }},
 	{Flag: "base-url", Env: "RESILIENCE_BASE_URL", Commands: []string{Serve},

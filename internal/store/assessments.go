@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -20,7 +19,7 @@ const frameworkFromReference = "reference data"
 // table is empty, or when the latest version also came from the reference
 // data and reads differently. An administrator's version is never
 // overwritten by a new binary.
-func seedFramework(ctx context.Context, tx *sqlx.Tx, f domain.Framework, at string) error {
+func seedFramework(ctx context.Context, tx *txx, f domain.Framework, at string) error {
 	if len(f.Items) == 0 {
 		return nil
 	}
@@ -54,7 +53,7 @@ func seedFramework(ctx context.Context, tx *sqlx.Tx, f domain.Framework, at stri
 	return insertFramework(ctx, tx, f)
 }
 
-func insertFramework(ctx context.Context, tx *sqlx.Tx, f domain.Framework) error {
+func insertFramework(ctx context.Context, tx *txx, f domain.Framework) error {
 	body, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -125,7 +124,7 @@ func (db *DB) SaveFramework(ctx context.Context, f domain.Framework, audit domai
 	if !cur.SameItems(&f) {
 		return 0, domain.Errorf(domain.EINVALID, "a new version of the framework may reword its items but not add, remove or reorder them")
 	}
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = db.inTx(ctx, func(tx *txx) error {
 		var latest int
 		if err := tx.GetContext(ctx, &latest, "SELECT coalesce(max(version), 0) FROM frameworks"); err != nil {
 			return err
@@ -221,7 +220,7 @@ func (db *DB) SaveAssessment(ctx context.Context, a domain.Assessment, audit dom
 	if a.At == "" {
 		a.At = db.now().UTC().Format(auditTime)
 	}
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = db.inTx(ctx, func(tx *txx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM assessments WHERE la_number = ? AND status = 'draft'", a.Council); err != nil {
 			return err
 		}
@@ -250,7 +249,7 @@ func (db *DB) SaveAssessment(ctx context.Context, a domain.Assessment, audit dom
 	return a.Version, err
 }
 
-func insertAssessment(ctx context.Context, tx *sqlx.Tx, a domain.Assessment) error {
+func insertAssessment(ctx context.Context, tx *txx, a domain.Assessment) error {
 	ratings, err := json.Marshal(a.Ratings)
 	if err != nil {
 		return err
@@ -272,7 +271,7 @@ func (db *DB) LoadDemoAssessments(ctx context.Context, as []domain.Assessment) (
 		return false, err
 	}
 	loaded := false
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = db.inTx(ctx, func(tx *txx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, "SELECT count(*) FROM assessments"); err != nil || n > 0 {
 			return err

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -18,10 +17,10 @@ func FormatAuditTime(t time.Time) string { return t.UTC().Format(auditTime) }
 
 // Audit appends one line to the audit log.
 func (db *DB) Audit(ctx context.Context, e domain.AuditEntry) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.appendAudit(ctx, tx, e) })
+	return db.inTx(ctx, func(tx *txx) error { return db.appendAudit(ctx, tx, e) })
 }
 
-func (db *DB) appendAudit(ctx context.Context, tx *sqlx.Tx, e domain.AuditEntry) error {
+func (db *DB) appendAudit(ctx context.Context, tx *txx, e domain.AuditEntry) error {
 	if e.At == "" {
 		e.At = db.now().UTC().Format(auditTime)
 	}

@@ -18,8 +18,12 @@ import (
 // in use (SECURITY R5): VACUUM INTO a temporary file beside dest, an
 // integrity check of that copy, a sync to disk, then a rename into place,
 // so dest is either the whole, checked copy or not there at all. It
-// refuses to overwrite an existing file.
+// refuses to overwrite an existing file. On PostgreSQL it refuses, naming
+// pg_dump.
 func (db *DB) Backup(ctx context.Context, dest string) (err error) {
+	if db.dialect == Postgres {
+		return PostgresBackupError(db.Path)
+	}
 	dest = filepath.Clean(dest)
 	if _, err := os.Stat(dest); err == nil {
 		return domain.Errorf(domain.ECONFLICT, "%s already exists; choose a new name for the backup", dest)

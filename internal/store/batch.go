@@ -14,7 +14,7 @@ const maxParams = 30000
 // insertBatches inserts n rows with multi-row INSERT statements: prefix is
 // "INSERT INTO t (a, b) VALUES ", cols the number of columns and row(i) the
 // values of row i. Full batches reuse one prepared statement.
-func insertBatches(ctx context.Context, tx *sqlx.Tx, prefix string, cols, n int, row func(i int) []any) error {
+func insertBatches(ctx context.Context, tx *txx, prefix string, cols, n int, row func(i int) []any) error {
 	per := maxParams / cols
 	if per > 1000 {
 		per = 1000
@@ -63,4 +63,14 @@ func batchSQL(prefix string, cols, rows int) string {
 		b.WriteString(one)
 	}
 	return b.String()
+}
+
+// councilMonthValues is the VALUES list of n (council, month) pairs. The
+// first council is cast so that PostgreSQL types the column as an integer
+// rather than text; SQLite takes the cast as it is.
+func councilMonthValues(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return "(CAST(? AS INTEGER),?)" + strings.Repeat(",(?,?)", n-1)
 }

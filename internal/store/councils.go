@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -152,14 +151,10 @@ func (db *DB) SaveTimelineEvent(ctx context.Context, e *domain.TimelineEvent, au
 	if errs := e.Check(); len(errs) > 0 {
 		return domain.Errorf(domain.EINVALID, "%s", errs[0].Message)
 	}
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		if e.ID == 0 {
-			res, err := tx.NamedExecContext(ctx, `INSERT INTO timeline_events (starts, ends, kind, label, description)
-				VALUES (:starts, :ends, :kind, :label, :description)`, e)
-			if err != nil {
-				return err
-			}
-			if e.ID, err = res.LastInsertId(); err != nil {
+			if err := tx.NamedGetContext(ctx, &e.ID, `INSERT INTO timeline_events (starts, ends, kind, label, description)
+				VALUES (:starts, :ends, :kind, :label, :description) RETURNING id`, e); err != nil {
 				return err
 			}
 			audit.Action = domain.AuditTimelineAdded
@@ -185,7 +180,7 @@ func (db *DB) SaveTimelineEvent(ctx context.Context, e *domain.TimelineEvent, au
 
 // DeleteTimelineEvent removes an event from the timeline.
 func (db *DB) DeleteTimelineEvent(ctx context.Context, id int64, audit domain.AuditEntry) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		var e domain.TimelineEvent
 		if err := tx.GetContext(ctx, &e, "SELECT id, starts, ends, kind, label, description FROM timeline_events WHERE id = ?", id); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -14,7 +13,7 @@ import (
 // queries can be explained a group at a time. It fails with ECONFLICT if
 // the submission no longer waits.
 func (db *DB) SaveExplanations(ctx context.Context, sub *domain.Submission, explained, waiting int, audit domain.AuditEntry) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE submissions SET messages = ?, error_count = ?, query_count = ? WHERE id = ? AND status = ?`,
 			sub.MessagesJSON, sub.ErrorCount, sub.QueryCount, sub.ID, domain.StatusAwaiting)
 		if err != nil {

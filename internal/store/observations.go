@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -20,9 +19,9 @@ func (db *DB) DemoLoaded(ctx context.Context) (bool, error) {
 
 // HasObservations reports whether any monthly figure is stored.
 func (db *DB) HasObservations(ctx context.Context) (bool, error) {
-	var n int
-	err := db.r.GetContext(ctx, &n, "SELECT EXISTS (SELECT 1 FROM observations)")
-	return n == 1, err
+	var has bool
+	err := db.r.GetContext(ctx, &has, "SELECT EXISTS (SELECT 1 FROM observations)")
+	return has, err
 }
 
 // LoadDemo stores the demonstration data that generate emits, in one
@@ -31,15 +30,11 @@ func (db *DB) HasObservations(ctx context.Context) (bool, error) {
 // of observations stored.
 func (db *DB) LoadDemo(ctx context.Context, generate func(emit func(domain.Observation) error) error) (int, error) {
 	var n int
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, func(tx *txx) error {
 		now := db.now().UTC().Format(time.RFC3339)
-		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (submitted_by, submitted_at, source, layout, demo)
-			VALUES ('demonstration data generator', ?, 'demo', 'demo', 1)`, now)
-		if err != nil {
-			return err
-		}
-		sub, err := res.LastInsertId()
-		if err != nil {
+		var sub int64
+		if err := tx.GetContext(ctx, &sub, `INSERT INTO submissions (submitted_by, submitted_at, source, layout, demo)
+			VALUES ('demonstration data generator', ?, 'demo', 'demo', 1) RETURNING id`, now); err != nil {
 			return err
 		}
 		w := newObservationWriter(ctx, tx, sub, now)
@@ -62,7 +57,7 @@ func (db *DB) LoadDemo(ctx context.Context, generate func(emit func(domain.Obser
 // inserts, creating the return each council and month needs on first sight.
 type observationWriter struct {
 	ctx        context.Context
-	tx         *sqlx.Tx
+	tx         *txx
 	submission int64
 	now        string
 	returns    map[returnKey]int64
@@ -75,7 +70,7 @@ type returnKey struct {
 	month   string
 }
 
-func newObservationWriter(ctx context.Context, tx *sqlx.Tx, submission int64, now string) *observationWriter {
+func newObservationWriter(ctx context.Context, tx *txx, submission int64, now string) *observationWriter {
 	return &observationWriter{ctx: ctx, tx: tx, submission: submission, now: now, returns: map[returnKey]int64{}}
 }
 
@@ -111,7 +106,7 @@ func (w *observationWriter) flush() error {
 		}
 		ids[i] = id
 	}
-	err := insertBatches(w.ctx, w.tx, "INSERT INTO observations (return_id, la_number, indicator, month, value) VALUES ", 5, len(w.buf), func(i int) []any {
+	err := copyRows(w.ctx, w.tx, "observations", []string{"return_id", "la_number", "indicator", "month", "value"}, len(w.buf), func(i int) []any {
 		o := w.buf[i]
 		return []any{ids[i], o.Council, o.Indicator, o.Month, o.Value}
 	})

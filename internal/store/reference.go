@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 )
@@ -24,7 +23,18 @@ func (db *DB) LoadReference(ctx context.Context, ref *reference.Data, hash strin
 	if have == hash {
 		return false, nil
 	}
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	skipped := false
+	err = db.inTx(ctx, func(tx *txx) error {
+		// Another instance may have loaded it meanwhile: look again
+		// under the write lock.
+		var have string
+		if err := tx.GetContext(ctx, &have, "SELECT coalesce(max(value), '') FROM settings WHERE key = ?", settingReferenceHash); err != nil {
+			return err
+		}
+		if have == hash {
+			skipped = true
+			return nil
+		}
 		if err := upsertCouncils(ctx, tx, ref.Councils); err != nil {
 			return fmt.Errorf("load councils: %w", err)
 		}
@@ -51,10 +61,10 @@ func (db *DB) LoadReference(ctx context.Context, ref *reference.Data, hash strin
 		}
 		return setSetting(ctx, tx, settingReferenceHash, hash)
 	})
-	return err == nil, err
+	return err == nil && !skipped, err
 }
 
-func upsertCouncils(ctx context.Context, tx *sqlx.Tx, cs []domain.Council) error {
+func upsertCouncils(ctx context.Context, tx *txx, cs []domain.Council) error {
 	for _, c := range cs {
 		_, err := tx.NamedExecContext(ctx, `INSERT INTO councils
 			(la_number, ons_code, name, region_code, region_name, current, start_date, end_date, successors)
@@ -69,7 +79,7 @@ func upsertCouncils(ctx context.Context, tx *sqlx.Tx, cs []domain.Council) error
 	return nil
 }
 
-func replaceCodes(ctx context.Context, tx *sqlx.Tx, codes []domain.CouncilCode) error {
+func replaceCodes(ctx context.Context, tx *txx, codes []domain.CouncilCode) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM council_codes"); err != nil {
 		return err
 	}
@@ -82,27 +92,27 @@ func replaceCodes(ctx context.Context, tx *sqlx.Tx, codes []domain.CouncilCode) 
 	return nil
 }
 
-func replacePopulations(ctx context.Context, tx *sqlx.Tx, ps []domain.Population) error {
+func replacePopulations(ctx context.Context, tx *txx, ps []domain.Population) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM populations"); err != nil {
 		return err
 	}
-	return insertBatches(ctx, tx, "INSERT INTO populations (level, area, year, children) VALUES ", 4, len(ps), func(i int) []any {
+	return copyRows(ctx, tx, "populations", []string{"level", "area", "year", "children"}, len(ps), func(i int) []any {
 		p := ps[i]
 		return []any{p.Level, p.Area, p.Year, p.Children}
 	})
 }
 
-func replaceNeighbours(ctx context.Context, tx *sqlx.Tx, ns []domain.Neighbour) error {
+func replaceNeighbours(ctx context.Context, tx *txx, ns []domain.Neighbour) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM neighbours"); err != nil {
 		return err
 	}
-	return insertBatches(ctx, tx, "INSERT INTO neighbours (la_number, rank, neighbour, closeness) VALUES ", 4, len(ns), func(i int) []any {
+	return copyRows(ctx, tx, "neighbours", []string{"la_number", "rank", "neighbour", "closeness"}, len(ns), func(i int) []any {
 		n := ns[i]
 		return []any{n.Council, n.Rank, n.Neighbour, n.Closeness}
 	})
 }
 
-func upsertIndicators(ctx context.Context, tx *sqlx.Tx, is []domain.Indicator) error {
+func upsertIndicators(ctx context.Context, tx *txx, is []domain.Indicator) error {
 	for _, in := range is {
 		_, err := tx.NamedExecContext(ctx, `INSERT INTO indicators
 			(code, area, label, definition, unit, kind, polarity, denominator, required, subset_of, position)
@@ -118,7 +128,7 @@ func upsertIndicators(ctx context.Context, tx *sqlx.Tx, is []domain.Indicator) e
 	return nil
 }
 
-func seedTimeline(ctx context.Context, tx *sqlx.Tx, es []domain.TimelineEvent) error {
+func seedTimeline(ctx context.Context, tx *txx, es []domain.TimelineEvent) error {
 	var n int
 	if err := tx.GetContext(ctx, &n, "SELECT count(*) FROM timeline_events"); err != nil || n > 0 {
 		return err
@@ -132,11 +142,11 @@ func seedTimeline(ctx context.Context, tx *sqlx.Tx, es []domain.TimelineEvent) e
 	return nil
 }
 
-func replaceOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue) error {
+func replaceOfficial(ctx context.Context, tx *txx, vs []domain.OfficialValue) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM official_values"); err != nil {
 		return err
 	}
-	return insertBatches(ctx, tx, "INSERT INTO official_values (measure, indicator, level, area, year, period_end, value, marker) VALUES ", 8, len(vs), func(i int) []any {
+	return copyRows(ctx, tx, "official_values", []string{"measure", "indicator", "level", "area", "year", "period_end", "value", "marker"}, len(vs), func(i int) []any {
 		v := vs[i]
 		return []any{v.Measure, v.Indicator, v.Level, v.Area, v.Year, v.PeriodEnd, v.Value, v.Marker}
 	})

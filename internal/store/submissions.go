@@ -105,7 +105,7 @@ func (db *DB) RecordSubmission(ctx context.Context, sub *domain.Submission, obs 
 // build its figures as a slice to be recorded.
 func (db *DB) RecordSubmissionCovering(ctx context.Context, sub *domain.Submission, keys []CouncilMonth, rows int, payload string, audit domain.AuditEntry) error {
 	describeKeys(sub, keys, rows)
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		if err := db.insertSubmission(ctx, tx, sub, payload); err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (db *DB) RecordSubmissionCovering(ctx context.Context, sub *domain.Submissi
 // submission made current, so that explaining it later cannot put older
 // figures over newer ones. A waiting bulk load is taken to cover every
 // month it names for every council it names.
-func (db *DB) supersedeOverlapping(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, keys []CouncilMonth, audit domain.AuditEntry) error {
+func (db *DB) supersedeOverlapping(ctx context.Context, tx *txx, sub *domain.Submission, keys []CouncilMonth, audit domain.AuditEntry) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -176,7 +176,7 @@ func (db *DB) supersedeOverlapping(ctx context.Context, tx *sqlx.Tx, sub *domain
 // held: it is marked unchanged, with its explained messages and one audit
 // line, and nothing else changes.
 func (db *DB) SettleUnchanged(ctx context.Context, sub *domain.Submission, audit domain.AuditEntry) error {
-	tx, err := db.w.BeginTxx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (db *DB) SettleUnchanged(ctx context.Context, sub *domain.Submission, audit
 // supersede marks submissions waiting for explanations as replaced by a
 // later one, each with its own audit line (SECURITY V4: every state change
 // writes exactly one).
-func (db *DB) supersede(ctx context.Context, tx *sqlx.Tx, ids []int64, by *domain.Submission, audit domain.AuditEntry) error {
+func (db *DB) supersede(ctx context.Context, tx *txx, ids []int64, by *domain.Submission, audit domain.AuditEntry) error {
 	for _, id := range ids {
 		var old domain.Submission
 		if err := tx.GetContext(ctx, &old, "SELECT "+submissionColumns+" FROM submissions WHERE id = ?", id); err != nil {
@@ -229,7 +229,7 @@ func (db *DB) supersede(ctx context.Context, tx *sqlx.Tx, ids []int64, by *domai
 	return nil
 }
 
-func (db *DB) insertSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, payload string) error {
+func (db *DB) insertSubmission(ctx context.Context, tx *txx, sub *domain.Submission, payload string) error {
 	if sub.SubmittedAt == "" {
 		sub.SubmittedAt = db.now().UTC().Format(time.RFC3339)
 	}
@@ -246,7 +246,7 @@ func (db *DB) insertSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Sub
 		sub.ErrorCount, sub.QueryCount, sub.Status, sub.Council, sub.Councils, sub.Months, sub.RowCount, sub.MessagesJSON, sub.Explained, payload)
 }
 
-func (db *DB) auditSubmission(ctx context.Context, tx *sqlx.Tx, sub *domain.Submission, audit domain.AuditEntry) error {
+func (db *DB) auditSubmission(ctx context.Context, tx *txx, sub *domain.Submission, audit domain.AuditEntry) error {
 	audit.Action = "return_" + sub.Status
 	audit.Council = sub.Council
 	audit.Subject = fmt.Sprintf("submission %d", sub.ID)
@@ -307,7 +307,7 @@ func (db *DB) StoreSubmission(ctx context.Context, sub *domain.Submission, obs [
 type Load struct {
 	db  *DB
 	ctx context.Context
-	tx  *sqlx.Tx
+	tx  *txx
 	// id is the submission's; existing is true when it was waiting for
 	// explanations, rather than added by BeginLoad.
 	id          int64
@@ -326,6 +326,7 @@ type Load struct {
 	// them); full is the prepared statement for a full batch.
 	args  []any
 	rows  int
+	batch int
 	full  *sqlx.Stmt
 	count int
 	err   error
@@ -344,6 +345,12 @@ const (
 	insertObservations = "INSERT INTO observations (return_id, la_number, indicator, month, value, note) VALUES "
 )
 
+// observationColumns names them, for COPY; perCopy is the rows of one
+// COPY on PostgreSQL.
+var observationColumns = []string{"return_id", "la_number", "indicator", "month", "value", "note"}
+
+const perCopy = 20000
+
 // noNote is the empty note, boxed once.
 var noNote any = ""
 
@@ -352,11 +359,11 @@ var noNote any = ""
 // marked stored, failing with ECONFLICT if it no longer waits. sub itself
 // is not changed until Commit.
 func (db *DB) BeginLoad(ctx context.Context, sub *domain.Submission) (*Load, error) {
-	tx, err := db.w.BeginTxx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l := &Load{db: db, ctx: ctx, tx: tx, now: db.now().UTC().Format(time.RFC3339),
+	l := &Load{db: db, ctx: ctx, tx: tx, now: db.now().UTC().Format(time.RFC3339), batch: perInsert,
 		returns: map[CouncilMonth]*loadReturn{}, indicators: map[string]any{}}
 	if sub.ID == 0 {
 		s := *sub
@@ -378,6 +385,9 @@ func (db *DB) BeginLoad(ctx context.Context, sub *domain.Submission) (*Load, err
 	if err != nil {
 		tx.Rollback()
 		return nil, err
+	}
+	if tx.conn != nil {
+		l.batch = perCopy
 	}
 	return l, nil
 }
@@ -425,7 +435,7 @@ func (l *Load) Add(obs []domain.Observation) error {
 			note = o.Note
 		}
 		l.args = append(l.args, r.id, r.council, ind, r.month, o.Value, note)
-		if l.rows++; l.rows == perInsert {
+		if l.rows++; l.rows == l.batch {
 			if err := l.insert(); err != nil {
 				return err
 			}
@@ -441,7 +451,13 @@ func (l *Load) insert() error {
 		return nil
 	}
 	var err error
-	if l.rows == perInsert {
+	if l.tx.conn != nil {
+		// PostgreSQL: COPY, in the load's transaction.
+		args := l.args
+		err = copyRows(l.ctx, l.tx, "observations", observationColumns, l.rows, func(i int) []any {
+			return args[i*observationCols : (i+1)*observationCols]
+		})
+	} else if l.rows == perInsert {
 		if l.full == nil {
 			l.full, err = l.tx.PreparexContext(l.ctx, batchSQL(insertObservations, observationCols, perInsert))
 		}
@@ -655,11 +671,11 @@ const versionChunk = 1000
 // returns their ids. It does so set-wise, a few statements per thousand
 // returns rather than several per return (a national bulk load covers
 // some 18,000).
-func newVersions(ctx context.Context, tx *sqlx.Tx, submission int64, keys []CouncilMonth, now string) (map[CouncilMonth]int64, error) {
+func newVersions(ctx context.Context, tx *txx, submission int64, keys []CouncilMonth, now string) (map[CouncilMonth]int64, error) {
 	ids := make(map[CouncilMonth]int64, len(keys))
 	for start := 0; start < len(keys); start += versionChunk {
 		part := keys[start:min(start+versionChunk, len(keys))]
-		pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(part)), ",")
+		pairs := councilMonthValues(len(part))
 		args := make([]any, 0, 2*len(part))
 		for _, k := range part {
 			args = append(args, int64(k.Council), k.Month)
@@ -710,7 +726,7 @@ func newVersions(ctx context.Context, tx *sqlx.Tx, submission int64, keys []Coun
 	return ids, nil
 }
 
-func upsertOfficial(ctx context.Context, tx *sqlx.Tx, vs []domain.OfficialValue) error {
+func upsertOfficial(ctx context.Context, tx *txx, vs []domain.OfficialValue) error {
 	for _, v := range vs {
 		if _, err := tx.NamedExecContext(ctx, `INSERT INTO official_values (measure, indicator, level, area, year, period_end, value, marker)
 			VALUES (:measure, :indicator, :level, :area, :year, :period_end, :value, :marker)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
@@ -19,7 +17,7 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, audit domain.Audit
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		if u.Council != 0 {
 			var current bool
 			err := tx.GetContext(ctx, &current, "SELECT current FROM councils WHERE la_number = ?", u.Council)
@@ -32,7 +30,7 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, audit domain.Audit
 		u.CreatedAt = db.now().UTC().Format(time.RFC3339)
 		err := tx.GetContext(ctx, &u.ID, `INSERT INTO users (email, password_hash, role, council, disabled, created_at)
 			VALUES (?, ?, ?, ?, 0, ?) RETURNING id`, u.Email, u.PasswordHash, u.Role, u.Council, u.CreatedAt)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "There is already an account for %s", u.Email)
 		} else if err != nil {
 			return err
@@ -85,7 +83,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 func (db *DB) SetUserDisabled(ctx context.Context, email string, disabled bool, audit domain.AuditEntry) (*domain.User, error) {
 	email = domain.NormaliseEmail(email)
 	var u domain.User
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(ctx, func(tx *txx) error {
 		err := tx.GetContext(ctx, &u, "SELECT "+userColumns+" FROM users WHERE email = ?", email)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.ENOTFOUND, "There is no account for %s", email)
@@ -111,7 +109,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, email string, disabled bool, 
 // RecordSignIn notes a successful sign-in on the account and in the audit
 // log.
 func (db *DB) RecordSignIn(ctx context.Context, u *domain.User, audit domain.AuditEntry) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		now := db.now().UTC().Format(time.RFC3339)
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET last_sign_in = ? WHERE id = ?", now, u.ID); err != nil {
 			return err
@@ -124,15 +122,15 @@ func (db *DB) RecordSignIn(ctx context.Context, u *domain.User, audit domain.Aud
 // SetPasswordHash replaces a user's password hash (for example when
 // hashing parameters are raised).
 func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, id)
 		return err
 	})
 }
 
 // SessionDB is the database/sql handle the session store writes to.
-func (db *DB) SessionDB() *sql.DB { return db.w.DB }
+func (db *DB) SessionDB() *sql.DB { return db.w.DB.DB }
 
 // SessionReadDB is the handle session look-ups read from: the reader pool,
 // so that reading a session never waits behind a write's fsync.
-func (db *DB) SessionReadDB() *sql.DB { return db.r.DB }
+func (db *DB) SessionReadDB() *sql.DB { return db.r.DB.DB }

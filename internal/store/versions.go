@@ -6,8 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // What a data version changed (see ChangesSince).
@@ -22,9 +20,9 @@ const (
 
 // bumpDataVersion moves the data version on, in the transaction that
 // changes the data, and records what kinds of data it changed.
-func bumpDataVersion(ctx context.Context, tx *sqlx.Tx, kinds ...string) error {
+func bumpDataVersion(ctx context.Context, tx *txx, kinds ...string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, settingDataVersion); err != nil {
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`, settingDataVersion); err != nil {
 		return err
 	}
 	if len(kinds) == 0 {
@@ -104,7 +102,7 @@ func (db *DB) ReturnsSince(ctx context.Context, after int64) ([]CouncilMonth, in
 func (db *DB) EachCurrentObservationIn(ctx context.Context, keys []CouncilMonth, fn func(council int, indicator, month string, value float64)) error {
 	for start := 0; start < len(keys); start += versionChunk {
 		part := keys[start:min(start+versionChunk, len(keys))]
-		pairs := strings.TrimSuffix(strings.Repeat("(?,?),", len(part)), ",")
+		pairs := councilMonthValues(len(part))
 		args := make([]any, 0, 2*len(part))
 		for _, k := range part {
 			args = append(args, int64(k.Council), k.Month)
@@ -122,7 +120,7 @@ func (db *DB) EachCurrentObservationIn(ctx context.Context, keys []CouncilMonth,
 // the last return they include, in parts, replacing the ones kept before,
 // in one transaction.
 func (db *DB) SaveCheckpoint(ctx context.Context, version string, returnsSeen int64, parts [][]byte) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return db.inTx(ctx, func(tx *txx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM model_checkpoint_parts"); err != nil {
 			return err
 		}
@@ -141,7 +139,7 @@ func (db *DB) SaveCheckpoint(ctx context.Context, version string, returnsSeen in
 // each part in order; ok is false when none is kept.
 func (db *DB) Checkpoint(ctx context.Context, part func(data []byte) error) (version string, returnsSeen int64, ok bool, err error) {
 	// One read transaction, so the parts are those of the version read.
-	tx, err := db.r.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return "", 0, false, err
 	}

@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // CheckWritable reports whether the database can be read and written now,
@@ -22,12 +20,14 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 	if err := db.Ping(ctx); err != nil {
 		return fmt.Errorf("database %s does not answer: %w", db.Path, err)
 	}
-	if err := filesWritable(db.Path); err != nil {
-		return err
+	if db.dialect == SQLite {
+		if err := filesWritable(db.Path); err != nil {
+			return err
+		}
 	}
 	wctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	err := probeWrite(wctx, db.w)
+	err := probeWrite(wctx, db)
 	if err != nil && ctx.Err() == nil && (wctx.Err() != nil || busy(err)) {
 		return nil
 	}
@@ -39,12 +39,12 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 
 // checkWritable is Open's refusal of a database it could not write: every
 // upload, sign-in and migration would fail later, less clearly.
-func checkWritable(ctx context.Context, w *sqlx.DB, path string) error {
+func checkWritable(ctx context.Context, db *DB, path string) error {
 	const fix = "give this user write access to the file and its folder, or choose another file"
 	if err := filesWritable(path); err != nil {
 		return fmt.Errorf("open database: %w: it is read-only; %s", err, fix)
 	}
-	if err := probeWrite(ctx, w); err != nil {
+	if err := probeWrite(ctx, db); err != nil {
 		return fmt.Errorf("open database: the database file %s cannot be written (%w); %s", path, err, fix)
 	}
 	return nil
@@ -68,15 +68,17 @@ func filesWritable(path string) error {
 }
 
 // probeWrite begins a write transaction (BEGIN IMMEDIATE, as the writer's
-// DSN asks), writes to it and rolls back, leaving nothing behind. SQLite
-// refuses both steps on a database it opened read-only.
-func probeWrite(ctx context.Context, w *sqlx.DB) error {
-	tx, err := w.BeginTxx(ctx, nil)
+// DSN asks, or one holding PostgreSQL's write lock), writes to it and
+// rolls back, leaving nothing behind. SQLite refuses both steps on a
+// database it opened read-only; PostgreSQL refuses the write on a
+// read-only server or to a user without the right.
+func probeWrite(ctx context.Context, db *DB) error {
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, "CREATE TABLE write_probe (x)")
+	_, err = tx.ExecContext(ctx, db.dialect.sqlFor("writeProbe"))
 	return err
 }
 

@@ -66,7 +66,7 @@ func TestWriteProbeRefusesAReadOnlyConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	err = checkWritable(ctx, ro, path)
+	err = checkWritable(ctx, &DB{Path: path, dialect: SQLite, w: &dbx{ro, SQLite}}, path)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "cannot be written") {
 		t.Errorf("read-only connection: %v; want an error naming %s", err, path)
 	}
@@ -75,7 +75,7 @@ func TestWriteProbeRefusesAReadOnlyConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rw.Close()
-	if err := checkWritable(ctx, rw.w, path); err != nil {
+	if err := checkWritable(ctx, rw, path); err != nil {
 		t.Errorf("writable database: %v", err)
 	}
 	// The probe leaves nothing behind.

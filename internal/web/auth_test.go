@@ -47,8 +47,16 @@ func TestPasswordsStoredWithArgon2id(t *testing.T) {
 // SECURITY W2: a new session ID at sign-in, HttpOnly SameSite cookie, the
 // session ends at sign-out, on idle timeout and when the account is
 // disabled.
+// Sessions behave alike on SQLite and on PostgreSQL, whose session store
+// every instance shares.
 func TestSessionLifecycle(t *testing.T) {
-	env := newTestEnv(t, withSettings(func(c *config.Config) { c.SessionIdleTimeout = 30 * time.Minute }))
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) { testSessionLifecycle(t, dialect) })
+	}
+}
+
+func testSessionLifecycle(t *testing.T, dialect string) {
+	env := newTestEnvOn(t, withSettings(func(c *config.Config) { c.SessionIdleTimeout = 30 * time.Minute }), dialect)
 	pw := env.addUser("dcs@w2.test", domain.RoleDCS, 202)
 
 	// The cookie's attributes.
@@ -127,7 +135,13 @@ func TestSecureCookieWhenServedOverHTTPS(t *testing.T) {
 // Disabling an account ends its sessions at once, whether done on the
 // admin page or from the command line (straight in the database).
 func TestDisablingEndsSessionsAtOnce(t *testing.T) {
-	env := newTestEnv(t, Config{})
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) { testDisablingEndsSessionsAtOnce(t, dialect) })
+	}
+}
+
+func testDisablingEndsSessionsAtOnce(t *testing.T, dialect string) {
+	env := newTestEnvOn(t, Config{}, dialect)
 	adminPW := env.addUser("admin@disable.test", domain.RoleAdmin, 0)
 	pw := env.addUser("uploader@disable.test", domain.RoleUploader, 202)
 	victim := env.signIn("uploader@disable.test", pw)

@@ -17,6 +17,7 @@ import (
 	"github.com/resilience-dashboard/resilience/data"
 	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
@@ -47,7 +48,18 @@ type testEnv struct {
 // for Camden (202) and Barking and Dagenham (301).
 func newTestEnv(t *testing.T, cfg Config) *testEnv {
 	t.Helper()
-	return newTestEnvWith(t, cfg, func(ref *reference.Data, emit func(domain.Observation) error) error {
+	return newTestEnvOn(t, cfg, "sqlite")
+}
+
+// newTestEnvOn is newTestEnv on the given database: "sqlite", or
+// "postgres" for a new database on the test PostgreSQL server.
+func newTestEnvOn(t *testing.T, cfg Config, dialect string) *testEnv {
+	t.Helper()
+	addr := filepath.Join(t.TempDir(), "web.db")
+	if dialect == "postgres" {
+		addr = pgtest.URL(t)
+	}
+	return newTestEnvAt(t, cfg, addr, func(ref *reference.Data, emit func(domain.Observation) error) error {
 		for _, n := range []int{202, 301} {
 			for _, m := range []string{"2024-01", "2024-02", "2024-03", "2024-04"} {
 				for _, ind := range ref.Indicators {
@@ -64,8 +76,14 @@ func newTestEnv(t *testing.T, cfg Config) *testEnv {
 // newTestEnvWith is newTestEnv with the figures that figures emits.
 func newTestEnvWith(t testing.TB, cfg Config, figures func(ref *reference.Data, emit func(domain.Observation) error) error) *testEnv {
 	t.Helper()
+	return newTestEnvAt(t, cfg, filepath.Join(t.TempDir(), "web.db"), figures)
+}
+
+// newTestEnvAt is newTestEnvWith on the database at addr.
+func newTestEnvAt(t testing.TB, cfg Config, addr string, figures func(ref *reference.Data, emit func(domain.Observation) error) error) *testEnv {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	db, err := store.Open(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}

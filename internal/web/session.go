@@ -6,10 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 const (
@@ -27,10 +29,7 @@ const (
 // https. The new session ID at sign-in is issued by RenewToken.
 func (s *Server) sessionManager() *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = splitStore{
-		read:  sqlite3store.NewWithCleanupInterval(s.db.SessionReadDB(), 0),
-		write: sqlite3store.NewWithCleanupInterval(s.db.SessionDB(), 10*time.Minute),
-	}
+	sm.Store = sessionStore(s.db)
 	sm.Lifetime = s.cfg.SessionLifetime
 	sm.Cookie.Name = "resilience_session"
 	sm.Cookie.HttpOnly = true
@@ -77,6 +76,22 @@ func (s *Server) loadUser() gin.HandlerFunc {
 		}
 		c.Set(userKey, u)
 		c.Next()
+	}
+}
+
+// sessionStore keeps sessions in the database's own sessions table: on
+// PostgreSQL through scs's PostgreSQL store on the one pool, shared by
+// every instance; on SQLite through a splitStore.
+func sessionStore(db *store.DB) interface {
+	scs.Store
+	scs.IterableStore
+} {
+	if db.Dialect() == store.Postgres {
+		return postgresstore.NewWithCleanupInterval(db.SessionDB(), 10*time.Minute)
+	}
+	return splitStore{
+		read:  sqlite3store.NewWithCleanupInterval(db.SessionReadDB(), 0),
+		write: sqlite3store.NewWithCleanupInterval(db.SessionDB(), 10*time.Minute),
 	}
 }
 
