@@ -263,7 +263,7 @@ func TestCompareAPIPageAndDownloadsAgree(t *testing.T) {
 	}
 
 	_, page, _ := env.get(c, "/compare?"+q)
-	row := regexp.MustCompile(`(?s)<tr class="govuk-table__row app-row--selected">(.*?)</tr>`).FindStringSubmatch(page)
+	row := regexp.MustCompile(`(?s)<tr class="govuk-table__row app-row--selected" id="selected-council">(.*?)</tr>`).FindStringSubmatch(page)
 	if row == nil {
 		t.Fatal("no selected row in the compare table")
 	}
@@ -274,7 +274,8 @@ func TestCompareAPIPageAndDownloadsAgree(t *testing.T) {
 	if len(cells) != 6 || !strings.Contains(cells[1], ">Camden</a>") {
 		t.Fatalf("compare table row %q", cells)
 	}
-	if cells[0] != strconv.Itoa(want.Rank) || cells[3] != strconv.FormatFloat(want.Value, 'f', 1, 64) ||
+	// A count is written as a whole number; the rate to one decimal place.
+	if cells[0] != strconv.Itoa(want.Rank) || cells[3] != strconv.FormatFloat(want.Value, 'f', 0, 64) ||
 		cells[4] != strconv.FormatFloat(want.Rate, 'f', 1, 64) || cells[5] != want.Band {
 		t.Errorf("page row %q; API rank %d value %v rate %v band %s", cells, want.Rank, want.Value, want.Rate, want.Band)
 	}
