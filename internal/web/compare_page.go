@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -16,7 +14,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	ourcharts "github.com/resilience-dashboard/resilience/internal/charts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
-	"github.com/xuri/excelize/v2"
 )
 
 type comparePage struct {
@@ -308,59 +305,27 @@ func styleNeighbourLines(opt map[string]any) {
 
 // compareCSV downloads the comparison as CSV, with cells that a
 // spreadsheet would run as formulas neutralised (SECURITY U10).
-func (s *Server) compareCSV(c *gin.Context) {
-	cmp, ok := s.comparisonFor(c)
-	if !ok {
-		return
-	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(compareHeader(cmp))
-	for _, row := range compareRows(cmp) {
-		_ = w.Write(csvSafe(row))
-	}
-	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.csv"`, cmp.Indicator.Code, cmp.Month))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
+func (s *Server) compareCSV(c *gin.Context) { s.compareDownload(c, "csv") }
 
-// compareXLSX downloads the comparison as a workbook; text goes in through
-// SetCellValue as text, never as a formula (SECURITY U10).
-func (s *Server) compareXLSX(c *gin.Context) {
+// compareXLSX downloads the comparison as a workbook; text goes in as
+// text, never as a formula (SECURITY U10).
+func (s *Server) compareXLSX(c *gin.Context) { s.compareDownload(c, "xlsx") }
+
+// compareDownload sends the comparison through sendTable, so the CSV has
+// its byte-order mark and the workbook its headings in words. The file
+// name keeps the month as YYYY-MM, so downloads sort by month; the
+// workbook's title reads "Nov 2026".
+func (s *Server) compareDownload(c *gin.Context, format string) {
 	cmp, ok := s.comparisonFor(c)
 	if !ok {
 		return
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Comparison"
-	_ = f.SetSheetName("Sheet1", sheet)
-	_ = f.SetCellStr(sheet, "A1", cmp.Indicator.Label+", "+cmp.Month)
-	_ = f.SetCellStr(sheet, "A2", cmp.Note)
-	header := compareHeader(cmp)
-	for i, h := range header {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
-		_ = f.SetCellStr(sheet, cell, h)
+	title := cmp.Indicator.Label + ", " + cmp.Month
+	if m, err := domain.ParseMonth(cmp.Month); err == nil {
+		title = cmp.Indicator.Label + ", " + m.Label()
 	}
-	for r, row := range compareRows(cmp) {
-		for i, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+5)
-			if n, err := strconv.ParseFloat(v, 64); err == nil && i != 1 && i != 2 {
-				_ = f.SetCellValue(sheet, cell, n)
-			} else {
-				_ = f.SetCellStr(sheet, cell, v)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		s.handleError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.xlsx"`, cmp.Indicator.Code, cmp.Month))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	s.sendTable(c, format, fmt.Sprintf("compare-%s-%s", cmp.Indicator.Code, cmp.Month), title, cmp.Note,
+		compareHeader(cmp), compareRows(cmp))
 }
 
 func (s *Server) comparisonFor(c *gin.Context) (*dashboard.Comparison, bool) {

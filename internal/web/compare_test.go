@@ -93,16 +93,28 @@ func storeFigures(t testing.TB, env *testEnv, obs ...domain.Observation) {
 	}
 }
 
-// readCSV parses a CSV download.
+// readCSV parses a CSV download, which must start with UTF-8's
+// byte-order mark.
 func readCSV(t *testing.T, body string) [][]string {
 	t.Helper()
-	r := csv.NewReader(strings.NewReader(body))
+	r := csv.NewReader(strings.NewReader(withoutBOM(t, body)))
 	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatalf("CSV: %v\n%s", err, body)
 	}
 	return rows
+}
+
+// withoutBOM checks that a CSV download starts with the byte-order mark
+// (EF BB BF) and returns it without.
+func withoutBOM(t *testing.T, body string) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(body, "\xef\xbb\xbf")
+	if !ok {
+		t.Errorf("CSV does not start with the UTF-8 byte-order mark: %.40q", body)
+	}
+	return rest
 }
 
 // readXLSX returns the first sheet of an Excel download as text.
