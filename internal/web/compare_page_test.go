@@ -273,7 +273,7 @@ func TestCompareTableSorts(t *testing.T) {
 	dcs := env.signIn("dcs@sort.test", env.addUser("dcs@sort.test", domain.RoleDCS, 202))
 	base := "/compare?indicator=CSC_REFERRALS&month=2024-04&council=202"
 	_, page, _ := env.get(dcs, base)
-	if !strings.Contains(page, `aria-sort="ascending"><a class="govuk-link app-sortable__link" href="/compare?council=202&amp;dir=desc&amp;indicator=CSC_REFERRALS&amp;month=2024-04&amp;sort=rank#compare-table">Rank`) {
+	if !strings.Contains(page, `aria-sort="ascending"><a class="govuk-link govuk-link--no-visited-state app-sortable__link" href="/compare?council=202&amp;dir=desc&amp;indicator=CSC_REFERRALS&amp;month=2024-04&amp;sort=rank#compare-table">Rank`) {
 		t.Error("the Rank heading is not marked ascending with a link to reverse it")
 	}
 	if !strings.Contains(page, `href="#selected-council">Jump to Camden's row in the table</a>`) || !strings.Contains(page, `id="selected-council"`) {
