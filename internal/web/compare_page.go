@@ -1,12 +1,11 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
@@ -15,18 +14,27 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	ourcharts "github.com/resilience-dashboard/resilience/internal/charts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
-	"github.com/xuri/excelize/v2"
 )
 
 type comparePage struct {
 	*dashboard.Comparison
+	// MonthLabel is the month as people read it ("Nov 2026"); Month
+	// stays YYYY-MM for links and the API.
+	MonthLabel string
 	Indicators []domain.Indicator
 	Months     []monthOption
 	Choices    []domain.Council
 	Selected   *domain.Council
 	Ranking    map[string]any
-	Neighbours map[string]any
-	NbTable    *neighbourTable
+	// RankingHeight is the ranking chart's height in pixels: enough for
+	// every council's name to be read.
+	RankingHeight int
+	// RankingRegion names the region whose average the ranking chart
+	// draws (the selected council's), or "".
+	RankingRegion string
+	Neighbours    map[string]any
+	NbTable       *neighbourTable
+	Table         *compareTable
 }
 
 // neighbourTable is the neighbours-over-time chart as a table, with the
@@ -40,7 +48,8 @@ type neighbourTable struct {
 
 // comparePage shows a ranking of every council for one indicator and
 // month, the selected council against each of its neighbours over time,
-// the quartile thresholds, and a table of the same.
+// the quartile thresholds, and a table of the same that sorts by any
+// column (?sort=rank|council|region|value|rate|band&dir=asc|desc).
 func (s *Server) comparePage(c *gin.Context) {
 	d, err := s.dataset(c.Request.Context())
 	if err != nil {
@@ -52,85 +61,186 @@ func (s *Server) comparePage(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
+	sortKey, dir, err := compareSortParams(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
 	cmp := s.buildComparison(c, d, ind, m, council)
-	page := comparePage{Comparison: cmp, Indicators: d.Indicators, Choices: d.Existing(m)}
+	page := comparePage{Comparison: cmp, MonthLabel: m.Label(), Indicators: d.Indicators, Choices: d.Existing(m)}
 	for _, mm := range d.Months() {
-		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Start().Format("January 2006"), Selected: mm == m}}, page.Months...)
+		page.Months = append([]monthOption{{Value: mm.String(), Label: mm.Label(), Selected: mm == m}}, page.Months...)
 	}
 	if co, ok := d.ByNumber[council]; ok {
 		page.Selected = &co
 	}
-	page.Ranking = rankingOption(cmp, ind)
+	page.Ranking, page.RankingHeight, page.RankingRegion = rankingOption(cmp, ind, m)
 	if page.Selected != nil {
 		page.Neighbours, page.NbTable = s.neighboursOption(c, d, ind, m, council)
 	}
-	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils", Breadcrumbs: []crumb{{"Councils", "/"}},
+	page.Table = buildCompareTable(cmp, ind, sortKey, dir)
+	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils: " + ind.Label + ", " + m.Label(), Breadcrumbs: []crumb{{"Councils", "/"}},
 		Scripts: []string{"vendor/echarts/echarts.min.js", "js/charts.js"}, Body: page})
 }
 
-// rankingOption is a bar chart of every council's shown value, best first,
-// with the selected council and its neighbours picked out and the quartile
-// thresholds drawn across it.
-func rankingOption(cmp *dashboard.Comparison, ind domain.Indicator) map[string]any {
+// Colours of the ranking chart: the selected council strongest, its
+// statistical neighbours a second colour, every other council light grey
+// (the same red and blue tint the table's rows carry).
+const (
+	rankSelected  = "#d4351c"
+	rankNeighbour = "#1d70b8"
+	rankOther     = "#b1b4b6"
+	// rankBarPixels is the height each council's bar is given, enough for
+	// its name in 12 px type.
+	rankBarPixels = 15
+	rankTop       = 110
+	rankBottom    = 48
+)
+
+// rankingOption is a horizontal bar chart of every council's shown value,
+// rank 1 at the top, each bar named on the category axis, with the
+// selected council and its neighbours coloured, labelled with their
+// values, and the England and regional averages drawn as named reference
+// lines. It returns the chart's height and the region drawn. One series
+// holds every council, so the chart's scale is the councils' own.
+func rankingOption(cmp *dashboard.Comparison, ind domain.Indicator, m domain.Month) (map[string]any, int, string) {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: ind.Label + ", " + cmp.Month, Subtitle: "Every council, ranked · " + ind.DisplayUnit()}),
+		charts.WithTitleOpts(opts.Title{Title: ind.Label + ", " + m.Label(), Subtitle: rankingSubtitle(cmp, ind)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "46", Left: "8"}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
-			DataZoom:    &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
-			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "Reset zoom"},
 		}}),
-		charts.WithGridOpts(opts.Grid{Left: "56", Right: "40", Top: "100", Bottom: "70", ContainLabel: opts.Bool(true)}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Name: ind.DisplayUnit(), Type: "value", Scale: opts.Bool(true)}),
 	)
-	var names []string
-	var all, picked, nbs []opts.BarData
+	bar.Validate()
+	option := bar.JSON()
+	var names []any
+	var data []map[string]any
+	longest := 0
 	for _, r := range cmp.Councils {
 		if !r.Shown.OK || r.Shown.Suppressed {
 			continue
 		}
-		names = append(names, r.Name)
-		v := dashboard.RoundTo(r.Shown.Value, 2)
+		v := dashboard.RoundTo(r.Shown.Value, 1)
+		longest = max(longest, utf8.RuneCountInString(r.Name))
+		point := map[string]any{"value": v}
+		name := any(r.Name)
 		switch {
 		case r.Selected:
-			all, picked, nbs = append(all, opts.BarData{Value: "-"}), append(picked, opts.BarData{Value: v}), append(nbs, opts.BarData{Value: "-"})
+			point["itemStyle"] = map[string]any{"color": rankSelected}
+			point["label"] = map[string]any{"show": true, "position": "right", "fontWeight": "bold", "color": "#0b0c0c"}
+			name = map[string]any{"value": r.Name, "textStyle": map[string]any{"fontWeight": "bold", "color": rankSelected}}
 		case r.Neighbour:
-			all, picked, nbs = append(all, opts.BarData{Value: "-"}), append(picked, opts.BarData{Value: "-"}), append(nbs, opts.BarData{Value: v})
-		default:
-			all, picked, nbs = append(all, opts.BarData{Value: v}), append(picked, opts.BarData{Value: "-"}), append(nbs, opts.BarData{Value: "-"})
+			point["itemStyle"] = map[string]any{"color": rankNeighbour}
+			point["label"] = map[string]any{"show": true, "position": "right", "color": "#0b0c0c"}
+			name = map[string]any{"value": r.Name, "textStyle": map[string]any{"color": rankNeighbour}}
+		}
+		names = append(names, name)
+		data = append(data, point)
+	}
+	series := []map[string]any{{"name": "Councils", "type": "bar", "data": data, "barCategoryGap": "25%",
+		"itemStyle": map[string]any{"color": rankOther}}}
+	// The averages are reference lines, each its own legend entry so it is
+	// named and can be switched off.
+	region := ""
+	// Their labels stack at the foot of the chart, where they cannot run
+	// into the value axis or each other.
+	reference := func(name string, v dashboard.Figure, colour, dash string, row int) {
+		if !v.OK || v.Suppressed {
+			return
+		}
+		label := fmt.Sprintf("%s: %s", name, v.Text(1))
+		series = append(series, map[string]any{"name": label, "type": "line", "data": []any{}, "symbol": "none",
+			"itemStyle": map[string]any{"color": colour}, "lineStyle": map[string]any{"color": colour, "type": dash, "width": 2},
+			"markLine": map[string]any{"symbol": []string{"none", "none"}, "silent": true,
+				"lineStyle": map[string]any{"color": colour, "type": dash, "width": 2},
+				"label": map[string]any{"show": true, "position": "end", "formatter": label, "color": colour, "fontWeight": "bold",
+					"offset": []int{0, 16 * row}},
+				"data": []any{map[string]any{"name": label, "xAxis": dashboard.RoundTo(v.Value, 1)}}}})
+	}
+	reference("England average", cmp.England.Value, "#0b0c0c", "dashed", 0)
+	for _, r := range cmp.Councils {
+		if !r.Selected {
+			continue
+		}
+		for _, a := range cmp.Regions {
+			if a.Name == r.Region {
+				region = a.Name
+				reference(a.Name+" average", a.Value, "#6f3fa0", "dotted", 1)
+			}
 		}
 	}
-	bar.SetXAxis(names)
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "councils", BarCategoryGap: "10%"})
-	lines := []any{}
-	if q := cmp.Quartiles; q != nil {
-		// Labels sit at different ends of their lines so they never overlap.
-		mark := func(name string, v float64, pos string) map[string]any {
-			return map[string]any{"name": name, "yAxis": dashboard.RoundTo(v, 2), "label": map[string]any{"position": pos, "formatter": "{b}: {c}"}}
-		}
-		lines = append(lines, mark("Lower quartile", q.Q1, "insideStartBottom"), mark("Median", q.Median, "insideMiddleTop"),
-			mark("Upper quartile", q.Q3, "insideEndTop"))
+	height := rankTop + rankBottom + rankBarPixels*max(len(names), 4)
+	option["series"] = series
+	var legend []string
+	for _, s := range series[1:] {
+		legend = append(legend, s["name"].(string))
 	}
-	bar.AddSeries("Other councils", all, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#b1b4b6"}),
-		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
-			s.MarkLines = &opts.MarkLines{Data: lines, MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}: {c}"}, LineStyle: &opts.LineStyle{Color: "#0b0c0c", Type: "dashed"}}}
-		}))
-	bar.AddSeries("Statistical neighbours", nbs, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#1d70b8"}))
-	bar.AddSeries("Selected council", picked, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#d4351c"}))
-	bar.Validate()
-	option := bar.JSON()
-	option["xAxis"] = []map[string]any{{"type": "category", "data": names, "axisLabel": map[string]any{"show": false}, "axisTick": map[string]any{"show": false}}}
-	option["dataZoom"] = []map[string]any{{"type": "inside", "xAxisIndex": 0}, {"type": "slider", "xAxisIndex": 0, "bottom": 10, "height": 22}}
-	return option
+	// The reference lines' legend entries are short bars of their colour
+	// (the key above the chart shows their dashes).
+	option["legend"] = []map[string]any{{"show": len(legend) > 0, "top": 56, "left": 8, "data": legend,
+		"icon": "rect", "itemWidth": 24, "itemHeight": 3}}
+	// echarts measures only a sample of a long category axis' labels when
+	// it contains them (containLabel), so the longest name ("Bournemouth,
+	// Christchurch and Poole") was clipped: the left margin is sized for
+	// the longest name instead, and every label is given that width.
+	option["grid"] = []map[string]any{{"left": 16 + labelPixels(longest), "right": 56, "top": rankTop, "bottom": rankBottom, "containLabel": false}}
+	option["xAxis"] = []map[string]any{{"type": "value", "position": "top", "scale": false,
+		"splitLine": map[string]any{"show": true, "lineStyle": map[string]any{"color": "#e5e6e7"}}}}
+	option["yAxis"] = []map[string]any{{"type": "category", "inverse": true, "data": names,
+		"axisTick": map[string]any{"show": false}, "axisLabel": map[string]any{"interval": 0, "fontSize": 12, "color": "#0b0c0c",
+			"width": labelPixels(longest), "overflow": "truncate", "align": "right"}}}
+	option["tooltip"] = map[string]any{"show": true, "trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}}
+	return option, height, region
 }
+
+// labelPixels is a generous width for n characters of 12 px Arial, bold.
+func labelPixels(n int) int { return n * 7 }
+
+// rankingSubtitle says what rank 1 is, the unit, and what the colours
+// mean, so that a saved image of the chart explains itself.
+func rankingSubtitle(cmp *dashboard.Comparison, ind domain.Indicator) string {
+	s := "1 at the top is " + dashboard.RankMeaning(ind) + " · " + ind.DisplayUnit()
+	for _, r := range cmp.Councils {
+		if r.Selected {
+			s += " · " + r.Name + " in red, its statistical neighbours in blue, other councils in grey"
+		}
+	}
+	return s
+}
+
+// comparePalette colours the neighbours chart's lines: Okabe and Ito's
+// colour-blind-safe set without its yellow and black, then four of Paul
+// Tol's muted colours, so ten neighbours never share a hue; the selected
+// council is drawn in near-black, thickest and on top. Lines also take
+// solid, dashed and dotted styles in turn (compareDashes), ordered so that
+// neighbours of similar hue differ in style.
+var comparePalette = []string{
+	"#0072b2", // blue (Okabe–Ito)
+	"#d55e00", // vermilion (Okabe–Ito)
+	"#009e73", // bluish green (Okabe–Ito)
+	"#cc79a7", // reddish purple (Okabe–Ito)
+	"#56b4e9", // sky blue (Okabe–Ito)
+	"#e69f00", // orange (Okabe–Ito)
+	"#44aa99", // teal (Tol muted)
+	"#882255", // wine (Tol muted)
+	"#332288", // indigo (Tol muted)
+	"#999933", // olive (Tol muted)
+}
+
+// compareDashes are the line styles the neighbours take in turn.
+var compareDashes = []string{"solid", "dashed", "dotted"}
+
+// compareSelectedColour is the selected council's line on the
+// neighbours chart.
+const compareSelectedColour = "#0b0c0c"
 
 // neighboursOption is the selected council against each of its
 // statistical neighbours over the last three years, each a line the
-// legend can switch off, with the same figures as a table.
+// legend can switch off, with the same figures as a table. The selected
+// council is the thick dark line drawn over the rest; hovering a line or
+// its legend entry fades the others.
 func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind domain.Indicator, m domain.Month, council int) (map[string]any, *neighbourTable) {
 	nd := d.NeighbourSeries(dashboard.ViewerOf(currentUser(c)), ind, m, council)
 	lines := make([]ourcharts.Line, len(nd.Councils))
@@ -145,10 +255,12 @@ func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind dom
 		lines[i] = ourcharts.Line{Name: co.Name, Values: vals}
 	}
 	opt, err := ourcharts.TrendOption(ourcharts.Trend{Title: d.ByNumber[council].Name + " and its statistical neighbours",
-		Subtitle: ind.Label + " · " + ind.DisplayUnit(), Months: nd.Months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
+		Subtitle: ind.Label + " · " + ind.DisplayUnit() + " · " + d.ByNumber[council].Name + " is the thick dark line",
+		Months:   nd.Months, Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}})
 	if err != nil {
 		return nil, nil
 	}
+	styleNeighbourLines(opt)
 	table := &neighbourTable{Missing: nd.Missing, Note: nd.Note}
 	for _, co := range nd.Councils {
 		table.Names = append(table.Names, co.Name)
@@ -156,7 +268,7 @@ func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind dom
 	for j := len(nd.Months) - 1; j >= 0; j-- {
 		row := tableRow{Month: nd.Months[j].Label()}
 		for i := range nd.Councils {
-			cell := nd.Values[i][j].Text(1)
+			cell := shownText(nd.Values[i][j], ind)
 			if cell == "" {
 				cell = "no figure"
 			}
@@ -167,61 +279,53 @@ func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind dom
 	return opt, table
 }
 
-// compareCSV downloads the comparison as CSV, with cells that a
-// spreadsheet would run as formulas neutralised (SECURITY U10).
-func (s *Server) compareCSV(c *gin.Context) {
-	cmp, ok := s.comparisonFor(c)
-	if !ok {
-		return
+// styleNeighbourLines gives the first series (the selected council) a
+// thick near-black line drawn on top, and each neighbour its own colour
+// from comparePalette and a line style in turn.
+func styleNeighbourLines(opt map[string]any) {
+	series, _ := opt["series"].([]any)
+	var colours []string
+	for i, s := range series {
+		sm, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		colour, width, dash, z := compareSelectedColour, 4, "solid", 10
+		if i > 0 {
+			colour, width, dash, z = comparePalette[(i-1)%len(comparePalette)], 2, compareDashes[(i-1)%len(compareDashes)], 3
+		}
+		colours = append(colours, colour)
+		sm["lineStyle"] = map[string]any{"color": colour, "width": width, "type": dash}
+		sm["itemStyle"] = map[string]any{"color": colour}
+		sm["z"] = z
+		sm["emphasis"] = map[string]any{"focus": "series"}
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write(compareHeader(cmp))
-	for _, row := range compareRows(cmp) {
-		_ = w.Write(csvSafe(row))
-	}
-	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.csv"`, cmp.Indicator.Code, cmp.Month))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	opt["color"] = colours
 }
 
-// compareXLSX downloads the comparison as a workbook; text goes in through
-// SetCellValue as text, never as a formula (SECURITY U10).
-func (s *Server) compareXLSX(c *gin.Context) {
+// compareCSV downloads the comparison as CSV, with cells that a
+// spreadsheet would run as formulas neutralised (SECURITY U10).
+func (s *Server) compareCSV(c *gin.Context) { s.compareDownload(c, "csv") }
+
+// compareXLSX downloads the comparison as a workbook; text goes in as
+// text, never as a formula (SECURITY U10).
+func (s *Server) compareXLSX(c *gin.Context) { s.compareDownload(c, "xlsx") }
+
+// compareDownload sends the comparison through sendTable, so the CSV has
+// its byte-order mark and the workbook its headings in words. The file
+// name keeps the month as YYYY-MM, so downloads sort by month; the
+// workbook's title reads "Nov 2026".
+func (s *Server) compareDownload(c *gin.Context, format string) {
 	cmp, ok := s.comparisonFor(c)
 	if !ok {
 		return
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Comparison"
-	_ = f.SetSheetName("Sheet1", sheet)
-	_ = f.SetCellStr(sheet, "A1", cmp.Indicator.Label+", "+cmp.Month)
-	_ = f.SetCellStr(sheet, "A2", cmp.Note)
-	header := compareHeader(cmp)
-	for i, h := range header {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
-		_ = f.SetCellStr(sheet, cell, h)
+	title := cmp.Indicator.Label + ", " + cmp.Month
+	if m, err := domain.ParseMonth(cmp.Month); err == nil {
+		title = cmp.Indicator.Label + ", " + m.Label()
 	}
-	for r, row := range compareRows(cmp) {
-		for i, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+5)
-			if n, err := strconv.ParseFloat(v, 64); err == nil && i != 1 && i != 2 {
-				_ = f.SetCellValue(sheet, cell, n)
-			} else {
-				_ = f.SetCellStr(sheet, cell, v)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		s.handleError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="compare-%s-%s.xlsx"`, cmp.Indicator.Code, cmp.Month))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	s.sendTable(c, format, fmt.Sprintf("compare-%s-%s", cmp.Indicator.Code, cmp.Month), title, cmp.Note,
+		compareHeader(cmp), compareRows(cmp))
 }
 
 func (s *Server) comparisonFor(c *gin.Context) (*dashboard.Comparison, bool) {

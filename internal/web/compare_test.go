@@ -93,16 +93,28 @@ func storeFigures(t testing.TB, env *testEnv, obs ...domain.Observation) {
 	}
 }
 
-// readCSV parses a CSV download.
+// readCSV parses a CSV download, which must start with UTF-8's
+// byte-order mark.
 func readCSV(t *testing.T, body string) [][]string {
 	t.Helper()
-	r := csv.NewReader(strings.NewReader(body))
+	r := csv.NewReader(strings.NewReader(withoutBOM(t, body)))
 	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatalf("CSV: %v\n%s", err, body)
 	}
 	return rows
+}
+
+// withoutBOM checks that a CSV download starts with the byte-order mark
+// (EF BB BF) and returns it without.
+func withoutBOM(t *testing.T, body string) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(body, "\xef\xbb\xbf")
+	if !ok {
+		t.Errorf("CSV does not start with the UTF-8 byte-order mark: %.40q", body)
+	}
+	return rest
 }
 
 // readXLSX returns the first sheet of an Excel download as text.
@@ -263,7 +275,7 @@ func TestCompareAPIPageAndDownloadsAgree(t *testing.T) {
 	}
 
 	_, page, _ := env.get(c, "/compare?"+q)
-	row := regexp.MustCompile(`(?s)<tr class="govuk-table__row app-row--selected">(.*?)</tr>`).FindStringSubmatch(page)
+	row := regexp.MustCompile(`(?s)<tr class="govuk-table__row app-row--selected" id="selected-council">(.*?)</tr>`).FindStringSubmatch(page)
 	if row == nil {
 		t.Fatal("no selected row in the compare table")
 	}
@@ -274,7 +286,8 @@ func TestCompareAPIPageAndDownloadsAgree(t *testing.T) {
 	if len(cells) != 6 || !strings.Contains(cells[1], ">Camden</a>") {
 		t.Fatalf("compare table row %q", cells)
 	}
-	if cells[0] != strconv.Itoa(want.Rank) || cells[3] != strconv.FormatFloat(want.Value, 'f', 1, 64) ||
+	// A count is written as a whole number; the rate to one decimal place.
+	if cells[0] != strconv.Itoa(want.Rank) || cells[3] != strconv.FormatFloat(want.Value, 'f', 0, 64) ||
 		cells[4] != strconv.FormatFloat(want.Rate, 'f', 1, 64) || cells[5] != want.Band {
 		t.Errorf("page row %q; API rank %d value %v rate %v band %s", cells, want.Rank, want.Value, want.Rate, want.Band)
 	}

@@ -332,7 +332,7 @@ func (s *Server) pressureExport(format string) gin.HandlerFunc {
 				strconv.Itoa(pt.Rank), strconv.Itoa(pt.N), pctText(pt.ChangeBaseline, pt.ChangeBaselineOK), pctText(pt.ChangeYearAgo, pt.ChangeYearAgoOK),
 				pt.Direction, severityText(pt.Severity), pt.Level, pt.Reason})
 		}
-		s.sendTable(c, format, "pressure-points-"+f.Month.String(), "Pressure points, "+f.Month.Start().Format("January 2006"),
+		s.sendTable(c, format, "pressure-points-"+f.Month.String(), "Pressure points, "+f.Month.Label(),
 			pressureNote(p.Result.Config), header, rows)
 	}
 }
@@ -351,7 +351,7 @@ func (s *Server) matrixExport(format string) gin.HandlerFunc {
 		for _, r := range rows {
 			out = append(out, []string{strconv.Itoa(r.Number), r.Name, r.Region, f.Month.String(), r.Pressure, strconv.Itoa(r.Points), r.Conditions, r.Enablers, r.Assessed, r.Quadrant})
 		}
-		s.sendTable(c, format, "resilience-matrix-"+f.Month.String(), "Resilience matrix, "+f.Month.Start().Format("January 2006"),
+		s.sendTable(c, format, "resilience-matrix-"+f.Month.String(), "Resilience matrix, "+f.Month.Label(),
 			"Demand pressure: 100 × the mean over the five areas of the council's most severe pressure point in each (0 where none). Conditions score: mean of the three enabling conditions (1 to 4) in its latest self-assessment.",
 			header, out)
 	}

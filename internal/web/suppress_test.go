@@ -182,8 +182,8 @@ func TestSmallNumbersSuppressedByRole(t *testing.T) {
 			if hidden := cityRow[1] == "c" && cityRow[2] == "c" && cityRow[3] == "c" && cityRow[4] == "c"; hidden != r.hidden {
 				t.Errorf("compare table City of London rank, value, rate, band = %q", cityRow[1:])
 			}
-			if !r.hidden && cityRow[2] != "3.0" {
-				t.Errorf("compare table City of London value %q; want 3.0", cityRow[2])
+			if !r.hidden && cityRow[2] != "3" {
+				t.Errorf("compare table City of London value %q; want 3, a count written as a whole number", cityRow[2])
 			}
 			_, page, _ = env.get(c, "/compare?"+q+"&council=201")
 			point := seriesPoint(t, chartOption(t, page, "chart-neighbours"), "City of London", "2024-04")

@@ -329,7 +329,7 @@ func (s *Server) trackerCSV(c *gin.Context) {
 			tc.Council.RegionName, tc.State, domain.ReturnStateLabel(tc.State), tc.UploadedAt, tc.UploadedBy, upload,
 			res.Due.Format(time.DateOnly), yesNo(tc.Overdue), strings.Join(tc.Missing, " ")})
 	}
-	s.sendTable(c, "csv", "returns-tracker-"+f.Month.String(), "Returns tracker, "+f.Month.Start().Format("January 2006"),
+	s.sendTable(c, "csv", "returns-tracker-"+f.Month.String(), "Returns tracker, "+f.Month.Label(),
 		fmt.Sprintf("Due by %s.", res.Due.Format("2 January 2006")), header, rows)
 }
 
