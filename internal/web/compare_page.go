@@ -210,31 +210,8 @@ func rankingSubtitle(cmp *dashboard.Comparison, ind domain.Indicator) string {
 	return s
 }
 
-// comparePalette colours the neighbours chart's lines: Okabe and Ito's
-// colour-blind-safe set without its yellow and black, then four of Paul
-// Tol's muted colours, so ten neighbours never share a hue; the selected
-// council is drawn in near-black, thickest and on top. Lines also take
-// solid, dashed and dotted styles in turn (compareDashes), ordered so that
-// neighbours of similar hue differ in style.
-var comparePalette = []string{
-	"#0072b2", // blue (Okabe–Ito)
-	"#d55e00", // vermilion (Okabe–Ito)
-	"#009e73", // bluish green (Okabe–Ito)
-	"#cc79a7", // reddish purple (Okabe–Ito)
-	"#56b4e9", // sky blue (Okabe–Ito)
-	"#e69f00", // orange (Okabe–Ito)
-	"#44aa99", // teal (Tol muted)
-	"#882255", // wine (Tol muted)
-	"#332288", // indigo (Tol muted)
-	"#999933", // olive (Tol muted)
-}
-
 // compareDashes are the line styles the neighbours take in turn.
 var compareDashes = []string{"solid", "dashed", "dotted"}
-
-// compareSelectedColour is the selected council's line on the
-// neighbours chart.
-const compareSelectedColour = "#0b0c0c"
 
 // neighboursOption is the selected council against each of its
 // statistical neighbours over the last three years, each a line the
@@ -281,7 +258,8 @@ func (s *Server) neighboursOption(c *gin.Context, d *dashboard.Snapshot, ind dom
 
 // styleNeighbourLines gives the first series (the selected council) a
 // thick near-black line drawn on top, and each neighbour its own colour
-// from comparePalette and a line style in turn.
+// from the shared colour-blind-safe palette (charts.Palette) and a line
+// style in turn, so neighbours of similar hue differ in style.
 func styleNeighbourLines(opt map[string]any) {
 	series, _ := opt["series"].([]any)
 	var colours []string
@@ -290,9 +268,9 @@ func styleNeighbourLines(opt map[string]any) {
 		if !ok {
 			continue
 		}
-		colour, width, dash, z := compareSelectedColour, 4, "solid", 10
+		colour, width, dash, z := ourcharts.CouncilColour, 4, "solid", 10
 		if i > 0 {
-			colour, width, dash, z = comparePalette[(i-1)%len(comparePalette)], 2, compareDashes[(i-1)%len(compareDashes)], 3
+			colour, width, dash, z = ourcharts.PaletteColour(i-1), 2, compareDashes[(i-1)%len(compareDashes)], 3
 		}
 		colours = append(colours, colour)
 		sm["lineStyle"] = map[string]any{"color": colour, "width": width, "type": dash}

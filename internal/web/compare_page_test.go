@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	ourcharts "github.com/resilience-dashboard/resilience/internal/charts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 )
@@ -190,8 +191,8 @@ func TestNeighboursChartHasNoRepeatedColour(t *testing.T) {
 	if len(styles) != 11 {
 		t.Errorf("only %d distinct colour and line-style pairs among 11 lines", len(styles))
 	}
-	if len(comparePalette) < 10 {
-		t.Errorf("comparePalette has %d colours; ten neighbours need ten", len(comparePalette))
+	if len(ourcharts.Palette) < 10 {
+		t.Errorf("charts.Palette has %d colours; ten neighbours need ten", len(ourcharts.Palette))
 	}
 }
 
