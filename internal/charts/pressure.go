@@ -49,7 +49,7 @@ type Heatmap struct {
 const (
 	heatTop       = 92 // above the column labels: title, subtitle, key
 	heatRowHeight = 20
-	heatLabelRoom = 150 // the column labels, rotated
+	heatLabelRoom = 120 // the column labels, at 45°: up to 24 characters
 )
 
 // HeatmapHeight is the height, in pixels, the heatmap needs for rows
@@ -71,8 +71,8 @@ func labelWidth(labels []string) int {
 // point", cells with no figure in a hatched grey series of their own with
 // its own legend entry, a tooltip with each cell's reason, save-as-image,
 // and cells that link to the council's chart for that indicator. Every
-// row's name is given room in full (the y axis labels have a fixed width
-// that echarts' containLabel reserves), and the column labels are rotated.
+// row's name is given room in full (the left margin is worked out from the
+// longest), and the column labels are rotated.
 func HeatmapOption(h Heatmap) (map[string]any, error) {
 	if len(h.XLabels) == 0 || len(h.YLabels) == 0 {
 		return nil, fmt.Errorf("heatmap %q has no rows or columns", h.Title)
@@ -86,7 +86,10 @@ func HeatmapOption(h Heatmap) (map[string]any, error) {
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
 		}}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: fmt.Sprint(heatTop), Bottom: "8", ContainLabel: opts.Bool(true)}),
+		// Margins set from the labels' lengths rather than containLabel:
+		// echarts measures only a sample of a long category axis's labels
+		// for containLabel, so a long name between them was cut.
+		charts.WithGridOpts(opts.Grid{Left: fmt.Sprint(labelWidth(h.YLabels) + 12), Right: "24", Top: fmt.Sprint(heatTop + heatLabelRoom), Bottom: "8", ContainLabel: opts.Bool(false)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: h.XLabels, Position: "top"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: h.YLabels, Inverse: opts.Bool(true)}),
 	)
@@ -236,9 +239,9 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
 		}}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "16", Right: "32", Top: "124", Bottom: "48", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "40", Right: "32", Top: "124", Bottom: "48", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: m.XName, NameLocation: "middle", NameGap: 30, Min: 0, Max: 100}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: m.YName, NameLocation: "middle", NameGap: 36, Min: matrixYMin, Max: matrixYMax}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: m.YName, NameLocation: "middle", NameGap: 32, Min: matrixYMin, Max: matrixYMax}),
 	)
 	for _, g := range groups {
 		sc.AddSeries(g.Name, nil)
@@ -305,11 +308,17 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 		series = append(series, s)
 	}
 	option["series"] = series
-	// Ticks at 1 to 4 only: the half-point bands beyond hold the
+	// Drawn without the growing animation: echarts lays out the names
+	// (moving and hiding those that would overlap) as the dots are first
+	// drawn, and dots growing from nothing give it labels of no size to
+	// compare, so every name would be kept, one over another.
+	option["animation"] = false
+	// Ticks at 1 to 4 only (echarts finds them from the extent; a set
+	// interval would count from 0.5): the half-point bands beyond hold the
 	// quadrants' labels, not scores.
 	if ys, ok := option["yAxis"].([]any); ok && len(ys) > 0 {
 		if y, ok := ys[0].(map[string]any); ok {
-			y["interval"] = 1
+			y["splitNumber"] = 4
 			y["axisLabel"] = map[string]any{"showMinLabel": false, "showMaxLabel": false}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 func rankSnapshot() (*Snapshot, *Pressure) {
 	d := &Snapshot{ByNumber: map[int]domain.Council{}, RegionName: map[string]string{"E1": "North", "E2": "South"}, Regions: []string{"E1", "E2"},
 		ByCode: map[string]domain.Indicator{"REF": {Code: "REF", Area: domain.AreaSocial}, "VAC": {Code: "VAC", Area: domain.AreaWorkforce}},
-		First: domain.Month{Year: 2024, Month: time.January}, Last: domain.Month{Year: 2024, Month: time.April}}
+		First:  domain.Month{Year: 2024, Month: time.January}, Last: domain.Month{Year: 2024, Month: time.April}}
 	for _, c := range []domain.Council{{Number: 1, Name: "Ash", RegionCode: "E1"}, {Number: 2, Name: "Birch", RegionCode: "E1"},
 		{Number: 3, Name: "Cedar", RegionCode: "E2"}, {Number: 4, Name: "Alder", RegionCode: "E2"}, {Number: 5, Name: "Elm", RegionCode: "E2"}} {
 		d.ByNumber[c.Number] = c

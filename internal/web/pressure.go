@@ -165,9 +165,15 @@ type rankedRow struct {
 	Pressure string
 	Points   int
 	Shown    []rankedPoint
+	More     []rankedPoint
 }
 
+// pointsShown is how many of a ranked council's points show at once; the
+// rest are a click away, so twenty councils still fit a few screens.
+const pointsShown = 3
+
 type rankedPoint struct {
+	Council   int
 	Code      string
 	Indicator string
 	Worse     string
@@ -460,8 +466,12 @@ func directionText(pt analytics.PressureCell) string {
 func rankedRowOf(d *dashboard.Snapshot, r dashboard.CouncilPressure, years string) rankedRow {
 	row := rankedRow{Rank: r.Rank, Number: r.Council.Number, Name: r.Council.Name, Region: r.Council.RegionName,
 		Pressure: strconv.FormatFloat(r.Shown, 'f', 1, 64), Points: len(r.Points)}
-	for _, pt := range r.Points {
-		row.Shown = append(row.Shown, rankedPoint{Code: pt.Indicator, Indicator: d.ByCode[pt.Indicator].Label, Worse: worseText(pt) + " than " + years,
+	for i, pt := range r.Points {
+		list := &row.Shown
+		if i >= pointsShown {
+			list = &row.More
+		}
+		*list = append(*list, rankedPoint{Council: r.Council.Number, Code: pt.Indicator, Indicator: d.ByCode[pt.Indicator].Label, Worse: worseText(pt) + " than " + years,
 			Band: pt.Band, Direction: directionText(pt), Level: pt.Level, Severity: severityText(pt.Severity)})
 	}
 	return row
