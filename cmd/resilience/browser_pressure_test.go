@@ -139,7 +139,7 @@ func TestBrowserPressureMonthsAndRecent(t *testing.T) {
 	// matrix has no one left to place, and says so.
 	tb.checkPage(t, app.URL(), "pressure-recent", 1)
 	text, err := chromedp.Run(tb.ctx, chromedp.Text("#matrix-stale"))
-	if err != nil || !strings.Contains(text, "more than 12 months old and are left out") {
+	if err != nil || !strings.Contains(text, "more than 12 months old and left out") {
 		t.Errorf("the matrix with stale assessments left out says %q (%v)", text, err)
 	}
 }

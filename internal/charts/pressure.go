@@ -209,6 +209,9 @@ type Matrix struct {
 const (
 	matrixYMin = 0.5
 	matrixYMax = 4.5
+	// matrixCallout is the room, in pixels, right of the plot for the
+	// names of the councils to act on.
+	matrixCallout = 180
 )
 
 // MatrixOption builds the echarts option for the resilience matrix: a
@@ -239,7 +242,7 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
 		}}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "40", Right: "32", Top: "124", Bottom: "48", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "40", Right: fmt.Sprint(matrixCallout), Top: "124", Bottom: "48", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: m.XName, NameLocation: "middle", NameGap: 30, Min: 0, Max: 100}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: m.YName, NameLocation: "middle", NameGap: 32, Min: matrixYMin, Max: matrixYMax}),
 	)
@@ -274,9 +277,14 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 		s := map[string]any{"name": g.Name, "type": "scatter", "data": data, "symbolSize": 11,
 			"itemStyle": map[string]any{"color": g.Colour, "borderColor": "#0b0c0c", "borderWidth": 0.5, "opacity": 0.9},
 			"label": map[string]any{"show": false, "formatter": "{b}", "position": "right", "distance": 8,
-				"fontSize": 12, "color": "#0b0c0c", "backgroundColor": "rgba(255,255,255,0.85)", "padding": []any{1, 3}},
+				"fontSize": 12, "lineHeight": 16, "color": "#0b0c0c", "width": matrixCallout - 16, "overflow": "break"},
 			"labelLine":   map[string]any{"show": false, "lineStyle": map[string]any{"color": "#505a5f"}},
-			"labelLayout": map[string]any{"hideOverlap": true, "moveOverlap": "shiftY"},
+			// Names go in a column right of the plot, each joined to its
+			// dot by a line and moved up or down clear of the others, so
+			// no name lies over a dot or another name; charts.js turns
+			// "callout" into that layout, and without it echarts still
+			// moves or hides overlapping names.
+			"labelLayout": map[string]any{"hideOverlap": true, "moveOverlap": "shiftY", "callout": "right"},
 			"emphasis":    map[string]any{"scale": 1.6, "focus": "self"},
 		}
 		if i == 0 {
@@ -308,10 +316,9 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 		series = append(series, s)
 	}
 	option["series"] = series
-	// Drawn without the growing animation: echarts lays out the names
-	// (moving and hiding those that would overlap) as the dots are first
-	// drawn, and dots growing from nothing give it labels of no size to
-	// compare, so every name would be kept, one over another.
+	// Drawn without the growing animation: echarts lays out the names as
+	// the dots are first drawn, and dots growing from nothing give it
+	// labels of no size to compare.
 	option["animation"] = false
 	// Ticks at 1 to 4 only (echarts finds them from the extent; a set
 	// interval would count from 0.5): the half-point bands beyond hold the

@@ -97,6 +97,7 @@ type pressurePage struct {
 	Months       []pressureMonthOption
 	Prev, Next   *monthLink
 	Latest       string
+	LatestHalf   bool
 	Partial      bool
 	WithFigures  int
 	AllCouncils  int
@@ -256,9 +257,10 @@ func (s *Server) pressurePage(c *gin.Context) {
 	latest, _ := d.PressureMonth()
 	page.Latest = latest.Label()
 	page.Partial = 2*len(p.Councils) < len(d.Councils)
+	page.LatestHalf = 2*len(d.Pressure(latest).Councils) >= len(d.Councils)
 	for _, m := range d.PressureMonths() {
 		label := m.Label()
-		if m == latest {
+		if m == latest && page.LatestHalf {
 			label += " (latest most councils have returned)"
 		}
 		page.Months = append(page.Months, pressureMonthOption{Value: m.String(), Label: label, Selected: m == f.Month})
