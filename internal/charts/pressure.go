@@ -278,7 +278,7 @@ func MatrixOption(m Matrix) (map[string]any, error) {
 			"itemStyle": map[string]any{"color": g.Colour, "borderColor": "#0b0c0c", "borderWidth": 0.5, "opacity": 0.9},
 			"label": map[string]any{"show": false, "formatter": "{b}", "position": "right", "distance": 8,
 				"fontSize": 12, "lineHeight": 16, "color": "#0b0c0c", "width": matrixCallout - 16, "overflow": "break"},
-			"labelLine":   map[string]any{"show": false, "lineStyle": map[string]any{"color": "#505a5f"}},
+			"labelLine": map[string]any{"show": false, "lineStyle": map[string]any{"color": "#505a5f"}},
 			// Names go in a column right of the plot, each joined to its
 			// dot by a line and moved up or down clear of the others, so
 			// no name lies over a dot or another name; charts.js turns
