@@ -261,7 +261,7 @@ func (s *Server) pressurePage(c *gin.Context) {
 	for _, m := range d.PressureMonths() {
 		label := m.Label()
 		if m == latest && page.LatestHalf {
-			label += " (latest most councils have returned)"
+			label += " (latest with most returns in)"
 		}
 		page.Months = append(page.Months, pressureMonthOption{Value: m.String(), Label: label, Selected: m == f.Month})
 	}
