@@ -2,6 +2,8 @@ package analytics
 
 import (
 	"math"
+	"slices"
+	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/config"
 	"github.com/resilience-dashboard/resilience/internal/domain"
@@ -101,12 +103,92 @@ var (
 	DefaultConditionsSplit = config.Default().MatrixConditionsSplit
 )
 
+// Rules for the matrix's pressure split, as MatrixConfig.PressureRule names
+// them.
+const (
+	// SplitFixed splits at MatrixConfig.PressureSplit, whatever the month.
+	SplitFixed = "fixed"
+	// SplitMedian splits at the national median of the month's demand
+	// pressure: half the councils are high.
+	SplitMedian = "median"
+	// SplitUpperQuartile splits at the national upper quartile: a quarter
+	// of the councils are high, so "high" means high.
+	SplitUpperQuartile = "upper-quartile"
+)
+
 // MatrixConfig places the splits between the matrix's quadrants. A zero (or
-// negative, or NaN) field takes its default, so MatrixConfig{} is
-// DefaultMatrixConfig().
+// negative, or NaN) split takes its default, so MatrixConfig{} is
+// DefaultMatrixConfig(). PressureRule says where the pressure split comes
+// from: SplitFixed (or "") uses PressureSplit; SplitMedian and
+// SplitUpperQuartile work it out from each month's figures (SplitFor).
 type MatrixConfig struct {
+	PressureRule    string
 	PressureSplit   float64 // default DefaultPressureSplit, 25
 	ConditionsSplit float64 // default DefaultConditionsSplit, 2.5
+}
+
+// SplitFor returns the pressure split for a month whose councils have the
+// demand pressures given (DemandPressure's answer, every council with a
+// figure). Under SplitMedian and SplitUpperQuartile it is that quantile
+// (R type 7, as Summarise); when it comes out at 0, because most councils
+// have no pressure point at all, it is the lowest demand pressure above 0,
+// so that a council with no pressure point is never "high". With no
+// figures, or under SplitFixed, it is the fixed split.
+func (c MatrixConfig) SplitFor(demand map[int]float64) float64 {
+	fixed := c.PressureSplit
+	if !(fixed > 0) || math.IsInf(fixed, 0) {
+		fixed = DefaultPressureSplit
+	}
+	var p float64
+	switch c.PressureRule {
+	case SplitMedian:
+		p = 0.5
+	case SplitUpperQuartile:
+		p = 0.75
+	default:
+		return fixed
+	}
+	xs := make([]float64, 0, len(demand))
+	for _, v := range demand {
+		if finite(v) {
+			xs = append(xs, v)
+		}
+	}
+	if len(xs) == 0 {
+		return fixed
+	}
+	slices.Sort(xs)
+	q := quantile7(xs, p)
+	if q > 0 {
+		return q
+	}
+	for _, v := range xs {
+		if v > 0 {
+			return v
+		}
+	}
+	return fixed
+}
+
+// StaleAfterMonths is how old, in months, a self-assessment may be before
+// the matrix marks it as stale.
+const StaleAfterMonths = 12
+
+// AssessmentStale reports whether a self-assessment dated on (YYYY-MM-DD,
+// or a longer timestamp starting so) is more than StaleAfterMonths months
+// old on the day now: one dated 5 Dec 2025 is stale from 6 Dec 2026. A date
+// it cannot read is not stale.
+func AssessmentStale(on string, now time.Time) bool {
+	if len(on) > 10 {
+		on = on[:10]
+	}
+	t, err := time.Parse("2006-01-02", on)
+	if err != nil {
+		return false
+	}
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return t.Before(today.AddDate(0, -StaleAfterMonths, 0))
 }
 
 // DefaultMatrixConfig returns the splits used when a caller sets none.

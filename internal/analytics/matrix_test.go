@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
@@ -119,5 +120,70 @@ func TestQuadrant(t *testing.T) {
 				t.Fatalf("Quadrant(%v, %v, %v) = %q; want %q", tt.pressure, tt.conditions, tt.hasConditions, got, tt.want)
 			}
 		})
+	}
+}
+
+// The pressure split follows its rule: a fixed number, or the month's
+// national median or upper quartile, never 0 while some council has a
+// pressure point.
+func TestSplitFor(t *testing.T) {
+	// Eight councils: 0, 0, 10, 20, 30, 40, 50, 60. Type 7 quantiles:
+	// median h = 3.5 → 25; upper quartile h = 5.25 → 42.5.
+	demand := map[int]float64{1: 0, 2: 0, 3: 10, 4: 20, 5: 30, 6: 40, 7: 50, 8: 60}
+	mostlyZero := map[int]float64{1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 12, 9: 30}
+	tests := []struct {
+		name   string
+		cfg    MatrixConfig
+		demand map[int]float64
+		want   float64
+	}{
+		{"FixedDefault", MatrixConfig{}, demand, 25},
+		{"FixedOwn", MatrixConfig{PressureRule: SplitFixed, PressureSplit: 33}, demand, 33},
+		{"Median", MatrixConfig{PressureRule: SplitMedian}, demand, 25},
+		{"UpperQuartile", MatrixConfig{PressureRule: SplitUpperQuartile}, demand, 42.5},
+		// Seven of nine at 0: the upper quartile is 0, so the split is the
+		// lowest pressure above it and the seven stay low.
+		{"UpperQuartileOfMostlyZero", MatrixConfig{PressureRule: SplitUpperQuartile}, mostlyZero, 12},
+		{"NoFigures", MatrixConfig{PressureRule: SplitMedian, PressureSplit: 40}, nil, 40},
+		{"AllZero", MatrixConfig{PressureRule: SplitMedian}, map[int]float64{1: 0, 2: 0}, 25},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.cfg.SplitFor(tt.demand); !near(got, tt.want) {
+				t.Fatalf("SplitFor = %v; want %v", got, tt.want)
+			}
+		})
+	}
+	// With the upper quartile, two of the eight are high pressure.
+	split := MatrixConfig{PressureRule: SplitUpperQuartile}.SplitFor(demand)
+	high := 0
+	for _, v := range demand {
+		if Quadrant(v, 2, true, MatrixConfig{PressureSplit: split}) == QuadrantHighPressureWeak {
+			high++
+		}
+	}
+	if high != 2 {
+		t.Fatalf("%d of 8 high pressure at the upper quartile; want 2", high)
+	}
+}
+
+// A self-assessment more than twelve months old on the day is stale.
+func TestAssessmentStale(t *testing.T) {
+	now := time.Date(2026, time.December, 5, 15, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		on   string
+		want bool
+	}{
+		{"2026-11-30", false},
+		{"2025-12-05", false}, // exactly twelve months: not yet
+		{"2025-12-04", true},
+		{"2022-07-15", true},
+		{"2025-12-04T10:00:00Z", true},
+		{"", false},
+		{"not a date", false},
+	} {
+		if got := AssessmentStale(tt.on, now); got != tt.want {
+			t.Errorf("AssessmentStale(%q) = %v; want %v", tt.on, got, tt.want)
+		}
 	}
 }

@@ -66,6 +66,11 @@ type Config struct {
 	// weak enabling conditions (the self-assessment's 1 to 4). A council
 	// on a split counts as high pressure and as strong conditions.
 	MatrixPressureSplit, MatrixConditionsSplit float64
+	// MatrixPressureRule says where the pressure split comes from:
+	// "upper-quartile" (each month's national upper quartile of demand
+	// pressure, so a quarter of councils are high), "median", or "fixed"
+	// (at MatrixPressureSplit).
+	MatrixPressureRule string
 
 	// DueDay is the day of the following month by which a month's return
 	// is due, 1 to 28.
@@ -96,6 +101,7 @@ func Default() Config {
 		PressureBand:          "D",
 		MatrixPressureSplit:   25,
 		MatrixConditionsSplit: 2.5,
+		MatrixPressureRule:    "upper-quartile",
 		DueDay:                20,
 		SessionIdleTimeout:    30 * time.Minute,
 		SessionLifetime:       12 * time.Hour,

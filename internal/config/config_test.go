@@ -171,6 +171,7 @@ func TestParseEverySetting(t *testing.T) {
 		{"pressure-threshold", "15%", "0.2", func(c Config) bool { return c.PressureThreshold == 0.2 }, "0", "0.1 or 10%"},
 		{"pressure-band", "c", "b", func(c Config) bool { return c.PressureBand == "B" }, "E", "A, B, C or D"},
 		{"matrix-pressure-split", "30", "50", func(c Config) bool { return c.MatrixPressureSplit == 50 }, "101", "at most 100"},
+		{"matrix-pressure-rule", "median", "Fixed", func(c Config) bool { return c.MatrixPressureRule == "fixed" }, "most", "upper-quartile, median or fixed"},
 		{"matrix-conditions-split", "3", "2", func(c Config) bool { return c.MatrixConditionsSplit == 2 }, "1", "more than 1"},
 		{"due-day", "15", "5", func(c Config) bool { return c.DueDay == 5 }, "29", "1 to 28"},
 		{"session-idle-timeout", "1h", "45m", func(c Config) bool { return c.SessionIdleTimeout == 45*time.Minute }, "1m", "5m to 24h"},

@@ -228,12 +228,23 @@ var settings = []Setting{
 		},
 		get: func(c *Config) string { return c.PressureBand }},
 	{Flag: "matrix-pressure-split", Env: "RESILIENCE_MATRIX_PRESSURE_SPLIT", Commands: []string{Serve},
-		Usage: "demand pressure (0 to 100) at or above which a council is high pressure on the resilience matrix",
+		Usage: "demand pressure (0 to 100) at or above which a council is high pressure on the resilience matrix when -matrix-pressure-rule is fixed",
 		set: func(c *Config, s string) (err error) {
 			c.MatrixPressureSplit, err = above(s, 0, 100, "write the matrix's pressure split as a number more than 0 and at most 100, for example 25")
 			return err
 		},
 		get: func(c *Config) string { return number(c.MatrixPressureSplit) }},
+	{Flag: "matrix-pressure-rule", Env: "RESILIENCE_MATRIX_PRESSURE_RULE", Commands: []string{Serve},
+		Usage: "where the resilience matrix splits high from low demand pressure: upper-quartile or median of each month's councils, or fixed at -matrix-pressure-split",
+		set: func(c *Config, s string) error {
+			r := strings.ToLower(strings.TrimSpace(s))
+			if !slices.Contains([]string{"upper-quartile", "median", "fixed"}, r) {
+				return errors.New("write the matrix's pressure rule as upper-quartile, median or fixed")
+			}
+			c.MatrixPressureRule = r
+			return nil
+		},
+		get: func(c *Config) string { return c.MatrixPressureRule }},
 	{Flag: "matrix-conditions-split", Env: "RESILIENCE_MATRIX_CONDITIONS_SPLIT", Commands: []string{Serve},
 		Usage: "enabling-conditions score (1 to 4) at or above which a council's conditions are strong on the resilience matrix",
 		set: func(c *Config, s string) (err error) {

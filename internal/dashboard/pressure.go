@@ -19,6 +19,9 @@ type Pressure struct {
 	Assessed   map[int]string // date of the latest assessment
 	Quadrant   map[int]string
 	Councils   map[int]bool // councils with any figure in the month
+	// Split is the demand pressure at or above which a council is high
+	// pressure this month (the configured rule's answer, MatrixConfig.SplitFor).
+	Split float64
 }
 
 // PressureMonth is the latest month that at least half the current
@@ -60,6 +63,8 @@ func (d *Snapshot) Pressure(m domain.Month) *Pressure {
 	for _, c := range res.Cells {
 		p.Councils[c.Council] = true
 	}
+	p.Split = d.cfg.Matrix.SplitFor(p.Demand)
+	split := analytics.MatrixConfig{PressureSplit: p.Split, ConditionsSplit: d.cfg.Matrix.ConditionsSplit}
 	for _, co := range d.Councils {
 		a, has := d.Assessed[co.Number]
 		var score float64
@@ -73,7 +78,7 @@ func (d *Snapshot) Pressure(m domain.Month) *Pressure {
 		if ok {
 			p.Conditions[co.Number], p.Assessed[co.Number] = score, a.Date()
 		}
-		p.Quadrant[co.Number] = analytics.Quadrant(p.Demand[co.Number], score, ok, d.cfg.Matrix)
+		p.Quadrant[co.Number] = analytics.Quadrant(p.Demand[co.Number], score, ok, split)
 	}
 	d.mu.Lock()
 	d.pressure[m.Index()] = p

@@ -56,7 +56,7 @@ func newOptions(cfg Config) (options, error) {
 		// Pressure points measure against the same baseline as the profile.
 		Pressure: analytics.PressureConfig{BaselineYears: set.BaselineYears, Threshold: set.PressureThreshold,
 			WorstBand: set.PressureBand}.WithDefaults(),
-		Matrix:        analytics.MatrixConfig{PressureSplit: set.MatrixPressureSplit, ConditionsSplit: set.MatrixConditionsSplit},
+		Matrix:        analytics.MatrixConfig{PressureRule: set.MatrixPressureRule, PressureSplit: set.MatrixPressureSplit, ConditionsSplit: set.MatrixConditionsSplit},
 		BaselineYears: set.BaselineYears,
 		DueDay:        set.DueDay,
 	}

@@ -99,10 +99,12 @@ func TestPressurePointsAndMatrix(t *testing.T) {
 			t.Errorf("Camden on the matrix: pressure %v, conditions %v; want 20 (one area of five at severity 1) and 2", m.Pressure, m.Conditions)
 		}
 	}
-	// With the split at 25, Camden's 20 is low pressure; its conditions
-	// are weak. 203 is assessed and strong; 204 has figures but no
-	// assessment and is shown apart, not dropped.
-	if quadrants[202] != "low pressure, weak conditions" || quadrants[203] != "low pressure, strong conditions" || quadrants[204] != "not assessed" {
+	// The split is the upper quartile of the month's demand pressure;
+	// with seven of the eight at 0 that is 0, so it is the lowest above 0,
+	// Camden's 20: Camden is high pressure, and its conditions are weak.
+	// 203 is assessed and strong; 204 has figures but no assessment and is
+	// shown apart, not dropped.
+	if quadrants[202] != "high pressure, weak conditions" || quadrants[203] != "low pressure, strong conditions" || quadrants[204] != "not assessed" {
 		t.Errorf("quadrants = %v", quadrants)
 	}
 
@@ -126,7 +128,7 @@ func TestPressurePointsAndMatrix(t *testing.T) {
 		t.Errorf("pressure CSV: status %d: %.300s", status, csv)
 	}
 	status, csv, _ = env.get(lga, "/pressure/matrix.csv")
-	if status != http.StatusOK || !contains(csv, "202,Camden,London,2024-04,20.0,1,2.00") || !contains(csv, "not assessed") {
+	if status != http.StatusOK || !contains(csv, "202,Camden,London,2024-04,20.0,1,2.00") || !contains(csv, "not assessed") || !contains(csv, "assessed_on,stale,quadrant,demand_pressure_rank") {
 		t.Errorf("matrix CSV: status %d: %.400s", status, csv)
 	}
 	for _, path := range []string{"/pressure.xlsx", "/pressure/matrix.xlsx"} {

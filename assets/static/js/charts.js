@@ -62,6 +62,19 @@
       }
     });
 
+    // A series may ask for its labels in a column right of the plot
+    // (labelLayout.callout "right", the grid's right margin kept for
+    // them): each name beside the edge at its dot's height, moved up or
+    // down clear of the others, joined to its dot by its label line.
+    (option.series || []).forEach(function (s) {
+      if (!s.labelLayout || s.labelLayout.callout !== "right") { return; }
+      var grid = Array.isArray(option.grid) ? option.grid[0] : option.grid;
+      var right = parseFloat(grid && grid.right) || 0;
+      s.labelLayout = function (p) {
+        return { x: el.clientWidth - right + 12, y: p.rect.y + p.rect.height / 2, align: "left", verticalAlign: "middle",
+          moveOverlap: "shiftY", hideOverlap: true };
+      };
+    });
     var linked = el.hasAttribute("data-chart-links");
     if (linked && option.tooltip) {
       option.tooltip.formatter = tipFormatter;
