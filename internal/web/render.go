@@ -47,7 +47,7 @@ func newPages(static *staticFiles) (*pages, error) {
 		"returns-home", "returns-council", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
 		"reconciliation"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
