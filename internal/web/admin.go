@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/accounts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
-	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 type adminUsersPage struct {
@@ -170,30 +169,3 @@ func (s *Server) adminSetDisabled(c *gin.Context, disabled bool) {
 	c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
 }
 
-type adminAuditPage struct {
-	User    string
-	Council string
-	Entries []domain.AuditEntry
-}
-
-// adminAudit lists the audit log, newest first, filtered by user and
-// council.
-func (s *Server) adminAudit(c *gin.Context) {
-	page := adminAuditPage{User: strings.TrimSpace(c.Query("user")), Council: strings.TrimSpace(c.Query("council"))}
-	f := store.AuditFilter{User: page.User, Limit: 500}
-	if page.Council != "" {
-		n, err := strconv.Atoi(page.Council)
-		if err != nil {
-			s.handleError(c, domain.Errorf(domain.EINVALID, "Council must be a DfE number, for example 202."))
-			return
-		}
-		f.Council = n
-	}
-	entries, err := s.db.AuditLog(c.Request.Context(), f)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	page.Entries = entries
-	s.render(c, http.StatusOK, "admin-audit", pageData{Title: "Audit log", Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
-}

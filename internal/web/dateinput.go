@@ -14,11 +14,14 @@ import (
 type dateField struct {
 	ID     string
 	Legend string
-	Hint   string
-	Day    string
-	Month  string
-	Year   string
-	Error  string
+	// Name is the date in error messages ("from date"); the legend in
+	// lower case when empty.
+	Name  string
+	Hint  string
+	Day   string
+	Month string
+	Year  string
+	Error string
 	// Part is the field in error ("day", "month", "year"), or "" for all
 	// three.
 	Part string
@@ -87,7 +90,10 @@ func (d *dateField) parse(required bool) (time.Time, *fieldError) {
 	}
 	t, err := domain.DateFromParts(d.Day, d.Month, d.Year)
 	if err != nil {
-		name := strings.ToLower(d.Legend)
+		name := d.Name
+		if name == "" {
+			name = strings.ToLower(d.Legend)
+		}
 		msg := err.Message
 		switch {
 		case msg == "Enter the date":
