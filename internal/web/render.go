@@ -48,7 +48,7 @@ func newPages(static *staticFiles) (*pages, error) {
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
 		"returns-home", "returns-council", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
-		"reconciliation", "account-password", "admin-user"} {
+		"reconciliation", "account-password", "admin-user", "assessment-review"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)

@@ -128,6 +128,8 @@ func scopeTable(disableID int64, month string) map[string]expect {
 			own: byRole(unauth, forbidden, redirect, redirect, forbidden), other: byRole(unauth, forbidden, forbidden, redirect, forbidden)},
 		"GET /councils/:number/assessment/history": {path: "/councils/{n}/assessment/history",
 			own: all(redirect, see), other: byRole(redirect, forbidden, forbidden, see, see)},
+		"GET /councils/:number/assessment/review": {path: "/councils/{n}/assessment/review",
+			own: byRole(redirect, forbidden, redirect, redirect, forbidden), other: byRole(redirect, forbidden, forbidden, redirect, forbidden)},
 		"GET /councils/:number/ratings/:file": {path: "/councils/{n}/ratings/data.csv", own: all(redirect, see), other: all(redirect, see)},
 		"GET /api/v1/councils/:number/assessment": {path: "/api/v1/councils/{n}/assessment",
 			own: all(unauth, see), other: all(unauth, see)},

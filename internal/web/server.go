@@ -200,6 +200,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
 	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)
 	s.handle(http.MethodGet, "/councils/:number/assessment/history", assessmentViewers, s.assessmentHistory)
+	s.handle(http.MethodGet, "/councils/:number/assessment/review", assessmentEditors, s.assessmentReview)
 	s.handle(http.MethodGet, "/councils/:number/ratings/:file", signedIn, s.councilRatingsData)
 	s.handle(http.MethodGet, "/api/v1/councils/:number/assessment", signedIn, s.cached(s.apiAssessment))
 }
