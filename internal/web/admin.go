@@ -168,4 +168,3 @@ func (s *Server) adminSetDisabled(c *gin.Context, disabled bool) {
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
 }
-

@@ -152,4 +152,3 @@ func (s *Server) renderAudit(c *gin.Context, status int, page adminAuditPage) {
 	}
 	s.render(c, status, "admin-audit", pageData{Title: title, Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }
-
