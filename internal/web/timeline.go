@@ -40,9 +40,9 @@ func (s *Server) timelineData(c *gin.Context, page *timelinePage) error {
 		return err
 	}
 	for _, e := range events {
-		dates := humanDate(e.Start)
+		dates := shortDate(e.Start)
 		if e.End != e.Start {
-			dates += " to " + humanDate(e.End)
+			dates += " to " + shortDate(e.End)
 		}
 		page.Events = append(page.Events, timelineRow{TimelineEvent: e, Dates: dates, KindText: timelineKindLabels[e.Kind]})
 	}
@@ -170,4 +170,13 @@ func (s *Server) adminDeleteTimeline(c *gin.Context) {
 	}
 	s.refreshModel(c)
 	c.Redirect(http.StatusSeeOther, "/admin/timeline?done=deleted")
+}
+
+// shortDate writes an ISO date as "23 Mar 2020" (domain.DateLabel).
+func shortDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return domain.DateLabel(t)
 }
