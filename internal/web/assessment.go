@@ -186,7 +186,11 @@ func (s *Server) assessmentPage(c *gin.Context) {
 			page.Notice = fmt.Sprintf("Version %d is submitted. It now shows on the council's profile and in the resilience matrix.", page.Latest.Version)
 		}
 	}
-	page.Groups = buildForm(f, fill, nil)
+	if c.Query("review") == "incomplete" && page.Draft != nil {
+		// Sent back from the review: say what is still to do.
+		page.Errors = reviewProblems(f, page.Draft)
+	}
+	page.Groups = buildForm(f, fill, page.Errors)
 	s.renderAssessment(c, http.StatusOK, page)
 }
 

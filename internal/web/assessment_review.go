@@ -73,16 +73,20 @@ func (s *Server) assessmentReview(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment", co.Number))
 		return
 	}
-	check := *draft
-	check.Status = domain.AssessmentSubmitted
-	if errs := check.Check(f); len(errs) > 0 {
-		page := assessmentFormPage{Council: co, Framework: f, CanEdit: true, Narrative: draft.Narrative, Draft: draft}
-		for _, e := range errs {
-			page.Errors = append(page.Errors, fieldError{e.Field, e.Message})
-		}
-		page.Groups = buildForm(f, draft, page.Errors)
-		s.renderAssessment(c, statusFor(domain.EINVALID), page)
+	if len(reviewProblems(f, draft)) > 0 {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment?review=incomplete", co.Number))
 		return
 	}
 	s.renderReview(c, http.StatusOK, s.reviewPage(co, f, draft))
+}
+
+// reviewProblems lists what a draft lacks before it can be submitted.
+func reviewProblems(f *domain.Framework, draft *domain.Assessment) []fieldError {
+	check := *draft
+	check.Status = domain.AssessmentSubmitted
+	var out []fieldError
+	for _, e := range check.Check(f) {
+		out = append(out, fieldError{e.Field, e.Message})
+	}
+	return out
 }

@@ -126,3 +126,20 @@ func TestAssessmentReadOnlyWording(t *testing.T) {
 }
 
 var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// A draft with items still to rate is sent from the review back to the
+// form, which says what is missing.
+func TestAssessmentReviewOfIncompleteDraft(t *testing.T) {
+	env := newTestEnv(t, Config{})
+	dcs := env.signIn("dcs@202.test", env.addUser("dcs@202.test", domain.RoleDCS, 202))
+	if resp := env.postForm(dcs, "/councils/202/assessment", url.Values{"action": {"draft"}, "rating-shared_values": {"2"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft: %d", resp.StatusCode)
+	}
+	status, _, h := env.get(dcs, "/councils/202/assessment/review")
+	if status != http.StatusSeeOther || h.Get("Location") != "/councils/202/assessment?review=incomplete" {
+		t.Fatalf("review of an incomplete draft: %d to %q", status, h.Get("Location"))
+	}
+	if status, body, _ := env.get(dcs, h.Get("Location")); status != http.StatusOK || !contains(body, `href="#rating-system_fatigue"`) || !contains(body, "Select a rating for System fatigue") {
+		t.Errorf("the form after the review: %d", status)
+	}
+}
