@@ -44,8 +44,9 @@ func (tb *tab) waitForPath(t *testing.T, want string) string {
 }
 
 // A DCS fills in the self-assessment with the keyboard, is told by the
-// GOV.UK error summary which rating is missing, completes it and submits;
-// the profile then draws the radar and the conditions over time.
+// GOV.UK error summary which rating is missing, completes it, checks it
+// on the review page and submits it with the confirmation ticked (refused
+// without); the profile then draws the radar and the conditions over time.
 func TestBrowserAssessmentForm(t *testing.T) {
 	app := startApp(t, t.TempDir(), func(a *App) { a.NoDemo = true })
 	tb := newTab(t)
@@ -70,7 +71,7 @@ func TestBrowserAssessmentForm(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := chromedp.Do(tb.ctx, chromedp.Click(`button[name=action][value=submit]`)); err != nil {
+	if err := chromedp.Do(tb.ctx, chromedp.Click(`button[name=action][value=review]`)); err != nil {
 		t.Fatal(err)
 	}
 	tb.waitFor(t, `document.readyState === 'complete' && !!document.querySelector('.govuk-error-summary')`)
@@ -93,7 +94,24 @@ func TestBrowserAssessmentForm(t *testing.T) {
 	}
 	if err := chromedp.Do(tb.ctx,
 		chromedp.SendKeys("#rating-"+last.Code+"-4", " "),
-		chromedp.Click(`button[name=action][value=submit]`),
+		chromedp.Click(`button[name=action][value=review]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitForPath(t, "/assessment/review")
+	tb.checkPage(t, app.URL(), "assessment-review", 0)
+	if as, _ := app.db.Assessments(t.Context(), 202); len(as) != 0 {
+		t.Fatal("going to the review submitted the assessment")
+	}
+	// Submitting without ticking the confirmation is refused.
+	if err := chromedp.Do(tb.ctx, chromedp.Click(`form[action="/councils/202/assessment"] button[type=submit]`)); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(t, `document.readyState === 'complete' && !!document.querySelector('.govuk-error-summary a[href="#confirm"]')`)
+	tb.checkPage(t, app.URL(), "assessment-confirm-error", 0)
+	if err := chromedp.Do(tb.ctx,
+		chromedp.Click("#confirm"),
+		chromedp.Click(`form[action="/councils/202/assessment"] button[type=submit]`),
 	); err != nil {
 		t.Fatal(err)
 	}

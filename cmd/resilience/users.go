@@ -19,12 +19,16 @@ import (
 
 const usersUsage = `Usage:
   resilience users add --email EMAIL --role uploader|dcs|lga|admin [--council 202] [--password-stdin]
+  resilience users reset-password --email EMAIL [--password-stdin]
   resilience users disable --email EMAIL
   resilience users enable --email EMAIL
   resilience users list
 
 The password is asked for at the terminal, or read from standard input with
---password-stdin. Works while the server runs.
+--password-stdin. Works while the server runs. Someone given a password
+this way must choose their own when they first sign in; only the first
+account of a new database (the administrator running the command, who
+chose their own password) is spared that.
 `
 
 // runUsers manages accounts from the command line; every change is written
@@ -32,7 +36,7 @@ The password is asked for at the terminal, or read from standard input with
 func runUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usersUsage)
-		return errors.New("users: say add, disable, enable or list")
+		return errors.New("users: say add, reset-password, disable, enable or list")
 	}
 	sub, args := args[0], args[1:]
 	fl := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
@@ -70,11 +74,38 @@ func runUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if account.Password, err = readPassword(stdin, stderr, *passwordStdin); err != nil {
 			return err
 		}
+		// The first account is the operator's own: they chose its
+		// password. Anyone else's was chosen for them.
+		n, err := db.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		account.MustChange = n > 0
 		u, _, err := svc.Create(ctx, account, domain.AuditEntry{Actor: actor})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Added %s as %s%s.\n", u.Email, u.Role.Label(), councilSuffix(u.Council))
+		if u.MustChangePassword {
+			fmt.Fprintln(stdout, "They must choose their own password when they first sign in.")
+		}
+	case "reset-password":
+		if *email == "" {
+			return errors.New("users reset-password: give --email")
+		}
+		u, err := db.UserByEmail(ctx, *email)
+		if err != nil {
+			return err
+		}
+		password, err := readPassword(stdin, stderr, *passwordStdin)
+		if err != nil {
+			return err
+		}
+		svc := accounts.Service{DB: db}
+		if err := svc.SetPassword(ctx, u, password, domain.AuditEntry{Actor: actor}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Set a new password for %s; they must choose their own when they next sign in.\n", u.Email)
 	case "disable", "enable":
 		if *email == "" {
 			return errors.New("users " + sub + ": give --email")

@@ -58,3 +58,43 @@ func TestUsersCommandAddsListsAndDisables(t *testing.T) {
 		t.Fatal("without a terminal or --password-stdin the command must refuse")
 	}
 }
+
+// The first account of a new database is the operator's own; anyone added
+// after it, or given a new password from the command line, must choose
+// their own password at their next sign-in.
+func TestUsersCommandPasswordsMustBeChanged(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "users.db")
+	prepareDB(t, db)
+	pw := strings.NewReader
+	for _, args := range [][]string{
+		{"users", "add", "--database", db, "--email", "ops@lga.gov.uk", "--role", "admin", "--password-stdin"},
+		{"users", "add", "--database", db, "--email", "dcs@camden.gov.uk", "--role", "dcs", "--council", "202", "--password-stdin"},
+	} {
+		if err := run(ctx, args, pw("a quiet river under tall pines\n"), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ops, _ := s.UserByEmail(ctx, "ops@lga.gov.uk")
+	dcs, _ := s.UserByEmail(ctx, "dcs@camden.gov.uk")
+	if ops.MustChangePassword || !dcs.MustChangePassword {
+		t.Fatalf("first account must change: %v; second: %v; want false, true", ops.MustChangePassword, dcs.MustChangePassword)
+	}
+	var out strings.Builder
+	if err := run(ctx, []string{"users", "reset-password", "--database", db, "--email", "ops@lga.gov.uk", "--password-stdin"},
+		pw("another long phrase for ops\n"), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if ops, _ = s.UserByEmail(ctx, "ops@lga.gov.uk"); !ops.MustChangePassword {
+		t.Fatal("after reset-password the account need not change it")
+	}
+	entries, _ := s.AuditLog(ctx, store.AuditFilter{User: "ops@lga.gov.uk"})
+	if len(entries) == 0 || entries[0].Action != domain.AuditPasswordReset {
+		t.Fatalf("audit %+v; want a password reset first", entries)
+	}
+}

@@ -76,6 +76,11 @@ type FrameworkItem struct {
 	// Descriptors say what "strong" looks like (conditions and enablers)
 	// or what the pressure looks like (challenges): two to four of them.
 	Descriptors []string `json:"descriptors"`
+	// Levels say what each rating looks like, in plain words: Levels[0]
+	// for 1 (not in place, or low pressure) to Levels[3] for 4 (strong,
+	// or severe pressure). Frameworks saved before levels existed have
+	// none.
+	Levels []string `json:"levels,omitempty"`
 	// Indicators are catalogue codes the item bears on, shown beside it
 	// (system fatigue beside the workforce indicators).
 	Indicators []string `json:"indicators,omitempty"`
@@ -128,6 +133,14 @@ func (f *Framework) Validate() error {
 				return Errorf(EINVALID, "framework: %s (%s) has an empty descriptor", name, it.Label)
 			}
 		}
+		if len(it.Levels) != 0 && len(it.Levels) != MaxRating {
+			return Errorf(EINVALID, "framework: %s (%s) describes %d rating levels; describe all %d or none", name, it.Label, len(it.Levels), MaxRating)
+		}
+		for i, l := range it.Levels {
+			if strings.TrimSpace(l) == "" {
+				return Errorf(EINVALID, "framework: %s (%s) has no words for rating %d", name, it.Label, i+1)
+			}
+		}
 		seen[it.Code] = true
 		counts[it.Kind]++
 	}
@@ -137,6 +150,15 @@ func (f *Framework) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Level is what rating r of the item looks like, or "" when the
+// framework does not say.
+func (it FrameworkItem) Level(r int) string {
+	if r < MinRating || r > MaxRating || len(it.Levels) != MaxRating {
+		return ""
+	}
+	return it.Levels[r-1]
 }
 
 // Item returns the item with a code.

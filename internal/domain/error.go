@@ -24,6 +24,9 @@ const (
 	// EUNAVAILABLE is a service that cannot do its work now, such as a
 	// database that cannot be written.
 	EUNAVAILABLE = "unavailable"
+	// EPASSWORDCHANGE is a request from someone who must change the
+	// password an administrator set before doing anything else.
+	EPASSWORDCHANGE = "password_change_required"
 )
 
 // Error is an application error with a code and a message safe to show to

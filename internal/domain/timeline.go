@@ -22,7 +22,8 @@ const (
 // TimelineKinds lists the kinds of event, for forms.
 var TimelineKinds = []string{EventOneDay, EventLockdown, EventPhase}
 
-// Check returns the event's problems, field by field: dates as YYYY-MM-DD
+// Check returns the event's problems, field by field: dates (ISO, as
+// domain.ParseDate writes them)
 // between 2000 and 2100, the end not before the start (and equal to it for
 // a one-day event), a known kind, a label of at most 80 characters and a
 // description of at most 500.
@@ -35,9 +36,9 @@ func (e *TimelineEvent) Check() []FieldError {
 	}
 	switch {
 	case errS != nil || start.Year() < 2000 || start.Year() > 2100:
-		errs = append(errs, FieldError{"starts", "Enter the start date as YYYY-MM-DD, for example 2020-03-23"})
+		errs = append(errs, FieldError{"starts", "Enter a real start date between 2000 and 2100, for example 23 3 2020"})
 	case errE != nil || end.Year() < 2000 || end.Year() > 2100:
-		errs = append(errs, FieldError{"ends", "Enter the end date as YYYY-MM-DD, for example 2020-05-31"})
+		errs = append(errs, FieldError{"ends", "Enter a real end date between 2000 and 2100, for example 31 5 2020"})
 	case end.Before(start):
 		errs = append(errs, FieldError{"ends", "The end date must be the same as or after the start date"})
 	case e.Kind == EventOneDay && !end.Equal(start):

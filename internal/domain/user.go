@@ -58,6 +58,10 @@ type User struct {
 	Disabled   bool   `db:"disabled" json:"disabled"`
 	CreatedAt  string `db:"created_at" json:"created_at"`
 	LastSignIn string `db:"last_sign_in" json:"last_sign_in,omitempty"`
+	// MustChangePassword is set when an administrator set the password
+	// (a new account or a reset): the person chooses their own before
+	// using anything else.
+	MustChangePassword bool `db:"must_change_password" json:"must_change_password,omitempty"`
 }
 
 // NormaliseEmail trims and lower-cases an email address, so that sign-in
@@ -116,6 +120,13 @@ const (
 	AuditUserAdded    = "user_added"
 	AuditUserDisabled = "user_disabled"
 	AuditUserEnabled  = "user_enabled"
+	// AuditUserChanged records an administrator changing a user's role
+	// or council.
+	AuditUserChanged = "user_changed"
+	// AuditPasswordChanged records people changing their own password;
+	// AuditPasswordReset an administrator setting a new one for them.
+	AuditPasswordChanged = "password_changed"
+	AuditPasswordReset   = "password_reset"
 	// AuditAssessmentDraft and AuditAssessmentSubmitted record a council's
 	// self-assessment saved as a draft or submitted as a new version.
 	AuditAssessmentDraft     = "assessment_draft"

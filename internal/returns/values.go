@@ -88,17 +88,6 @@ const (
 // it).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// monthNames maps English month names and abbreviations to months.
-var monthNames = func() map[string]time.Month {
-	m := map[string]time.Month{"sept": time.September}
-	for i := time.January; i <= time.December; i++ {
-		full := strings.ToLower(i.String())
-		m[full] = i
-		m[full[:3]] = i
-	}
-	return m
-}()
-
 // parseMonth reads a month written any way a council might: an Excel date
 // serial (a date cell), "2021-01", "2021-01-31" (with or without a time),
 // "Jan 2021", "January 2021", "Jan-21", "01/2021" or "31/01/2021" (UK
@@ -125,23 +114,22 @@ func parseMonth(s string) (domain.Month, bool) {
 	// "Jan 2021", "January 2021", "Jan-21", "Sept. 2021".
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '.' || r == ',' })
 	if len(f) == 2 {
-		if mon, ok := monthNames[f[0]]; ok {
+		if mon, ok := domain.MonthNamed(f[0]); ok {
 			if y, ok := year(f[1]); ok {
 				return domain.Month{Year: y, Month: mon}, true
 			}
 		}
-		if mon, ok := monthNames[f[1]]; ok { // "2021 Jan"
+		if mon, ok := domain.MonthNamed(f[1]); ok { // "2021 Jan"
 			if y, ok := year(f[0]); ok && len(f[0]) == 4 {
 				return domain.Month{Year: y, Month: mon}, true
 			}
 		}
 	}
-	// "31 March 2021", "1 Nov 2025": a day, a month's name and a year.
+	// "31 March 2021", "1 Nov 2025": a day, a month's name and a year,
+	// read by the one date parser every form and query shares.
 	if len(f) == 3 && len(f[0]) <= 2 {
-		day, err := strconv.Atoi(f[0])
-		mon, ok := monthNames[f[1]]
-		if y, yok := year(f[2]); err == nil && day >= 1 && day <= 31 && ok && yok {
-			return domain.Month{Year: y, Month: mon}, true
+		if t, err := domain.ParseDate(s); err == nil {
+			return domain.MonthOf(t), true
 		}
 	}
 	return domain.Month{}, false

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
@@ -37,7 +38,7 @@ func seedFramework(ctx context.Context, tx *txx, f domain.Framework, at string) 
 	case err != nil:
 		return err
 	case latest.By != frameworkFromReference:
-		return nil
+		return addLevels(ctx, tx, latest.Version, latest.Body, f, at)
 	default:
 		var old domain.Framework
 		if err := json.Unmarshal([]byte(latest.Body), &old); err != nil {
@@ -51,6 +52,37 @@ func seedFramework(ctx context.Context, tx *txx, f domain.Framework, at string) 
 	}
 	f.Version, f.By, f.At = latest.Version+1, frameworkFromReference, at
 	return insertFramework(ctx, tx, f)
+}
+
+// frameworkLevelsAdded is who a version is recorded as saved by when it
+// is an administrator's wording with the shipped rating levels added. It
+// is not frameworkFromReference, so the administrator's wording is kept
+// when the shipped framework changes again.
+const frameworkLevelsAdded = "reference data (rating levels added)"
+
+// addLevels gives an administrator's version of the framework the
+// shipped words for each rating level where it has none (it was saved
+// before levels existed), as a new version keeping everything else.
+func addLevels(ctx context.Context, tx *txx, version int, body string, shipped domain.Framework, at string) error {
+	var cur domain.Framework
+	if err := json.Unmarshal([]byte(body), &cur); err != nil {
+		return err
+	}
+	changed := false
+	for i, it := range cur.Items {
+		if len(it.Levels) > 0 {
+			continue
+		}
+		if s, ok := shipped.Item(it.Code); ok && len(s.Levels) > 0 && s.Kind == it.Kind {
+			cur.Items[i].Levels, changed = s.Levels, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	cur.Version, cur.By, cur.At = version+1, frameworkLevelsAdded, at
+	cur.Note = "Words for each rating level added to version " + strconv.Itoa(version)
+	return insertFramework(ctx, tx, cur)
 }
 
 func insertFramework(ctx context.Context, tx *txx, f domain.Framework) error {

@@ -175,3 +175,43 @@ func TestLoadDemoAssessmentsOnlyIntoAnEmptyTable(t *testing.T) {
 		}
 	})
 }
+
+// Every item of the shipped framework says what each rating level looks
+// like; an administrator's version saved before levels existed gets them
+// added as a new version that keeps the administrator's wording.
+func TestFrameworkLevelsForEveryRating(t *testing.T) {
+	forDialects(t, func(t *testing.T, dialect Dialect) {
+		db, f := loadedDB(t, dialect)
+		ctx := t.Context()
+		for _, it := range f.Items {
+			for r := domain.MinRating; r <= domain.MaxRating; r++ {
+				if it.Level(r) == "" {
+					t.Errorf("%s has no words for rating %d", it.Code, r)
+				}
+			}
+		}
+		old := *f
+		old.Items = append([]domain.FrameworkItem(nil), f.Items...)
+		for i := range old.Items {
+			old.Items[i].Levels = nil
+		}
+		old.Items[0].Label = "Shared values, reworded"
+		old.By, old.Note = "admin@test", "reworded before levels existed"
+		if _, err := db.SaveFramework(ctx, old, domain.AuditEntry{Actor: "admin@test"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.LoadReference(ctx, mustReference(t), "test-levels"); err != nil {
+			t.Fatal(err)
+		}
+		cur, _ := db.Framework(ctx)
+		if cur.Version != 3 || cur.Items[0].Label != "Shared values, reworded" || cur.Items[0].Level(4) != f.Items[0].Level(4) {
+			t.Errorf("after reloading: version %d, %q, level 4 %q", cur.Version, cur.Items[0].Label, cur.Items[0].Level(4))
+		}
+		bad := *cur
+		bad.Items = append([]domain.FrameworkItem(nil), cur.Items...)
+		bad.Items[1].Levels = []string{"a", "b", "c"}
+		if _, err := db.SaveFramework(ctx, bad, domain.AuditEntry{Actor: "admin@test"}); domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("three levels of four: %v", err)
+		}
+	})
+}

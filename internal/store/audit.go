@@ -37,7 +37,13 @@ type AuditFilter struct {
 	// User matches the actor or the subject (an email address).
 	User    string
 	Council int
-	Limit   int
+	// Action is one audit action's code.
+	Action string
+	// From and To bound the time (To excluded); zero for no bound.
+	From, To time.Time
+	// Limit and Offset page through the lines, newest first.
+	Limit  int
+	Offset int
 }
 
 // AuditLog lists audit lines, newest first.
@@ -52,6 +58,18 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]domain.AuditEntry,
 		where = append(where, "council = ?")
 		args = append(args, f.Council)
 	}
+	if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= ?")
+		args = append(args, f.From.UTC().Format(auditTime))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "at < ?")
+		args = append(args, f.To.UTC().Format(auditTime))
+	}
 	q := "SELECT id, at, actor, action, council, subject, detail, remote FROM audit_log"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -59,8 +77,8 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]domain.AuditEntry,
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	q += " ORDER BY id DESC LIMIT ?"
-	args = append(args, f.Limit)
+	q += " ORDER BY id DESC LIMIT ? OFFSET ?"
+	args = append(args, f.Limit, max(f.Offset, 0))
 	var out []domain.AuditEntry
 	err := db.r.SelectContext(ctx, &out, q, args...)
 	return out, err

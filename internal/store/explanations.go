@@ -22,7 +22,7 @@ func (db *DB) SaveExplanations(ctx context.Context, sub *domain.Submission, expl
 		if n, _ := res.RowsAffected(); n != 1 {
 			return domain.Errorf(domain.ECONFLICT, "This upload is no longer waiting for explanations; upload the file again.")
 		}
-		audit.Action = "return_explained_in_part"
+		audit.Action = domain.AuditReturnExplainedInPart
 		audit.Council = sub.Council
 		audit.Subject = fmt.Sprintf("submission %d", sub.ID)
 		audit.Detail = fmt.Sprintf("%s (sha256 %s): %d queries explained, %d still waiting", sub.FileName, sub.SHA256, explained, waiting)

@@ -214,7 +214,7 @@ func (db *DB) supersede(ctx context.Context, tx *txx, ids []int64, by *domain.Su
 			continue
 		}
 		e := audit
-		e.Action = "return_" + domain.StatusSuperseded
+		e.Action = domain.AuditReturnSuperseded
 		e.Council = old.Council
 		e.Subject = fmt.Sprintf("submission %d", old.ID)
 		e.Detail = fmt.Sprintf("%s (%d bytes, sha256 %s), months %s: no longer waiting for explanations, replaced by submission %d (%s, %s)",

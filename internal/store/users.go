@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
 )
 
-const userColumns = "id, email, password_hash, role, council, disabled, created_at, last_sign_in"
+const userColumns = "id, email, password_hash, role, council, disabled, created_at, last_sign_in, must_change_password"
 
 // CreateUser adds a user (already validated, with a password hash) and its
 // audit line in one transaction.
@@ -28,8 +29,8 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User, audit domain.Audit
 			}
 		}
 		u.CreatedAt = db.now().UTC().Format(time.RFC3339)
-		err := tx.GetContext(ctx, &u.ID, `INSERT INTO users (email, password_hash, role, council, disabled, created_at)
-			VALUES (?, ?, ?, ?, 0, ?) RETURNING id`, u.Email, u.PasswordHash, u.Role, u.Council, u.CreatedAt)
+		err := tx.GetContext(ctx, &u.ID, `INSERT INTO users (email, password_hash, role, council, disabled, created_at, must_change_password)
+			VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id`, u.Email, u.PasswordHash, u.Role, u.Council, u.CreatedAt, u.MustChangePassword)
 		if isUniqueViolation(err) {
 			return domain.Errorf(domain.ECONFLICT, "There is already an account for %s", u.Email)
 		} else if err != nil {
@@ -126,6 +127,77 @@ func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error 
 		_, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, id)
 		return err
 	})
+}
+
+// SetPassword replaces a user's password hash and says whether they must
+// change it at their next sign-in, with one audit line: audit.Action is
+// AuditPasswordChanged when people change their own, AuditPasswordReset
+// when an administrator sets one.
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string, mustChange bool, audit domain.AuditEntry) error {
+	return db.inTx(ctx, func(tx *txx) error {
+		var u domain.User
+		err := tx.GetContext(ctx, &u, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "There is no such account")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?", hash, mustChange, id); err != nil {
+			return err
+		}
+		audit.Subject, audit.Council = u.Email, u.Council
+		return db.appendAudit(ctx, tx, audit)
+	})
+}
+
+// SetUserScope changes a user's role and council, with one audit line
+// saying what changed. The council must be current for a data lead or
+// DCS; other roles have none.
+func (db *DB) SetUserScope(ctx context.Context, id int64, role domain.Role, council int, audit domain.AuditEntry) (*domain.User, error) {
+	var u domain.User
+	err := db.inTx(ctx, func(tx *txx) error {
+		err := tx.GetContext(ctx, &u, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "There is no such account")
+		} else if err != nil {
+			return err
+		}
+		before := u
+		u.Role, u.Council = role, council
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if u.Council != 0 {
+			var current bool
+			err := tx.GetContext(ctx, &current, "SELECT current FROM councils WHERE la_number = ?", u.Council)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && !current {
+				return domain.Errorf(domain.EINVALID, "There is no current council with DfE number %d", u.Council)
+			} else if err != nil {
+				return err
+			}
+		}
+		if before.Role == u.Role && before.Council == u.Council {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ?, council = ? WHERE id = ?", u.Role, u.Council, id); err != nil {
+			return err
+		}
+		audit.Action, audit.Subject, audit.Council = domain.AuditUserChanged, u.Email, u.Council
+		audit.Detail = "role " + scopeText(before) + " → " + scopeText(u)
+		return db.appendAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// scopeText writes a role and council for the audit log: "dcs, council 202".
+func scopeText(u domain.User) string {
+	if u.Council == 0 {
+		return string(u.Role)
+	}
+	return string(u.Role) + ", council " + strconv.Itoa(u.Council)
 }
 
 // SessionDB is the database/sql handle the session store writes to.

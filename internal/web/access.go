@@ -88,6 +88,9 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		if s.mustChangePassword(c, u) {
+			return
+		}
 		if len(a.Roles) > 0 && !slices.Contains(a.Roles, u.Role) {
 			s.handleError(c, domain.Errorf(domain.EFORBIDDEN, "Your account does not give access to this page."))
 			return

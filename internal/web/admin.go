@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/accounts"
 	"github.com/resilience-dashboard/resilience/internal/domain"
-	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 type adminUsersPage struct {
@@ -20,6 +20,22 @@ type adminUsersPage struct {
 	Errors   []fieldError
 	Created  *createdUser
 	Notice   string
+}
+
+// CouncilName writes a council as "Camden (202)", or "All councils" for
+// none.
+func (p adminUsersPage) CouncilName(n int) string { return councilName(p.Councils, n) }
+
+func councilName(councils []domain.Council, n int) string {
+	if n == 0 {
+		return "All councils"
+	}
+	for _, c := range councils {
+		if c.Number == n {
+			return fmt.Sprintf("%s (%d)", c.Name, n)
+		}
+	}
+	return fmt.Sprintf("Council %d", n)
 }
 
 type newUserForm struct {
@@ -61,6 +77,8 @@ func (s *Server) adminUsers(c *gin.Context) {
 		page.Notice = "The account is disabled and its sessions have ended."
 	case "enabled":
 		page.Notice = "The account is enabled again."
+	case "changed":
+		page.Notice = "The account's role and council are changed. They apply from the person's next page."
 	}
 	s.renderAdminUsers(c, http.StatusOK, page)
 }
@@ -81,7 +99,7 @@ func (s *Server) adminAddUser(c *gin.Context) {
 	page.Form = newUserForm{Email: strings.TrimSpace(c.PostForm("email")), Role: c.PostForm("role"), Council: strings.TrimSpace(c.PostForm("council"))}
 	// A council that is not a number is none, which the check names.
 	council, _ := strconv.Atoi(page.Form.Council)
-	account := accounts.Account{Email: page.Form.Email, Role: page.Form.Role, Council: council, Generate: true, How: "added on the users page"}
+	account := accounts.Account{Email: page.Form.Email, Role: page.Form.Role, Council: council, Generate: true, MustChange: true, How: "added on the users page"}
 	svc := accounts.Service{DB: s.db}
 	problems, err := svc.Check(ctx, account)
 	if err != nil {
@@ -149,32 +167,4 @@ func (s *Server) adminSetDisabled(c *gin.Context, disabled bool) {
 		}
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
-}
-
-type adminAuditPage struct {
-	User    string
-	Council string
-	Entries []domain.AuditEntry
-}
-
-// adminAudit lists the audit log, newest first, filtered by user and
-// council.
-func (s *Server) adminAudit(c *gin.Context) {
-	page := adminAuditPage{User: strings.TrimSpace(c.Query("user")), Council: strings.TrimSpace(c.Query("council"))}
-	f := store.AuditFilter{User: page.User, Limit: 500}
-	if page.Council != "" {
-		n, err := strconv.Atoi(page.Council)
-		if err != nil {
-			s.handleError(c, domain.Errorf(domain.EINVALID, "Council must be a DfE number, for example 202."))
-			return
-		}
-		f.Council = n
-	}
-	entries, err := s.db.AuditLog(c.Request.Context(), f)
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	page.Entries = entries
-	s.render(c, http.StatusOK, "admin-audit", pageData{Title: "Audit log", Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }

@@ -66,9 +66,11 @@ type formGroup struct {
 }
 
 type formItem struct {
-	Item     domain.FrameworkItem
-	Rating   int
-	Label    string
+	Item   domain.FrameworkItem
+	Rating int
+	Label  string
+	// Level says what the chosen rating looks like (the framework's words).
+	Level    string
 	Evidence string
 	Error    string
 	Options  []ratingOption
@@ -78,6 +80,7 @@ type ratingOption struct {
 	ID      string
 	Value   int
 	Label   string
+	Hint    string
 	Checked bool
 }
 
@@ -102,7 +105,7 @@ func buildForm(f *domain.Framework, a *domain.Assessment, errs []fieldError) []f
 			if a != nil {
 				r = a.RatingOf(it.Code)
 			}
-			fi := formItem{Item: it, Rating: r.Rating, Label: domain.RatingLabel(kind, r.Rating), Evidence: r.Evidence, Error: errOf["rating-"+it.Code]}
+			fi := formItem{Item: it, Rating: r.Rating, Label: domain.RatingLabel(kind, r.Rating), Level: it.Level(r.Rating), Evidence: r.Evidence, Error: errOf["rating-"+it.Code]}
 			if fi.Error == "" {
 				fi.Error = errOf["evidence-"+it.Code]
 			}
@@ -112,7 +115,7 @@ func buildForm(f *domain.Framework, a *domain.Assessment, errs []fieldError) []f
 					// The error summary links to the first radio.
 					id = "rating-" + it.Code
 				}
-				fi.Options = append(fi.Options, ratingOption{ID: id, Value: v, Label: fmt.Sprintf("%d – %s", v, domain.RatingLabel(kind, v)), Checked: v == r.Rating})
+				fi.Options = append(fi.Options, ratingOption{ID: id, Value: v, Label: fmt.Sprintf("%d – %s", v, domain.RatingLabel(kind, v)), Hint: it.Level(v), Checked: v == r.Rating})
 			}
 			g.Items = append(g.Items, fi)
 		}
@@ -176,12 +179,18 @@ func (s *Server) assessmentPage(c *gin.Context) {
 	switch c.Query("saved") {
 	case "draft":
 		page.Notice = "Your draft is saved. Only people who can complete this assessment see it until you submit it."
+	case "review":
+		page.Notice = "Your draft is saved. Check your answers, then submit when they are ready."
 	case "submitted":
 		if page.Latest != nil {
 			page.Notice = fmt.Sprintf("Version %d is submitted. It now shows on the council's profile and in the resilience matrix.", page.Latest.Version)
 		}
 	}
-	page.Groups = buildForm(f, fill, nil)
+	if c.Query("review") == "incomplete" && page.Draft != nil {
+		// Sent back from the review: say what is still to do.
+		page.Errors = reviewProblems(f, page.Draft)
+	}
+	page.Groups = buildForm(f, fill, page.Errors)
 	s.renderAssessment(c, http.StatusOK, page)
 }
 
@@ -223,8 +232,13 @@ func (s *Server) saveAssessment(c *gin.Context) {
 		return
 	}
 	u := currentUser(c)
+	// "draft" saves the working copy as it is; "review" saves it once
+	// complete and shows the review page; "submit" (from the review page,
+	// with the confirmation ticked) stores a new version for good.
+	action := c.PostForm("action")
 	status := domain.AssessmentDraft
-	if c.PostForm("action") == "submit" {
+	if action == "submit" || action == "review" {
+		// Checked as a submission: every item rated.
 		status = domain.AssessmentSubmitted
 	}
 	a := domain.Assessment{Council: n, Status: status, Narrative: cleanText(c.PostForm("narrative")), By: u.Email}
@@ -242,6 +256,16 @@ func (s *Server) saveAssessment(c *gin.Context) {
 	for _, e := range a.Check(f) {
 		errs = append(errs, fieldError{e.Field, e.Message})
 	}
+	if len(errs) == 0 && action == "submit" && c.PostForm("confirm") != "yes" {
+		// A submission is kept for good: it needs the confirmation ticked.
+		page := s.reviewPage(co, f, &a)
+		page.Errors = []fieldError{{"confirm", "Confirm that the ratings and evidence are ready to submit: tick the box"}}
+		s.renderReview(c, statusFor(domain.EINVALID), page)
+		return
+	}
+	if action == "review" {
+		a.Status = domain.AssessmentDraft
+	}
 	if len(errs) == 0 {
 		_, err = s.db.SaveAssessment(ctx, a, domain.AuditEntry{Actor: u.Email, Remote: c.ClientIP()})
 		if domain.ErrorCode(err) == domain.EINVALID {
@@ -257,8 +281,12 @@ func (s *Server) saveAssessment(c *gin.Context) {
 		s.renderAssessment(c, statusFor(domain.EINVALID), page)
 		return
 	}
+	if action == "review" {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment/review", n))
+		return
+	}
 	s.refreshModel(c)
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment?saved=%s", n, status))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/councils/%d/assessment?saved=%s", n, a.Status))
 }
 
 // cleanText normalises line endings and trims a typed text.

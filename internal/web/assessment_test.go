@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,6 +38,9 @@ func fullForm(t *testing.T, env *testEnv, rating, action, evidence string) url.V
 		t.Fatal(err)
 	}
 	form := url.Values{"action": {action}, "narrative": {"Overall " + evidence}}
+	if action == "submit" {
+		form.Set("confirm", "yes") // ticked on the review page
+	}
 	for _, it := range f.Items {
 		form.Set("rating-"+it.Code, rating)
 		form.Set("evidence-"+it.Code, evidence+" for "+it.Code)
@@ -64,7 +68,7 @@ func TestAssessmentFormValidationAndVersions(t *testing.T) {
 	dcs := env.signIn("dcs@202.test", env.addUser("dcs@202.test", domain.RoleDCS, 202))
 
 	status, body, _ := env.get(dcs, "/councils/202/assessment")
-	if status != http.StatusOK || !contains(body, "Shared values") || !contains(body, "Submit self-assessment") {
+	if status != http.StatusOK || !contains(body, "Shared values") || !contains(body, "Save and check your answers") {
 		t.Fatalf("form: status %d", status)
 	}
 
@@ -271,7 +275,11 @@ func TestAdminRewordsFramework(t *testing.T) {
 		form.Set("label-"+it.Code, it.Label)
 		form.Set("statement-"+it.Code, it.Statement)
 		form.Set("descriptors-"+it.Code, strings.Join(it.Descriptors, "\n"))
+		for r := domain.MinRating; r <= domain.MaxRating; r++ {
+			form.Set(fmt.Sprintf("level-%s-%d", it.Code, r), it.Level(r))
+		}
 	}
+	form.Set("level-shared_values-2", "Reworded: shared purpose is talked about more than acted on.")
 	form.Set("label-shared_values", "Shared values and ethos")
 
 	bad := url.Values{}
@@ -283,6 +291,12 @@ func TestAdminRewordsFramework(t *testing.T) {
 	if status != http.StatusBadRequest || !contains(body, "Give two to four descriptors for IT for flexible working") {
 		t.Errorf("one descriptor: status %d", status)
 	}
+	bad.Set("descriptors-it_flexible", form.Get("descriptors-it_flexible"))
+	bad.Set("level-it_flexible-3", " ")
+	status, body, _ = postBody(t, env, admin, "/admin/framework", bad)
+	if status != http.StatusBadRequest || !contains(body, `href="#level-it_flexible-3"`) || !contains(body, "Say what rating 3 (Established) looks like for IT for flexible working") {
+		t.Errorf("a missing level: status %d", status)
+	}
 	if cur, _ := env.db.Framework(t.Context()); cur.Version != f.Version {
 		t.Errorf("a refused edit made version %d", cur.Version)
 	}
@@ -292,11 +306,12 @@ func TestAdminRewordsFramework(t *testing.T) {
 		t.Fatalf("save: status %d", resp.StatusCode)
 	}
 	cur, err := env.db.Framework(t.Context())
-	if err != nil || cur.Version != f.Version+1 || cur.Items[0].Label != "Shared values and ethos" || cur.By != "admin@test" {
+	if err != nil || cur.Version != f.Version+1 || cur.Items[0].Label != "Shared values and ethos" || cur.By != "admin@test" ||
+		cur.Items[0].Level(2) != "Reworded: shared purpose is talked about more than acted on." || cur.Items[5].Level(4) != f.Items[5].Level(4) {
 		t.Fatalf("framework after save = %+v, %v", cur, err)
 	}
 	dcs := env.signIn("dcs@202.test", env.addUser("dcs@202.test", domain.RoleDCS, 202))
-	if _, body, _ := env.get(dcs, "/councils/202/assessment"); !contains(body, "Shared values and ethos") {
+	if _, body, _ := env.get(dcs, "/councils/202/assessment"); !contains(body, "Shared values and ethos") || !contains(body, "Reworded: shared purpose") {
 		t.Error("the form does not use the new wording")
 	}
 	audit, _ := env.db.AuditLog(t.Context(), store.AuditFilter{User: "admin@test"})

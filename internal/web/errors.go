@@ -13,16 +13,18 @@ import (
 // No other file names an error status: handlers give a domain.Error and
 // this file decides what it becomes (errors_test.go checks).
 var statusOf = map[string]int{
-	domain.EINVALID:       http.StatusBadRequest,
-	domain.ENOTFOUND:      http.StatusNotFound,
-	domain.ECONFLICT:      http.StatusConflict,
-	domain.EUNAUTHORIZED:  http.StatusUnauthorized,
-	domain.EFORBIDDEN:     http.StatusForbidden,
-	domain.ETOOLARGE:      http.StatusRequestEntityTooLarge,
-	domain.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	domain.EMETHOD:        http.StatusMethodNotAllowed,
-	domain.EUNAVAILABLE:   http.StatusServiceUnavailable,
-	domain.EINTERNAL:      http.StatusInternalServerError,
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	// Forbidden until the password is changed at /account/password.
+	domain.EPASSWORDCHANGE: http.StatusForbidden,
+	domain.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	domain.EUNPROCESSABLE:  http.StatusUnprocessableEntity,
+	domain.EMETHOD:         http.StatusMethodNotAllowed,
+	domain.EUNAVAILABLE:    http.StatusServiceUnavailable,
+	domain.EINTERNAL:       http.StatusInternalServerError,
 }
 
 var headingOf = map[int]string{
@@ -112,7 +114,7 @@ func (s *Server) showError(c *gin.Context, err error, reference string) {
 	if errors.As(err, &h) {
 		heading = h.heading
 	}
-	s.fail(c, status, heading, msg, reference)
+	s.fail(c, status, domain.ErrorCode(err), heading, msg, reference)
 }
 
 // errPageNotFound answers an address that names nothing.
@@ -122,9 +124,9 @@ func (s *Server) notFound(c *gin.Context) { s.handleError(c, errPageNotFound) }
 
 // fail writes an error response as JSON for the API and as a page
 // otherwise. Only this file calls it: handlers give handleError an error.
-func (s *Server) fail(c *gin.Context, status int, heading, msg, reference string) {
+func (s *Server) fail(c *gin.Context, status int, code, heading, msg, reference string) {
 	if wantsJSON(c) {
-		c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"status": status, "message": msg, "request_id": reference}})
+		c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"status": status, "code": code, "message": msg, "request_id": reference}})
 		return
 	}
 	s.render(c, status, "error", pageData{Title: heading, Body: errorPage{Heading: heading, Message: msg, RequestID: reference}})

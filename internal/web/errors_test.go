@@ -95,7 +95,7 @@ func takesStatus(fun ast.Expr) bool {
 // Every error code has a status, every status a heading.
 func TestEveryErrorCodeHasAStatusAndHeading(t *testing.T) {
 	for _, code := range []string{domain.EINVALID, domain.ENOTFOUND, domain.ECONFLICT, domain.EUNAUTHORIZED, domain.EFORBIDDEN,
-		domain.ETOOLARGE, domain.EUNPROCESSABLE, domain.EMETHOD, domain.EUNAVAILABLE, domain.EINTERNAL} {
+		domain.ETOOLARGE, domain.EUNPROCESSABLE, domain.EMETHOD, domain.EUNAVAILABLE, domain.EINTERNAL, domain.EPASSWORDCHANGE} {
 		status, ok := statusOf[code]
 		if !ok {
 			t.Errorf("code %q has no status", code)

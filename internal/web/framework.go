@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,12 @@ type frameworkField struct {
 	domain.FrameworkItem
 	// DescriptorText holds the descriptors one to a line.
 	DescriptorText string
+	// LevelFields are the words for each rating, 1 to 4.
+	LevelFields []levelField
+}
+
+type levelField struct {
+	ID, Label, Text string
 }
 
 func frameworkGroups(f *domain.Framework) []frameworkGroup {
@@ -36,7 +43,12 @@ func frameworkGroups(f *domain.Framework) []frameworkGroup {
 	for _, kind := range domain.ItemKinds {
 		g := frameworkGroup{Label: domain.KindLabel(kind)}
 		for _, it := range f.ItemsOf(kind) {
-			g.Items = append(g.Items, frameworkField{FrameworkItem: it, DescriptorText: strings.Join(it.Descriptors, "\n")})
+			ff := frameworkField{FrameworkItem: it, DescriptorText: strings.Join(it.Descriptors, "\n")}
+			for r := domain.MinRating; r <= domain.MaxRating; r++ {
+				ff.LevelFields = append(ff.LevelFields, levelField{ID: fmt.Sprintf("level-%s-%d", it.Code, r),
+					Label: fmt.Sprintf("%d – %s", r, domain.RatingLabel(kind, r)), Text: it.Level(r)})
+			}
+			g.Items = append(g.Items, ff)
 		}
 		out = append(out, g)
 	}
@@ -95,6 +107,15 @@ func (s *Server) adminSaveFramework(c *gin.Context) {
 				ni.Descriptors = append(ni.Descriptors, line)
 			}
 		}
+		ni.Levels = nil
+		missing := 0
+		for r := domain.MinRating; r <= domain.MaxRating; r++ {
+			l := cleanText(c.PostForm(fmt.Sprintf("level-%s-%d", it.Code, r)))
+			if l == "" && missing == 0 {
+				missing = r
+			}
+			ni.Levels = append(ni.Levels, l)
+		}
 		switch {
 		case ni.Label == "":
 			errs = append(errs, fieldError{"label-" + it.Code, "Enter a label for " + it.Label})
@@ -102,6 +123,9 @@ func (s *Server) adminSaveFramework(c *gin.Context) {
 			errs = append(errs, fieldError{"statement-" + it.Code, "Enter a statement for " + ni.Label})
 		case len(ni.Descriptors) < 2 || len(ni.Descriptors) > 4:
 			errs = append(errs, fieldError{"descriptors-" + it.Code, "Give two to four descriptors for " + ni.Label + ", one to a line"})
+		case missing != 0:
+			errs = append(errs, fieldError{fmt.Sprintf("level-%s-%d", it.Code, missing),
+				fmt.Sprintf("Say what rating %d (%s) looks like for %s", missing, domain.RatingLabel(it.Kind, missing), ni.Label)})
 		}
 		next.Items = append(next.Items, ni)
 	}

@@ -41,13 +41,15 @@ func newPages(static *staticFiles) (*pages, error) {
 		"monthSpan":    monthSpan,
 		"date":         humanDate,
 		"withQuery":    withQuery,
+		"errorFor":     errorFor,
+		"localTime":    localTime,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
 		"returns-home", "returns-council", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
-		"reconciliation"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/"+name+".html")
+		"reconciliation", "account-password", "admin-user", "assessment-review"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -110,4 +112,15 @@ func monthSpan(months string) string {
 		return f[0]
 	}
 	return fmt.Sprintf("%s to %s (%d months)", f[0], f[len(f)-1], len(f))
+}
+
+// errorFor is the message for one field of a form, or "", so the field
+// can show its error beside it as well as in the summary.
+func errorFor(errs []fieldError, field string) string {
+	for _, e := range errs {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
 }

@@ -136,6 +136,8 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/sign-in", public, s.signInPage)
 	s.handle(http.MethodPost, "/sign-in", public, s.signIn)
 	s.handle(http.MethodPost, "/sign-out", signedIn, s.signOut)
+	s.handle(http.MethodGet, passwordPath, signedIn, s.passwordPage)
+	s.handle(http.MethodPost, passwordPath, signedIn, s.changePassword)
 
 	s.handle(http.MethodGet, "/", signedIn, s.home)
 	s.handle(http.MethodGet, "/councils/:number", signedIn, s.cached(s.councilPage))
@@ -171,6 +173,9 @@ func (s *Server) routes() {
 	s.handle(http.MethodPost, "/admin/users", adminOnly, s.adminAddUser)
 	s.handle(http.MethodPost, "/admin/users/:id/disable", adminOnly, s.adminDisableUser)
 	s.handle(http.MethodPost, "/admin/users/:id/enable", adminOnly, s.adminEnableUser)
+	s.handle(http.MethodGet, "/admin/users/:id", adminOnly, s.adminUser)
+	s.handle(http.MethodPost, "/admin/users/:id", adminOnly, s.adminChangeUser)
+	s.handle(http.MethodPost, "/admin/users/:id/password", adminOnly, s.adminResetPassword)
 	s.handle(http.MethodGet, "/admin/audit", adminOnly, s.adminAudit)
 	s.handle(http.MethodGet, "/admin/framework", adminOnly, s.adminFramework)
 	s.handle(http.MethodPost, "/admin/framework", adminOnly, s.adminSaveFramework)
@@ -195,6 +200,7 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/councils/:number/assessment", assessmentViewers, s.assessmentPage)
 	s.handle(http.MethodPost, "/councils/:number/assessment", assessmentEditors, s.saveAssessment)
 	s.handle(http.MethodGet, "/councils/:number/assessment/history", assessmentViewers, s.assessmentHistory)
+	s.handle(http.MethodGet, "/councils/:number/assessment/review", assessmentEditors, s.assessmentReview)
 	s.handle(http.MethodGet, "/councils/:number/ratings/:file", signedIn, s.councilRatingsData)
 	s.handle(http.MethodGet, "/api/v1/councils/:number/assessment", signedIn, s.cached(s.apiAssessment))
 }

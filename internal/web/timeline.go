@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/domain"
@@ -15,6 +16,8 @@ type timelinePage struct {
 	Kinds  []option
 	// Form is the event being added or edited (ID 0 to add).
 	Form   domain.TimelineEvent
+	Starts dateField
+	Ends   dateField
 	Errors []fieldError
 	Notice string
 }
@@ -37,9 +40,9 @@ func (s *Server) timelineData(c *gin.Context, page *timelinePage) error {
 		return err
 	}
 	for _, e := range events {
-		dates := humanDate(e.Start)
+		dates := shortDate(e.Start)
 		if e.End != e.Start {
-			dates += " to " + humanDate(e.End)
+			dates += " to " + shortDate(e.End)
 		}
 		page.Events = append(page.Events, timelineRow{TimelineEvent: e, Dates: dates, KindText: timelineKindLabels[e.Kind]})
 	}
@@ -66,6 +69,8 @@ func (s *Server) adminTimeline(c *gin.Context) {
 			return
 		}
 	}
+	page.Starts = dateFieldOf("starts", "Start date", startsHint, page.Form.Start)
+	page.Ends = dateFieldOf("ends", "End date", endsHint, page.Form.End)
 	switch c.Query("done") {
 	case "saved":
 		page.Notice = "The event is saved; every chart now draws it."
@@ -83,10 +88,31 @@ func (s *Server) renderTimeline(c *gin.Context, status int, page timelinePage) {
 	s.render(c, status, "admin-timeline", pageData{Title: title, Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }
 
+// Hints of the timeline form's date inputs.
+const (
+	startsHint = "For example, 23 3 2020"
+	endsHint   = "The same as the start for a one-day event. For example, 31 5 2020"
+)
+
 // adminSaveTimeline adds an event (no id) or changes one (id in the form).
+// Its dates come from GOV.UK date inputs (day, month and year), or as
+// text ("2020-03-23", "23 Mar 2020") from a single field.
 func (s *Server) adminSaveTimeline(c *gin.Context) {
-	e := domain.TimelineEvent{Start: c.PostForm("starts"), End: c.PostForm("ends"), Kind: c.PostForm("kind"),
-		Label: c.PostForm("label"), Description: cleanText(c.PostForm("description"))}
+	e := domain.TimelineEvent{Kind: c.PostForm("kind"), Label: c.PostForm("label"), Description: cleanText(c.PostForm("description"))}
+	starts := readDateField(c, "starts", "Start date", startsHint)
+	ends := readDateField(c, "ends", "End date", endsHint)
+	var dateErrs []fieldError
+	if t, fe := starts.parse(true); fe != nil {
+		dateErrs = append(dateErrs, *fe)
+	} else {
+		e.Start = t.Format(time.DateOnly)
+	}
+	// A one-day event may leave its end empty: it ends on the day it starts.
+	if t, fe := ends.parse(e.Kind != domain.EventOneDay); fe != nil {
+		dateErrs = append(dateErrs, *fe)
+	} else if !t.IsZero() {
+		e.End = t.Format(time.DateOnly)
+	}
 	if id := c.PostForm("id"); id != "" {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil || n <= 0 {
@@ -95,8 +121,18 @@ func (s *Server) adminSaveTimeline(c *gin.Context) {
 		}
 		e.ID = n
 	}
-	page := timelinePage{Form: e}
+	page := timelinePage{Form: e, Starts: starts, Ends: ends, Errors: dateErrs}
 	for _, fe := range e.Check() {
+		if len(dateErrs) > 0 && (fe.Field == "starts" || fe.Field == "ends") {
+			continue // the date inputs have said what is wrong
+		}
+		switch fe.Field {
+		case "starts":
+			// The date input's first field carries the link.
+			fe.Field, page.Starts.Error = "starts-day", fe.Message
+		case "ends":
+			fe.Field, page.Ends.Error = "ends-day", fe.Message
+		}
 		page.Errors = append(page.Errors, fieldError{fe.Field, fe.Message})
 	}
 	if len(page.Errors) == 0 {
@@ -134,4 +170,13 @@ func (s *Server) adminDeleteTimeline(c *gin.Context) {
 	}
 	s.refreshModel(c)
 	c.Redirect(http.StatusSeeOther, "/admin/timeline?done=deleted")
+}
+
+// shortDate writes an ISO date as "23 Mar 2020" (domain.DateLabel).
+func shortDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return domain.DateLabel(t)
 }
