@@ -35,7 +35,9 @@ func TestMoverShift(t *testing.T) {
 }
 
 func TestRankMovers(t *testing.T) {
-	mv := func(code string, shift float64) Mover { return Mover{Indicator: domain.Indicator{Code: code}, Shift: shift} }
+	mv := func(code string, shift float64) Mover {
+		return Mover{Indicator: domain.Indicator{Code: code}, Shift: shift}
+	}
 	for _, c := range []struct {
 		name  string
 		in    []Mover
