@@ -14,9 +14,12 @@ import (
 // What counts as a mover on a council's start page: the indicators whose
 // figure moved most against the median of the council's statistical
 // neighbours over MoverMonths, by at least MoverMinShift of that median,
-// at most MoversShown of them.
+// at most MoversShown of them. Each figure is the mean of MoverSpan
+// months, so that one unusual month of a small flow does not make a
+// mover.
 const (
 	MoverMonths   = 12
+	MoverSpan     = 3
 	MoverMinShift = 0.05
 	MoversShown   = 5
 	// moverMinNeighbours is how many neighbours need a figure in both
@@ -53,9 +56,14 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // as its start page shows it.
 type Mover struct {
 	Indicator domain.Indicator
-	Month     domain.Month
-	// Value and Neighbours are the council's figure and its neighbours'
-	// median in Month, formatted; Unit is the displayed unit.
+	// Month is the last of the MoverSpan months compared, Period names
+	// them ("Jul to Sep 2026") and PeriodBefore the same months a year
+	// before.
+	Month                domain.Month
+	Period, PeriodBefore string
+	// Value and Neighbours are the council's monthly mean over Period and
+	// its neighbours' median of theirs, formatted; Unit is the displayed
+	// unit.
 	Value, Neighbours, Unit string
 	// Now and Before are the council's figure as a share above (or below,
 	// negative) the neighbours' median in Month and MoverMonths before;
@@ -67,8 +75,18 @@ type Mover struct {
 	// Change is the shift's direction in words and colour by polarity:
 	// "up against neighbours, worse".
 	Change Change
-	// Since is the month compared with.
+	// Since is the last month of PeriodBefore.
 	Since domain.Month
+}
+
+// SpanLabel names MoverSpan months ending with m: "Jul to Sep 2026", or
+// "Dec 2025 to Feb 2026" across a year's end.
+func SpanLabel(m domain.Month) string {
+	first := m.Add(1 - MoverSpan)
+	if first.Year == m.Year {
+		return first.Start().Format("Jan") + " to " + m.Label()
+	}
+	return first.Label() + " to " + m.Label()
 }
 
 // RankMovers keeps the movers that shifted by at least MoverMinShift and
@@ -122,7 +140,7 @@ func shiftChange(ind domain.Indicator, shift float64) Change {
 
 // Movers lists the indicators on which council moved most against the
 // median of its statistical neighbours over the MoverMonths to its latest
-// figure for each, as v may see them (neighbours' suppressed counts are
+// figure for each (comparing MoverSpan-month means), as v may see them (neighbours' suppressed counts are
 // left out of their median, as on the profile). A council without
 // neighbours has none.
 func (d *Snapshot) Movers(v Viewer, council int) []Mover {
@@ -139,8 +157,8 @@ func (d *Snapshot) Movers(v Viewer, council int) []Mover {
 		}
 		last := MonthOfIndex(idx)
 		before := last.Add(-MoverMonths)
-		own, ok1 := d.shown(v, ind, council, last)
-		ownBefore, ok2 := d.shown(v, ind, council, before)
+		own, ok1 := d.spanMean(v, ind, council, last)
+		ownBefore, ok2 := d.spanMean(v, ind, council, before)
 		med, ok3 := d.neighbourMedian(v, ind, nbs, last)
 		medBefore, ok4 := d.neighbourMedian(v, ind, nbs, before)
 		if !ok1 || !ok2 || !ok3 || !ok4 {
@@ -150,7 +168,7 @@ func (d *Snapshot) Movers(v Viewer, council int) []Mover {
 		if !ok {
 			continue
 		}
-		all = append(all, Mover{Indicator: ind, Month: last, Since: before, Value: FormatValue(ind, own), Neighbours: FormatValue(ind, med),
+		all = append(all, Mover{Indicator: ind, Month: last, Since: before, Period: SpanLabel(last), PeriodBefore: SpanLabel(before), Value: FormatValue(ind, own), Neighbours: FormatValue(ind, med),
 			Unit: ind.DisplayUnit(), Now: now, Before: was, Shift: shift, Position: Position(now), PositionBefore: Position(was),
 			Change: shiftChange(ind, shift)})
 	}
@@ -167,12 +185,26 @@ func (d *Snapshot) shown(v Viewer, ind domain.Indicator, council int, m domain.M
 	return d.Display(ind, council, m, raw)
 }
 
-// neighbourMedian is the median of the neighbours' displayed figures in
-// month m that v may see, when enough of them have one.
+// spanMean is the mean of a council's displayed figures over the
+// MoverSpan months ending with m, when v may see every one of them.
+func (d *Snapshot) spanMean(v Viewer, ind domain.Indicator, council int, m domain.Month) (float64, bool) {
+	var sum float64
+	for i := range MoverSpan {
+		x, ok := d.shown(v, ind, council, m.Add(-i))
+		if !ok {
+			return 0, false
+		}
+		sum += x
+	}
+	return sum / MoverSpan, true
+}
+
+// neighbourMedian is the median of the neighbours' MoverSpan-month means
+// ending with m that v may see, when enough of them have one.
 func (d *Snapshot) neighbourMedian(v Viewer, ind domain.Indicator, nbs []int, m domain.Month) (float64, bool) {
 	var vals []float64
 	for _, nb := range nbs {
-		if x, ok := d.shown(v, ind, nb, m); ok {
+		if x, ok := d.spanMean(v, ind, nb, m); ok {
 			vals = append(vals, x)
 		}
 	}

@@ -107,6 +107,12 @@ func TestAssessmentAge(t *testing.T) {
 	if _, ok := AgeOf("not a date", now); ok {
 		t.Error("AgeOf read a date from nonsense")
 	}
+	if got := SpanLabel(domain.Month{Year: 2026, Month: time.September}); got != "Jul to Sep 2026" {
+		t.Errorf("SpanLabel = %q", got)
+	}
+	if got := SpanLabel(domain.Month{Year: 2026, Month: time.February}); got != "Dec 2025 to Feb 2026" {
+		t.Errorf("SpanLabel = %q", got)
+	}
 	if domain.AssessmentStaleAfterMonths != 12 {
 		t.Errorf("stale after %d months; the product says 12", domain.AssessmentStaleAfterMonths)
 	}
@@ -130,7 +136,7 @@ func TestSnapshotMovers(t *testing.T) {
 		if i > 0 && math.Abs(mv.Shift) > math.Abs(movers[i-1].Shift) {
 			t.Errorf("mover %d shifted more than the one before it", i)
 		}
-		own, _ := d.shown(v, mv.Indicator, 202, mv.Month)
+		own, _ := d.spanMean(v, mv.Indicator, 202, mv.Month)
 		med, _ := d.neighbourMedian(v, mv.Indicator, d.Neighbours[202], mv.Month)
 		if mv.Value != FormatValue(mv.Indicator, own) || mv.Neighbours != FormatValue(mv.Indicator, med) || mv.Since != mv.Month.Add(-12) {
 			t.Errorf("%s: %s against %s in %s; the model has %v and %v", mv.Indicator.Code, mv.Value, mv.Neighbours, mv.Month, own, med)
