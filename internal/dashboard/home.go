@@ -69,8 +69,8 @@ type Mover struct {
 	// negative) the neighbours' median in Month and MoverMonths before;
 	// Shift is Now − Before.
 	Now, Before, Shift float64
-	// Position and PositionBefore say it in words: "28% above the
-	// neighbours' median", "5% below".
+	// Position and PositionBefore say it in words: "28% above", "5%
+	// below", "level with" (the neighbours' median).
 	Position, PositionBefore string
 	// Change is the shift's direction in words and colour by polarity:
 	// "up against neighbours, worse".
@@ -103,15 +103,16 @@ func RankMovers(ms []Mover, limit int) []Mover {
 	return out
 }
 
-// Position writes a share above or below a median in words.
+// Position writes a share above or below a median in words: "28%
+// above", "12% below", "level with".
 func Position(rel float64) string {
 	switch pct := math.Round(rel * 100); {
 	case pct == 0:
-		return "level with the neighbours' median"
+		return "level with"
 	case pct > 0:
-		return fmt.Sprintf("%.0f%% above the neighbours' median", pct)
+		return fmt.Sprintf("%.0f%% above", pct)
 	default:
-		return fmt.Sprintf("%.0f%% below the neighbours' median", -pct)
+		return fmt.Sprintf("%.0f%% below", -pct)
 	}
 }
 
@@ -125,9 +126,9 @@ func shiftChange(ind domain.Indicator, shift float64) Change {
 	ch.Text = fmt.Sprintf("%+.0f points", shift*100)
 	switch {
 	case shift > 0:
-		ch.Words = "up against neighbours"
+		ch.Words = "Up against neighbours"
 	case shift < 0:
-		ch.Words = "down against neighbours"
+		ch.Words = "Down against neighbours"
 	}
 	switch ch.Class {
 	case "app-change--worse":

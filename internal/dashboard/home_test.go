@@ -64,7 +64,7 @@ func TestRankMovers(t *testing.T) {
 }
 
 func TestPositionAndShiftWords(t *testing.T) {
-	for rel, want := range map[float64]string{0.28: "28% above the neighbours' median", -0.124: "12% below the neighbours' median", 0.002: "level with the neighbours' median"} {
+	for rel, want := range map[float64]string{0.28: "28% above", -0.124: "12% below", 0.002: "level with"} {
 		if got := Position(rel); got != want {
 			t.Errorf("Position(%v) = %q; want %q", rel, got, want)
 		}
@@ -76,10 +76,10 @@ func TestPositionAndShiftWords(t *testing.T) {
 		shift float64
 		words string
 	}{
-		{worse, 0.2, "up against neighbours, worse"},
-		{worse, -0.2, "down against neighbours, better"},
-		{better, -0.2, "down against neighbours, worse"},
-		{domain.Indicator{Polarity: domain.Neutral}, 0.2, "up against neighbours"},
+		{worse, 0.2, "Up against neighbours, worse"},
+		{worse, -0.2, "Down against neighbours, better"},
+		{better, -0.2, "Down against neighbours, worse"},
+		{domain.Indicator{Polarity: domain.Neutral}, 0.2, "Up against neighbours"},
 	} {
 		if got := shiftChange(c.ind, c.shift); got.Words != c.words {
 			t.Errorf("shiftChange(%s, %v) = %q; want %q", c.ind.Polarity, c.shift, got.Words, c.words)

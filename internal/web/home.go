@@ -67,6 +67,10 @@ type homeDue struct {
 	MonthLink string // the month's own return
 	Template  string // the month's template, when one can be made yet
 	CanUpload bool
+	// For a month under way: the day its template can be made from, and
+	// the latest ended month's return, its state and its page.
+	TemplateFrom                              string
+	Latest, LatestText, LatestTag, LatestLink string
 }
 
 // homeMover is one of a council's movers against its neighbours.
@@ -209,26 +213,39 @@ func (s *Server) homeDue(ctx context.Context, u *domain.User, co domain.Council)
 	returns := fmt.Sprintf("/councils/%d/returns", co.Number)
 	hd := &homeDue{Month: n.MonthLabel, MonthValue: n.Month.String(), Due: n.Due, Overdue: n.Overdue, Earlier: n.Earlier,
 		Returns: returns, CanUpload: canSubmit(u)}
-	last := domain.LastComplete(s.now())
-	if last.Before(n.Month) {
-		hd.UnderWay = true
-		return hd, nil
-	}
-	hd.MonthLink = fmt.Sprintf("%s?month=%s", returns, n.Month)
-	hd.Template = fmt.Sprintf("/returns/template?council=%d&month=%s", co.Number, n.Month)
 	_, required, err := s.requiredCodes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	held, err := s.db.CouncilMonthReturns(ctx, co.Number, n.Month, n.Month)
-	if err != nil {
+	state := func(m domain.Month) (string, error) {
+		held, err := s.db.CouncilMonthReturns(ctx, co.Number, m, m)
+		if err != nil {
+			return "", err
+		}
+		r := held[m.String()]
+		if r == nil {
+			r = &store.MonthReturn{Council: co.Number}
+		}
+		return r.State(required), nil
+	}
+	last := domain.LastComplete(s.now())
+	if last.Before(n.Month) {
+		hd.UnderWay, hd.TemplateFrom = true, n.Month.Add(1).Start().Format("2 Jan 2006")
+		if first, _ := domain.ReturnMonths(co, s.now()); !last.Before(first) {
+			st, err := state(last)
+			if err != nil {
+				return nil, err
+			}
+			hd.Latest, hd.LatestText, hd.LatestTag = last.Label(), domain.ReturnStateLabel(st), stateTag[st]
+			hd.LatestLink = fmt.Sprintf("%s?month=%s", returns, last)
+		}
+		return hd, nil
+	}
+	hd.MonthLink = fmt.Sprintf("%s?month=%s", returns, n.Month)
+	hd.Template = fmt.Sprintf("/returns/template?council=%d&month=%s", co.Number, n.Month)
+	if hd.State, err = state(n.Month); err != nil {
 		return nil, err
 	}
-	r := held[n.Month.String()]
-	if r == nil {
-		r = &store.MonthReturn{Council: co.Number}
-	}
-	hd.State = r.State(required)
 	hd.StateText, hd.Tag = domain.ReturnStateLabel(hd.State), stateTag[hd.State]
 	return hd, nil
 }
@@ -255,8 +272,11 @@ func (s *Server) nationalStart(ctx context.Context, page *homePage, d *dashboard
 		p := d.Pressure(pm)
 		hp := &homePressure{Month: pm.Label(), Total: len(p.Result.Points), Link: "/pressure?month=" + pm.String() + "#points"}
 		for _, pt := range p.Result.Points[:min(homeListed, len(p.Result.Points))] {
-			hp.Points = append(hp.Points, homePoint{Council: d.ByNumber[pt.Council].Name, Indicator: d.ByCode[pt.Indicator].Label,
-				Level: pt.Level, Reason: pt.Reason, Link: fmt.Sprintf("/councils/%d?indicator=%s#comparison", pt.Council, pt.Indicator)})
+			label := d.ByCode[pt.Indicator].Label
+			// The reason starts with the indicator's name, which the
+			// link already gives.
+			hp.Points = append(hp.Points, homePoint{Council: d.ByNumber[pt.Council].Name, Indicator: label,
+				Level: pt.Level, Reason: strings.TrimPrefix(pt.Reason, label+" "), Link: fmt.Sprintf("/councils/%d?indicator=%s#comparison", pt.Council, pt.Indicator)})
 		}
 		page.Pressure = hp
 	}

@@ -68,7 +68,7 @@ func TestHomeForDCS(t *testing.T) {
 			continue
 		}
 		for _, want := range []string{mv.Indicator.Label, ">" + mv.Value + "<", ">" + mv.Neighbours + "<",
-			template.HTMLEscapeString(mv.Change.Words), template.HTMLEscapeString("Now " + mv.Position), mv.Period, mv.PeriodBefore} {
+			template.HTMLEscapeString(mv.Change.Words), "Now " + mv.Position + " the neighbours' median, against " + mv.PositionBefore + " in " + mv.PeriodBefore, mv.Period, mv.PeriodBefore} {
 			if !strings.Contains(row, want) {
 				t.Errorf("%s's row lacks %q: %s", mv.Indicator.Code, want, row)
 			}
@@ -90,7 +90,8 @@ func TestHomeForDCS(t *testing.T) {
 	// made, makes November (under way) the month due.
 	e.seedMonth(202, "2026-10", typicalValues())
 	_, body, _ = e.get(dcs, "/")
-	if !contains(body, "The return for Nov 2026 is due by 20 Dec 2026.") || !contains(body, "Nov 2026 is still under way") {
+	if !contains(body, "The return for Nov 2026 is due by 20 Dec 2026.") || !contains(body, "Nov 2026 is still under way") ||
+		!contains(body, "Its template can be downloaded from 1 Dec 2026") || !contains(body, `href="/councils/202/returns?month=2026-10">Oct 2026</a>: <strong class="govuk-tag govuk-tag--green">Complete</strong>`) {
 		t.Error("with October returned, the DCS's home should say November is due by 20 Dec 2026")
 	}
 }
@@ -134,8 +135,8 @@ func TestHomeForLGAOfficerAndAdministrator(t *testing.T) {
 	existing := len(d.Existing(domain.Month{Year: 2026, Month: time.September}))
 	for _, want := range []string{
 		"Returns for Sep 2026", "They were due by 20 Oct 2026.",
-		fmt.Sprintf(`href="/returns/tracker?month=2026-09&amp;status=complete">%d<`, len(camdenAndNeighbours)),
-		fmt.Sprintf(`href="/returns/tracker?month=2026-09&amp;status=missing">%d<`, existing-len(camdenAndNeighbours)),
+		fmt.Sprintf(`href="/returns/tracker?month=2026-09&amp;status=complete"><span class="app-counts__n">%d</span> <span class="app-counts__label">Complete</span>`, len(camdenAndNeighbours)),
+		fmt.Sprintf(`href="/returns/tracker?month=2026-09&amp;status=missing"><span class="app-counts__n">%d</span> <span class="app-counts__label">Missing</span>`, existing-len(camdenAndNeighbours)),
 		`href="/returns/tracker?month=2026-09"`,
 	} {
 		if !contains(body, want) {
