@@ -23,8 +23,8 @@ func TestBrowserHomeByRole(t *testing.T) {
 		want []string
 	}{
 		{domain.RoleDCS, "home-dcs", []string{"#movers table tbody tr", "#return-due", "#self-assessment"}},
-		{domain.RoleLGA, "home-lga", []string{"#tracker table tbody tr", "#pressure ol li", "#stale"}},
-		{domain.RoleAdmin, "home-admin", []string{"#tracker table tbody tr", "#pressure ol li", "#stale", "a[href='/admin/users']"}},
+		{domain.RoleLGA, "home-lga", []string{"#tracker .app-counts li", "#pressure ol li", "#stale"}},
+		{domain.RoleAdmin, "home-admin", []string{"#tracker .app-counts li", "#pressure ol li", "#stale", "a[href='/admin/users']"}},
 		{domain.RoleUploader, "home-data-lead", []string{"#return-due a[href^='/councils/202/returns']"}},
 	} {
 		t.Run(string(c.role), func(t *testing.T) {

@@ -186,7 +186,7 @@ type monthPage struct {
 	Waiting   int64
 	WaitingBy string
 	WaitingAt string
-	Figures   []monthFigure
+	Figures   []figureGroup
 	Versions  []monthVersion
 	Queries   []monthQuery
 	Prev      string
@@ -195,8 +195,14 @@ type monthPage struct {
 	CanUpload bool
 }
 
+// figureGroup is one area's figures for the month, in catalogue order.
+type figureGroup struct {
+	Area    string
+	Figures []monthFigure
+}
+
 type monthFigure struct {
-	Area, Indicator, Value, Unit, Note string
+	Indicator, Value, Unit, Note string
 }
 
 type monthVersion struct {
@@ -287,14 +293,19 @@ func (s *Server) returnMonth(c *gin.Context, co domain.Council, q string) {
 		if ind.Unit != domain.UnitCount {
 			value = fmt.Sprintf("%.1f", o.Value)
 		}
-		unit := ind.Unit
+		unit := "number"
 		switch ind.Unit {
 		case domain.UnitPercent:
 			unit = "%"
 		case domain.UnitRatio:
 			unit = "cases per worker"
 		}
-		page.Figures = append(page.Figures, monthFigure{Area: domain.AreaLabel(ind.Area), Indicator: ind.Label, Value: value, Unit: unit, Note: o.Note})
+		area := domain.AreaLabel(ind.Area)
+		if n := len(page.Figures); n == 0 || page.Figures[n-1].Area != area {
+			page.Figures = append(page.Figures, figureGroup{Area: area})
+		}
+		g := &page.Figures[len(page.Figures)-1]
+		g.Figures = append(g.Figures, monthFigure{Indicator: ind.Label, Value: value, Unit: unit, Note: o.Note})
 	}
 	versions, err := s.db.ReturnVersions(ctx, co.Number, m.String())
 	if err != nil {
