@@ -62,11 +62,15 @@ type homeDue struct {
 	State     string
 	StateText string
 	Tag       string
-	Earlier   []string
-	Returns   string // the council's returns page
-	MonthLink string // the month's own return
-	Template  string // the month's template, when one can be made yet
-	CanUpload bool
+	// Earlier lists the other months overdue, newest first; the page
+	// names the first few (EarlierShown) and counts the rest.
+	Earlier      []string
+	EarlierShown []string
+	EarlierMore  int
+	Returns      string // the council's returns page
+	MonthLink    string // the month's own return
+	Template     string // the month's template, when one can be made yet
+	CanUpload    bool
 	// For a month under way: the day its template can be made from, and
 	// the latest ended month's return, its state and its page.
 	TemplateFrom                              string
@@ -213,6 +217,8 @@ func (s *Server) homeDue(ctx context.Context, u *domain.User, co domain.Council)
 	returns := fmt.Sprintf("/councils/%d/returns", co.Number)
 	hd := &homeDue{Month: n.MonthLabel, MonthValue: n.Month.String(), Due: n.Due, Overdue: n.Overdue, Earlier: n.Earlier,
 		Returns: returns, CanUpload: canSubmit(u)}
+	const named = 6
+	hd.EarlierShown, hd.EarlierMore = n.Earlier[:min(named, len(n.Earlier))], max(len(n.Earlier)-named, 0)
 	_, required, err := s.requiredCodes(ctx)
 	if err != nil {
 		return nil, err

@@ -203,3 +203,14 @@ func TestHomeStaleListDropsFreshAssessment(t *testing.T) {
 		t.Error("a council assessed today is still counted as out of date")
 	}
 }
+
+// A council far behind is told which months it owes: the first few by
+// name and how many more.
+func TestHomeNamesOverdueMonths(t *testing.T) {
+	e := newTestEnv(t, Config{})
+	dcs := e.signIn("dcs@behind.test", e.addUser("dcs@behind.test", domain.RoleDCS, 202))
+	_, body, _ := e.get(dcs, "/")
+	if !contains(body, "23 earlier months are overdue too: Sep 2026, Aug 2026, Jul 2026, Jun 2026, May 2026, Apr 2026 and 17 more.") {
+		t.Error("the DCS's home does not name the overdue months")
+	}
+}
