@@ -276,3 +276,10 @@ func (a *Assessment) Check(f *Framework) []FieldError {
 	}
 	return errs
 }
+
+// AssessmentStaleAfterMonths is how old, in months, a council's latest
+// submitted self-assessment may be before pages mark it as stale: the
+// enabling conditions it describes may have changed since, so a score
+// older than this is shown as out of date (and may be left out of the
+// resilience matrix).
+const AssessmentStaleAfterMonths = 12

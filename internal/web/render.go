@@ -46,7 +46,7 @@ func newPages(static *staticFiles) (*pages, error) {
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
-		"returns-home", "returns-council", "returns-job", "returns-report", "returns-unchanged", "compare",
+		"returns-home", "returns-council", "returns-month", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
 		"reconciliation", "account-password", "admin-user", "assessment-review"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")

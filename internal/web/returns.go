@@ -13,6 +13,7 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/domain"
 	"github.com/resilience-dashboard/resilience/internal/intake"
 	"github.com/resilience-dashboard/resilience/internal/returns"
+	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 // Who may do what with returns: council staff see their own council's,
@@ -57,8 +58,15 @@ func canSubmit(u *domain.User) bool {
 }
 
 type councilReturnsPage struct {
-	Council     domain.Council
-	Grid        []gridCell
+	Council domain.Council
+	// Years is the grid: two calendar years of months, newest first, each
+	// cell linking to its month; Window says which, with the links to the
+	// years either side.
+	Years       []gridYear
+	Window      gridWindow
+	WindowLabel string
+	// FirstLabel is the council's first month of returns ("Jan 2017").
+	FirstLabel  string
 	Submissions []domain.Submission
 	Months      []monthOption
 	CanUpload   bool
@@ -70,14 +78,9 @@ type councilReturnsPage struct {
 	// ("replaced", "partly replaced").
 	Replaced map[int64]string
 	// Notes are the explanations and notes on the current figures of the
-	// months in Grid; NotesTotal counts them all.
+	// months in the grid; NotesTotal counts them all.
 	Notes      []figureNote
 	NotesTotal int
-}
-
-type gridCell struct {
-	domain.MonthStatus
-	Label string
 }
 
 type monthOption struct {
@@ -85,8 +88,10 @@ type monthOption struct {
 	Selected     bool
 }
 
-// councilReturns shows a council's return status for the last 24 months,
-// its upload history, and the template and upload forms.
+// councilReturns shows a council's return status, two calendar years at a
+// time (?before= and ?from= page back to its first month), its upload
+// history, and the template and upload forms; with ?month=YYYY-MM, that
+// month's return.
 func (s *Server) councilReturns(c *gin.Context) {
 	ctx := c.Request.Context()
 	n, err := councilNumber(c)
@@ -99,8 +104,36 @@ func (s *Server) councilReturns(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	last := domain.LastComplete(s.now())
-	grid, err := s.db.ReturnStatus(ctx, n, last.Add(-23), last)
+	if q := strings.TrimSpace(c.Query("month")); q != "" {
+		s.returnMonth(c, co, q)
+		return
+	}
+	first, newest := domain.ReturnMonths(co, s.now())
+	w, err := returnsWindow(c, n, first, newest)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	from, to := w.First, w.Last
+	if from.Before(first) {
+		from = first
+	}
+	if newest.Before(to) {
+		to = newest
+	}
+	var grid []domain.MonthStatus
+	held := map[string]*store.MonthReturn{}
+	if !to.Before(from) {
+		if grid, err = s.db.ReturnStatus(ctx, n, from, to); err != nil {
+			s.handleError(c, err)
+			return
+		}
+		if held, err = s.db.CouncilMonthReturns(ctx, n, from, to); err != nil {
+			s.handleError(c, err)
+			return
+		}
+	}
+	_, required, err := s.requiredCodes(ctx)
 	if err != nil {
 		s.handleError(c, err)
 		return
@@ -115,11 +148,12 @@ func (s *Server) councilReturns(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20, Due: due}
+	page := councilReturnsPage{Council: co, Submissions: subs, CanUpload: canSubmit(currentUser(c)), MaxMB: s.limits.MaxFileBytes >> 20, Due: due,
+		Window: w, FirstLabel: first.Label(), WindowLabel: fmt.Sprintf("%d and %d", w.First.Year, w.Last.Year),
+		Years: returnsGrid(n, w, first, newest, co.ExistedIn(domain.MonthOf(s.now().UTC())), grid, held, required)}
 	// The template picker offers the last 36 months a return may cover
 	// for the council, and starts at the month due next, when a template
 	// can be made for it yet.
-	first, newest := domain.ReturnMonths(co, s.now())
 	pick := newest
 	if due != nil && !newest.Before(due.Month) && !due.Month.Before(newest.Add(-35)) {
 		pick = due.Month
@@ -132,13 +166,9 @@ func (s *Server) councilReturns(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	for i := len(grid) - 1; i >= 0; i-- {
-		m, _ := domain.ParseMonth(grid[i].Month)
-		page.Grid = append(page.Grid, gridCell{MonthStatus: grid[i], Label: m.Start().Format("Jan 2006")})
-	}
 	for i := 0; i < 36 && !newest.Add(-i).Before(first); i++ {
 		m := newest.Add(-i)
-		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("January 2006"), Selected: m == pick})
+		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Label(), Selected: m == pick})
 	}
 	s.render(c, http.StatusOK, "returns-council", pageData{Title: co.Name + " returns",
 		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)}},

@@ -11,13 +11,13 @@ import (
 // and which earlier months are overdue.
 type dueNotice struct {
 	Month domain.Month
-	// MonthLong and Due are written for people: "November 2026",
-	// "20 December 2026".
-	MonthLong string
-	Due       string
+	// MonthLabel and Due are written for people: "Nov 2026",
+	// "20 Dec 2026".
+	MonthLabel string
+	Due        string
 	// Overdue is true when Month's own due date has passed.
 	Overdue bool
-	// Earlier lists, newest first, the other months overdue ("September
+	// Earlier lists, newest first, the other months overdue ("Sep
 	// 2026").
 	Earlier []string
 }
@@ -67,10 +67,10 @@ func (s *Server) nextDue(ctx context.Context, co domain.Council) (*dueNotice, er
 		next = owed[0]
 	}
 	due := domain.DueDate(next, s.dueDay())
-	n := &dueNotice{Month: next, MonthLong: next.Start().Format("January 2006"), Due: due.Format("2 January 2006"), Overdue: domain.PastDue(due, now)}
+	n := &dueNotice{Month: next, MonthLabel: next.Label(), Due: due.Format("2 Jan 2006"), Overdue: domain.PastDue(due, now)}
 	for _, m := range owed[min(1, len(owed)):] {
 		if domain.PastDue(domain.DueDate(m, s.dueDay()), now) {
-			n.Earlier = append(n.Earlier, m.Start().Format("January 2006"))
+			n.Earlier = append(n.Earlier, m.Label())
 		}
 	}
 	return n, nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -87,21 +88,29 @@ func (s *Server) trackerParams(c *gin.Context) (trackerFilter, error) {
 // It is not cached: an upload waiting for explanations changes it without
 // changing the stored figures, and so does the clock.
 func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
-	ctx := c.Request.Context()
 	f, err := s.trackerParams(c)
 	if err != nil {
 		s.handleError(c, err)
 		return nil, false
 	}
-	councils, err := s.db.AllCouncils(ctx)
+	res, err := s.trackerFor(c.Request.Context(), f)
 	if err != nil {
 		s.handleError(c, err)
 		return nil, false
 	}
+	return res, true
+}
+
+// trackerFor computes every council's return state for the filter's
+// month: the tracker's and the LGA officer's start page's.
+func (s *Server) trackerFor(ctx context.Context, f trackerFilter) (*trackerResult, error) {
+	councils, err := s.db.AllCouncils(ctx)
+	if err != nil {
+		return nil, err
+	}
 	inds, err := s.db.Indicators(ctx)
 	if err != nil {
-		s.handleError(c, err)
-		return nil, false
+		return nil, err
 	}
 	var required []string
 	for _, ind := range inds {
@@ -111,8 +120,7 @@ func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
 	}
 	held, err := s.db.MonthReturns(ctx, f.Month)
 	if err != nil {
-		s.handleError(c, err)
-		return nil, false
+		return nil, err
 	}
 	res := &trackerResult{Filter: f, Due: domain.DueDate(f.Month, s.dueDay())}
 	res.PastDue = domain.PastDue(res.Due, s.now())
@@ -135,10 +143,9 @@ func (s *Server) tracker(c *gin.Context) (*trackerResult, bool) {
 		res.Councils = append(res.Councils, tc)
 	}
 	if f.Region != "" && !seenRegion[f.Region] {
-		s.handleError(c, domain.Errorf(domain.EINVALID, "region %q is not a region code of a council in %s; use one of the E12 codes in the list.", f.Region, f.Month.Label()))
-		return nil, false
+		return nil, domain.Errorf(domain.EINVALID, "region %q is not a region code of a council in %s; use one of the E12 codes in the list.", f.Region, f.Month.Label())
 	}
-	return res, true
+	return res, nil
 }
 
 // shown lists the councils the filter keeps.

@@ -361,14 +361,14 @@ func TestCouncilReturnsSaysWhatIsDueNext(t *testing.T) {
 	// 2 November 2026 and nothing for two years: October is due on 20
 	// November, and every earlier month is overdue.
 	_, body, _ := env.get(lga, "/councils/202/returns")
-	if !contains(body, "The return for October 2026 is due by 20 November 2026.") || !contains(body, "23 earlier months are overdue too") ||
+	if !contains(body, "The return for Oct 2026 is due by 20 Nov 2026.") || !contains(body, "23 earlier months are overdue too") ||
 		!selected(body, "2026-10") {
 		t.Error("with nothing returned, October 2026 should be due by 20 November 2026, with 23 earlier months overdue")
 	}
 	// October returned: September, due on 20 October, is the one owed.
 	env.seedMonth(202, "2026-10", typicalValues())
 	_, body, _ = env.get(lga, "/councils/202/returns")
-	if !contains(body, "The return for September 2026 was due by 20 October 2026 and is overdue.") || !selected(body, "2026-09") {
+	if !contains(body, "The return for Sep 2026 was due by 20 Oct 2026 and is overdue.") || !selected(body, "2026-09") {
 		t.Error("with October returned, September 2026 should be owed and overdue, and picked")
 	}
 	// Every month returned: November, under way, is next.
@@ -376,7 +376,7 @@ func TestCouncilReturnsSaysWhatIsDueNext(t *testing.T) {
 		env.seedMonth(202, m.String(), typicalValues())
 	}
 	_, body, _ = env.get(lga, "/councils/202/returns")
-	if !contains(body, "The return for November 2026 is due by 20 December 2026.") || contains(body, "overdue") || !selected(body, "2026-10") {
+	if !contains(body, "The return for Nov 2026 is due by 20 Dec 2026.") || contains(body, "overdue") || !selected(body, "2026-10") {
 		t.Error("with every month returned, November 2026 should be due by 20 December 2026, and the picker on October")
 	}
 	// A council that no longer exists owes nothing.

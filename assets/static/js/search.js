@@ -7,9 +7,12 @@
   if (!input) { return; }
   var items = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
   var regions = Array.prototype.slice.call(document.querySelectorAll("[data-region]"));
+  // The list may sit folded away under the start page: a search opens it.
+  var list = document.querySelector("[data-council-list]");
   function filter() {
     var q = input.value.trim().toLowerCase();
     var shown = 0;
+    if (list && q !== "") { list.open = true; }
     items.forEach(function (li) {
       var match = q === "" || li.getAttribute("data-search").indexOf(q) !== -1;
       li.hidden = !match;
