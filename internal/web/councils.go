@@ -335,23 +335,29 @@ func (s *Server) councilAreaData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	header := []string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"}
+	header := []string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source", "percent_of"}
 	var rows [][]string
 	for _, ind := range areaIndicators(d.Indicators, area) {
 		for _, p := range d.Points[ind.Code] {
-			rate, popYear, value := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64)
+			rate, popYear, value, pct := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64), ""
 			if ind.PerChildren() && p.Displayed {
 				rate, popYear = strconv.FormatFloat(p.Display, 'f', 2, 64), strconv.Itoa(p.PopYear)
 			}
+			if ind.PercentOf() != "" && p.Displayed {
+				pct = strconv.FormatFloat(p.Display, 'f', 2, 64)
+			}
 			if p.Suppressed {
 				value, rate = analytics.SuppressedMarker, analytics.SuppressedMarker
+				if ind.PercentOf() != "" {
+					pct = analytics.SuppressedMarker
+				}
 			}
 			rows = append(rows, []string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
-				ind.Unit, value, rate, popYear, "monthly return"})
+				ind.Unit, value, rate, popYear, "monthly return", pct})
 		}
 	}
 	s.sendTable(c, format, fmt.Sprintf("%d-%s", d.Council.Number, area), domain.AreaLabel(area)+": "+d.Council.Name,
-		"Source: monthly returns. Rates per 10,000 children aged 0 to 17 use the ONS mid-year estimate for the year the month's financial year began.", header, rows)
+		"Source: monthly returns. Rates per 10,000 children aged 0 to 17 use the ONS mid-year estimate for the year the month's financial year began. percent_of is re-referrals as a percentage of the same month's referrals.", header, rows)
 }
 
 // splitExt splits "social_care.csv" into "social_care" and "csv".
