@@ -119,8 +119,16 @@ func (v *validator) reconcileYear(council, pos int, ind domain.Indicator, o doma
 	at := v.at(latest)
 	when := "in the year to " + humanISODate(r.PeriodEnd)
 	what := fmt.Sprintf("the monthly figures for %s to %s add up to %s", r.First.Label(), r.End.Label(), reconcileNumber(ind, *r.MonthlyTotal))
+	published, diff := reconcileNumber(ind, *r.Official), signed(reconcileNumber(ind, *r.Difference), *r.Difference)
 	if ind.PercentOf() != "" {
-		what = fmt.Sprintf("the monthly figures for %s to %s come to %s%s", r.First.Label(), r.End.Label(), reconcileNumber(ind, *r.MonthlyTotal), ind.DisplayUnit())
+		// DfE publishes the year's percentage: the months' counts are
+		// compared as one, and the difference is in percentage points.
+		pct := func(x float64) string {
+			return strconv.FormatFloat(round1(math.Abs(x)), 'f', 1, 64) + ind.DisplayUnit()
+		}
+		what = fmt.Sprintf("the monthly figures for %s to %s come to %s", r.First.Label(), r.End.Label(), pct(*r.MonthlyTotal))
+		published = pct(*r.Official)
+		diff = signed(strconv.FormatFloat(round1(math.Abs(*r.Difference)), 'f', 1, 64), *r.Difference) + " points"
 	}
 	if !analytics.ReconcileSums(ind) {
 		when = "at " + humanISODate(r.PeriodEnd)
@@ -128,8 +136,8 @@ func (v *validator) reconcileYear(council, pos int, ind domain.Indicator, o doma
 	}
 	v.out.put(RuleReconcile, at.Sheet, at.Cell(), &at, "",
 		fmt.Sprintf("%s for %s %s: %s, but DfE published %s, a difference of %s (%s%%), beyond the %s%% tolerance. Check the monthly figures, or explain the difference.",
-			name(ind), v.councilName(council), when, what, reconcileNumber(ind, *r.Official),
-			signed(reconcileNumber(ind, *r.Difference), *r.Difference), signed(strconv.FormatFloat(math.Abs(round1(*r.DifferencePercent)), 'f', 1, 64), *r.DifferencePercent),
+			name(ind), v.councilName(council), when, what, published,
+			diff, signed(strconv.FormatFloat(math.Abs(round1(*r.DifferencePercent)), 'f', 1, 64), *r.DifferencePercent),
 			formatNumber(100*tol)))
 }
 

@@ -42,13 +42,13 @@ func (s *Server) apiCouncils(c *gin.Context) {
 }
 
 type apiPoint struct {
-	Month             string            `json:"month"`
-	Value             dashboard.Figure  `json:"value"`
-	RatePer10k        *dashboard.Figure `json:"rate_per_10000_children,omitempty"`
+	Month      string            `json:"month"`
+	Value      dashboard.Figure  `json:"value"`
+	RatePer10k *dashboard.Figure `json:"rate_per_10000_children,omitempty"`
 	// Percent is, for an indicator shown as a percentage of another
 	// (re-referrals of referrals), the value over the other's value for
 	// the same month, times 100.
-	Percent *dashboard.Figure `json:"percent_of,omitempty"`
+	Percent           *dashboard.Figure `json:"percent_of,omitempty"`
 	PopulationYear    int               `json:"population_year,omitempty"`
 	PopulationCarried bool              `json:"population_carried_forward,omitempty"`
 }
