@@ -23,7 +23,10 @@ type Profile struct {
 // RadarStyle is how a profile is drawn, so that the council's own stands
 // out and two medians that coincide both stay visible: each has its own
 // colour (colour-blind safe: blue, vermilion, grey), line pattern and
-// symbol, and the medians are drawn under the council's polygon.
+// symbol. The council's polygon, widest and shaded, lies underneath; the
+// neighbours' median (dashed, solid triangles) on it; every council's
+// median on top, dotted with hollow squares, so that where the medians
+// coincide the neighbours' shows through.
 type RadarStyle int
 
 // The radar's looks.
@@ -35,8 +38,8 @@ const (
 	// RadarNeighbours is its neighbours' median: dashed vermilion with
 	// triangles.
 	RadarNeighbours
-	// RadarAll is every council's median: dotted grey with squares,
-	// drawn first so the neighbours' median lies on top of it.
+	// RadarAll is every council's median: dotted grey with hollow
+	// squares, drawn last.
 	RadarAll
 )
 
@@ -49,9 +52,9 @@ var radarLooks = map[RadarStyle]struct {
 	size            int
 	z               int
 }{
-	RadarOwn:        {"#1d70b8", "solid", 3.5, "circle", 8, 4},
-	RadarNeighbours: {"#d55e00", "dashed", 2.5, "triangle", 12, 3},
-	RadarAll:        {"#505a5f", "dotted", 2.5, "rect", 7, 2},
+	RadarOwn:        {"#1d70b8", "solid", 4, "circle", 13, 2},
+	RadarNeighbours: {"#d55e00", "dashed", 2.5, "triangle", 11, 3},
+	RadarAll:        {"#383f43", "dotted", 2, "rect", 13, 4},
 }
 
 // Radar describes a radar chart of self-assessment ratings on the 1–4
@@ -127,6 +130,10 @@ func RadarOption(r Radar) (map[string]any, error) {
 		styled = true
 		s["lineStyle"] = map[string]any{"color": look.colour, "type": look.pattern, "width": look.width}
 		s["itemStyle"] = map[string]any{"color": look.colour, "borderColor": "#ffffff", "borderWidth": 1}
+		if p.Style == RadarAll {
+			// Hollow, so that a triangle beneath shows through.
+			s["itemStyle"] = map[string]any{"color": "transparent", "borderColor": look.colour, "borderWidth": 2}
+		}
 		s["symbol"], s["symbolSize"], s["z"] = look.symbol, look.size, look.z
 		if p.Style == RadarOwn {
 			s["areaStyle"] = map[string]any{"color": look.colour, "opacity": 0.15}
@@ -156,7 +163,7 @@ func RadarOption(r Radar) (map[string]any, error) {
 			if inds, ok := m["indicator"].([]any); ok && len(inds) > 0 {
 				if first, ok := inds[0].(map[string]any); ok {
 					first["axisLabel"] = map[string]any{"show": true, "showMinLabel": false, "color": "#0b0c0c", "fontSize": 12,
-						"backgroundColor": "rgba(255,255,255,0.85)", "padding": []int{1, 3}, "margin": 6, "valueNames": names}
+						"backgroundColor": "rgba(255,255,255,0.8)", "padding": []int{1, 3}, "margin": 12, "valueNames": names}
 				}
 			}
 		}

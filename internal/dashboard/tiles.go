@@ -75,7 +75,7 @@ const MinChangeBase = 10
 // red when the move is for the worse, green for the better. It is a
 // relative change in per cent for counts, rates and ratios, and a change in
 // percentage points for percentages. OK is false when there is none to
-// show; Why then says, where it can, why not ("too few children in 2017–19
+// show; Why then says, where it can, why not ("Too few children in 2017–19
 // for a percentage change").
 type Change struct {
 	OK    bool
@@ -262,9 +262,9 @@ func (d *Snapshot) tile(ind domain.Indicator, council int, v Viewer, years []int
 		case !refOK:
 			return Change{}
 		case ind.Unit == domain.UnitCount && baseOK && baseCount < MinChangeBase && ind.ShownAsPercent():
-			return Change{Why: fmt.Sprintf("too few %s %s to compare", noun, when)}
+			return Change{Why: fmt.Sprintf("Too few %s %s to compare", noun, when)}
 		case ind.Unit == domain.UnitCount && baseOK && baseCount < MinChangeBase:
-			return Change{Why: fmt.Sprintf("too few %s %s for a percentage change", noun, when)}
+			return Change{Why: fmt.Sprintf("Too few %s %s for a percentage change", noun, when)}
 		case ind.ShownAsPercent():
 			return PointsOf(ind, shown-refValue, true)
 		}

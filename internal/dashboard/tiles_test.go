@@ -122,7 +122,7 @@ func TestTileValues(t *testing.T) {
 	})
 	t.Run("SmallBaseline", func(t *testing.T) {
 		tl := tileFor(t, d.Tiles(202, Viewer{}), "EHE_NEW")
-		if tl.Baseline.OK || tl.Baseline.Why != "too few children in 2017–19 for a percentage change" {
+		if tl.Baseline.OK || tl.Baseline.Why != "Too few children in 2017–19 for a percentage change" {
 			t.Errorf("new home education against a baseline of 5 children: %+v; want no change, with why", tl.Baseline)
 		}
 		// A year before, 12 children: enough, and 82 is "6.8 times",

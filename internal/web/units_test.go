@@ -151,21 +151,25 @@ func TestAssessmentRadarOnProfile(t *testing.T) {
 		t.Fatalf("%d radar series; want the council and two medians", len(series))
 	}
 	type look struct {
-		colour, pattern, symbol string
-		width, z                float64
+		colour, pattern, symbol, fill string
+		width, z                      float64
 	}
 	looks := map[string]look{}
 	for _, s := range series {
 		m := s.(map[string]any)
 		ls := m["lineStyle"].(map[string]any)
-		looks[m["name"].(string)] = look{ls["color"].(string), ls["type"].(string), m["symbol"].(string), ls["width"].(float64), m["z"].(float64)}
+		fill, _ := m["itemStyle"].(map[string]any)["color"].(string)
+		looks[m["name"].(string)] = look{ls["color"].(string), ls["type"].(string), m["symbol"].(string), fill, ls["width"].(float64), m["z"].(float64)}
 	}
 	own, nb, all := looks["Camden"], looks["Neighbours' median"], looks["All councils' median"]
 	if nb.colour == all.colour || nb.pattern == all.pattern || nb.symbol == all.symbol || nb.colour == own.colour {
 		t.Errorf("the medians are not drawn apart: neighbours %+v, all %+v, own %+v", nb, all, own)
 	}
-	if own.width <= nb.width || own.width <= all.width || own.z <= nb.z || nb.z <= all.z {
-		t.Errorf("the council's own polygon is not strongest, or the neighbours' median lies under all councils': %+v %+v %+v", own, nb, all)
+	// The council's line is the widest; the medians lie on it, and all
+	// councils' median, on top, is dotted with hollow squares, so the
+	// neighbours' median shows through it where the two coincide.
+	if own.width <= nb.width || own.width <= all.width || own.z >= nb.z || nb.z >= all.z || all.pattern != "dotted" || all.fill != "transparent" {
+		t.Errorf("the council's own polygon is not strongest, or all councils' median hides the neighbours': %+v %+v %+v", own, nb, all)
 	}
 	ind := opt["radar"].(map[string]any)["indicator"].([]any)
 	label, _ := ind[0].(map[string]any)["axisLabel"].(map[string]any)
@@ -183,7 +187,7 @@ func TestAssessmentRadarOnProfile(t *testing.T) {
 	if sub := opt["title"].(map[string]any)["subtext"].(string); !strings.HasPrefix(sub, "Assessed "+assessed.Format("2 Jan 2006")+" — over 12 months ago") {
 		t.Errorf("radar subtitle %q; want the date marked over 12 months ago", sub)
 	}
-	if !strings.Contains(page, "submitted "+assessed.Format("2 Jan 2006")+` <strong class="govuk-tag govuk-tag--orange app-tag--old">over 12 months ago</strong>`) {
+	if !strings.Contains(page, "submitted "+assessed.Format("2 Jan 2006")+` — <strong class="app-old">over 12 months ago</strong>`) {
 		t.Error("the section does not mark the old assessment beside its date")
 	}
 }
