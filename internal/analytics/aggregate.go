@@ -45,6 +45,32 @@ func AggregateRateCoverage(counts []float64, pops []int64) (rate float64, n int,
 	return sumCount * 10000 / float64(sumPop), n, true
 }
 
+// AggregatePercent is the figure of an indicator shown as a percentage of
+// another (re-referrals of referrals) for an area made of several councils:
+// the sum of the councils' counts over the sum of the other counts, times
+// 100, never a mean of their percentages. counts[i] and of[i] belong to
+// the same council and month; a pair with a missing or non-positive
+// denominator, or a count that is not a number, is left out whole. n is
+// how many councils contributed.
+func AggregatePercent(counts, of []float64) (pct float64, n int, ok bool) {
+	if len(counts) != len(of) {
+		return 0, 0, false
+	}
+	var num, den float64
+	for i, c := range counts {
+		if !finite(c) || !finite(of[i]) || of[i] <= 0 {
+			continue
+		}
+		num += c
+		den += of[i]
+		n++
+	}
+	if n == 0 {
+		return 0, 0, false
+	}
+	return num * 100 / den, n, true
+}
+
 // WeightedMean is the aggregate used for percentages and ratios (indicators
 // with no denominator): the mean of the councils' values weighted by their
 // children's population. DfE publishes national percentages from the
@@ -85,10 +111,13 @@ func WeightedMeanCoverage(values []float64, weights []int64) (mean float64, n in
 // lives in one place: a rate per 10,000 children from summed counts and
 // populations (values are the councils' counts); for percentages and ratios
 // the population-weighted mean (values are the councils' values); for a
-// plain count with no denominator, the sum. n is how many councils
-// contributed.
+// plain count with no denominator, the sum. An indicator shown as a
+// percentage of another needs that other's counts: use AggregatePercent;
+// here it has no figure. n is how many councils contributed.
 func Aggregate(ind domain.Indicator, values []float64, pops []int64) (value float64, n int, ok bool) {
 	switch {
+	case ind.PercentOf() != "":
+		return 0, 0, false
 	case ind.PerChildren():
 		return AggregateRateCoverage(values, pops)
 	case ind.Unit == domain.UnitCount:

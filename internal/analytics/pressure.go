@@ -558,7 +558,8 @@ func describeCell(sb *strings.Builder, ind domain.Indicator, c *PressureCell, ye
 }
 
 // formatDisplay writes a displayed value with its unit: "612.3 per 10,000
-// children" for a rate, "12.5%" for a percentage, "17.2 cases per worker"
+// children" for a rate, "12.5%" for a percentage, "18.3% of referrals" for
+// a percentage of another indicator, "17.2 cases per worker"
 // for the caseload ratio (one decimal place for all three), and a plain
 // number for a count, whole when it is whole and otherwise to one decimal
 // place. Thousands are separated by commas.
@@ -566,6 +567,8 @@ func formatDisplay(ind domain.Indicator, v float64) string {
 	switch {
 	case ind.PerChildren():
 		return groupDigits(v, 1) + " " + ind.DisplayUnit()
+	case ind.PercentOf() != "":
+		return groupDigits(v, 1) + ind.DisplayUnit()
 	case ind.Unit == domain.UnitPercent:
 		return groupDigits(v, 1) + "%"
 	case ind.Unit == domain.UnitRatio:

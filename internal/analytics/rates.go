@@ -58,6 +58,17 @@ func RatePer10k(count float64, population int64) (float64, bool) {
 	return count * 10000 / float64(population), true
 }
 
+// PercentOf turns a count into a percentage of another count for the same
+// council and month (re-referrals as a percentage of referrals). ok is
+// false when the other count is zero, negative or not a number: there is
+// then no figure, never a zero.
+func PercentOf(count, of float64) (float64, bool) {
+	if !(of > 0) || !finite(count) || !finite(of) {
+		return 0, false
+	}
+	return count * 100 / of, true
+}
+
 // Point is one month of a series as it is shown: the stored value and the
 // value displayed (a rate for per-child indicators, otherwise the value).
 type Point struct {
@@ -76,6 +87,13 @@ type Point struct {
 // dividing by the council's population where the indicator is a rate per
 // 10,000 children. Observations must be of that one indicator.
 func Present(ind domain.Indicator, obs []domain.Observation, pops Populations) []Point {
+	return PresentOf(ind, obs, pops, nil)
+}
+
+// PresentOf is Present for any indicator: of gives, for an indicator shown
+// as a percentage of another (Indicator.PercentOf), that other's stored
+// count in a month; a month without one has no displayed figure.
+func PresentOf(ind domain.Indicator, obs []domain.Observation, pops Populations, of func(domain.Month) (float64, bool)) []Point {
 	out := make([]Point, 0, len(obs))
 	for _, o := range obs {
 		m, err := domain.ParseMonth(o.Month)
@@ -83,6 +101,14 @@ func Present(ind domain.Indicator, obs []domain.Observation, pops Populations) [
 			continue
 		}
 		p := Point{Month: m, Value: o.Value, Display: o.Value, Displayed: true}
+		if ind.PercentOf() != "" {
+			p.Display, p.Displayed = 0, false
+			if of != nil {
+				if den, ok := of(m); ok {
+					p.Display, p.Displayed = PercentOf(o.Value, den)
+				}
+			}
+		}
 		if ind.PerChildren() {
 			pop, year, carried, ok := pops.PopulationFor(m)
 			p.PopYear, p.Carried = year, carried

@@ -70,6 +70,17 @@ func ReconcileSums(ind domain.Indicator) bool {
 // figures of other indicators, or whose period end cannot be read, are
 // left out.
 func Reconcile(ind domain.Indicator, s Series, official []domain.OfficialValue, tolerance float64) []Reconciliation {
+	return ReconcileOf(ind, s, nil, official, tolerance)
+}
+
+// ReconcileOf is Reconcile for any indicator: of is, for an indicator
+// shown as a percentage of another (re-referrals of referrals), that
+// other's stored series. DfE publishes such an indicator as the year's
+// percentage, so the monthly figure is the year's summed counts over the
+// year's summed other counts, times 100; a month lacking either counts as
+// missing.
+func ReconcileOf(ind domain.Indicator, s, of Series, official []domain.OfficialValue, tolerance float64) []Reconciliation {
+	share := ind.PercentOf() != ""
 	sums := ReconcileSums(ind)
 	out := make([]Reconciliation, 0, len(official))
 	for _, o := range official {
@@ -88,17 +99,29 @@ func Reconcile(ind domain.Indicator, s Series, official []domain.OfficialValue, 
 			v := *o.Value
 			r.Official = &v
 		}
-		var total float64
+		var total, den float64
 		for _, m := range domain.MonthsBetween(r.First, r.End) {
 			v, ok := s.At(m)
+			var d float64
+			if share {
+				d, ok = of.At(m)
+				x, okX := s.At(m)
+				v, ok = x, ok && okX
+			}
 			if !ok {
 				r.Missing = append(r.Missing, m)
 				continue
 			}
 			total += v
+			den += d
 			r.Months++
 		}
-		if r.Months > 0 {
+		switch {
+		case share && r.Months > 0:
+			if pct, ok := PercentOf(total, den); ok {
+				r.MonthlyTotal = &pct
+			}
+		case r.Months > 0:
 			r.MonthlyTotal = &total
 		}
 		if r.MonthlyTotal != nil && r.Official != nil {

@@ -15,6 +15,46 @@ type Profile struct {
 	Values []*float64
 	Colour string
 	Dashed bool
+	// Style, when set, overrides Colour and Dashed with one of the radar's
+	// three looks: RadarOwn, RadarNeighbours, RadarAll.
+	Style RadarStyle
+}
+
+// RadarStyle is how a profile is drawn, so that the council's own stands
+// out and two medians that coincide both stay visible: each has its own
+// colour (colour-blind safe: blue, vermilion, grey), line pattern and
+// symbol. The council's polygon, widest and shaded, lies underneath; the
+// neighbours' median (dashed, solid triangles) on it; every council's
+// median on top, dotted with hollow squares, so that where the medians
+// coincide the neighbours' shows through.
+type RadarStyle int
+
+// The radar's looks.
+const (
+	RadarDefault RadarStyle = iota
+	// RadarOwn is the council's own ratings: the strongest line, solid,
+	// with filled dots and a shaded polygon.
+	RadarOwn
+	// RadarNeighbours is its neighbours' median: dashed vermilion with
+	// triangles.
+	RadarNeighbours
+	// RadarAll is every council's median: dotted grey with hollow
+	// squares, drawn last.
+	RadarAll
+)
+
+// radarLooks are the line colour, pattern, width, symbol, symbol size and
+// drawing order of each style.
+var radarLooks = map[RadarStyle]struct {
+	colour, pattern string
+	width           float64
+	symbol          string
+	size            int
+	z               int
+}{
+	RadarOwn:        {"#1d70b8", "solid", 4, "circle", 13, 2},
+	RadarNeighbours: {"#d55e00", "dashed", 2.5, "triangle", 11, 3},
+	RadarAll:        {"#383f43", "dotted", 2, "rect", 13, 4},
 }
 
 // Radar describes a radar chart of self-assessment ratings on the 1–4
@@ -24,11 +64,15 @@ type Radar struct {
 	Subtitle string
 	Axes     []string
 	Profiles []Profile
+	// Levels names the ratings 1 to 4 ("Not in place" ... "Strong"); the
+	// radial scale writes them on its first axis ("3 Established").
+	Levels []string
 }
 
 // RadarOption builds the echarts option for a radar chart: tooltips, a
 // legend that toggles each profile, save-as-image, and axes from 0 to 4 so
-// "not in place" (1) still shows as a shape.
+// "not in place" (1) still shows as a shape, with the scale's ratings
+// written up the first axis.
 func RadarOption(r Radar) (map[string]any, error) {
 	if len(r.Axes) < 3 {
 		return nil, fmt.Errorf("radar chart %q needs at least three axes", r.Title)
@@ -72,8 +116,31 @@ func RadarOption(r Radar) (map[string]any, error) {
 		lines[i] = Line{Name: p.Name, Colour: p.Colour, Dashed: p.Dashed}
 	}
 	styleSeries(option, lines)
-	// The council's own profile is shaded.
-	if series, _ := option["series"].([]any); len(series) > 0 {
+	series, _ := option["series"].([]any)
+	styled := false
+	for i, p := range r.Profiles {
+		look, ok := radarLooks[p.Style]
+		if !ok || i >= len(series) {
+			continue
+		}
+		s, ok := series[i].(map[string]any)
+		if !ok {
+			continue
+		}
+		styled = true
+		s["lineStyle"] = map[string]any{"color": look.colour, "type": look.pattern, "width": look.width}
+		s["itemStyle"] = map[string]any{"color": look.colour, "borderColor": "#ffffff", "borderWidth": 1}
+		if p.Style == RadarAll {
+			// Hollow, so that a triangle beneath shows through.
+			s["itemStyle"] = map[string]any{"color": "transparent", "borderColor": look.colour, "borderWidth": 2}
+		}
+		s["symbol"], s["symbolSize"], s["z"] = look.symbol, look.size, look.z
+		if p.Style == RadarOwn {
+			s["areaStyle"] = map[string]any{"color": look.colour, "opacity": 0.15}
+		}
+	}
+	// Without styles, the council's own profile (the first) is shaded.
+	if len(series) > 0 && !styled {
 		if s, ok := series[0].(map[string]any); ok {
 			s["areaStyle"] = map[string]any{"opacity": 0.15}
 		}
@@ -82,6 +149,24 @@ func RadarOption(r Radar) (map[string]any, error) {
 	if m, ok := option["radar"].(map[string]any); ok {
 		m["axisName"] = map[string]any{"color": "#0b0c0c", "fontSize": 13}
 		m["radius"] = "62%"
+		m["splitLine"] = map[string]any{"lineStyle": map[string]any{"color": "#b1b4b6"}}
+		m["splitArea"] = map[string]any{"show": false}
+		// The 1–4 scale is written once, up the first axis: echarts keeps
+		// an indicator's own axisLabel over the radar's. The names travel
+		// as data (valueNames); charts.js turns them into the labels.
+		if len(r.Levels) > 0 {
+			names := map[string]string{"0": ""}
+			for i, l := range r.Levels {
+				names[fmt.Sprint(i+1)] = fmt.Sprintf("%d %s", i+1, l)
+			}
+			m["axisLabel"] = map[string]any{"show": false}
+			if inds, ok := m["indicator"].([]any); ok && len(inds) > 0 {
+				if first, ok := inds[0].(map[string]any); ok {
+					first["axisLabel"] = map[string]any{"show": true, "showMinLabel": false, "color": "#0b0c0c", "fontSize": 12,
+						"backgroundColor": "rgba(255,255,255,0.8)", "padding": []int{1, 3}, "margin": 12, "valueNames": names}
+				}
+			}
+		}
 	}
 	return option, nil
 }

@@ -62,3 +62,35 @@ func TestVersionsOption(t *testing.T) {
 		t.Error("a chart with no versions was built")
 	}
 }
+
+// The radar's styles keep the two medians apart and the council's own
+// strongest, and write the 1–4 scale with its names up the first axis.
+func TestRadarStylesAndScale(t *testing.T) {
+	three := 3.0
+	vals := []*float64{&three, &three, &three}
+	opt, err := RadarOption(Radar{Title: "T", Axes: []string{"A", "B", "C"}, Levels: []string{"Not in place", "Developing", "Established", "Strong"},
+		Profiles: []Profile{{Name: "Camden", Values: vals, Style: RadarOwn}, {Name: "Neighbours", Values: vals, Style: RadarNeighbours}, {Name: "All", Values: vals, Style: RadarAll}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := opt["series"].([]any)
+	style := func(i int) (map[string]any, map[string]any, map[string]any) {
+		s := series[i].(map[string]any)
+		return s, s["lineStyle"].(map[string]any), s["itemStyle"].(map[string]any)
+	}
+	own, ownLine, _ := style(0)
+	nb, nbLine, _ := style(1)
+	all, allLine, allItem := style(2)
+	if nbLine["color"] == allLine["color"] || nbLine["type"] == allLine["type"] || nb["symbol"] == all["symbol"] || nbLine["color"] == ownLine["color"] {
+		t.Errorf("medians not apart: %v %v", nb, all)
+	}
+	if ownLine["width"].(float64) <= nbLine["width"].(float64) || own["areaStyle"] == nil || allItem["color"] != "transparent" {
+		t.Errorf("own %v not strongest, or all councils' symbols not hollow %v", own, allItem)
+	}
+	first := opt["radar"].(map[string]any)["indicator"].([]any)[0].(map[string]any)
+	label := first["axisLabel"].(map[string]any)
+	names := label["valueNames"].(map[string]string)
+	if label["show"] != true || names["1"] != "1 Not in place" || names["4"] != "4 Strong" || names["0"] != "" {
+		t.Errorf("scale labels %v", label)
+	}
+}

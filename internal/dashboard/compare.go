@@ -78,13 +78,13 @@ func (d *Snapshot) Compare(v Viewer, ind domain.Indicator, m domain.Month, counc
 		eng, regions = st.EnglandRounded, st.RegionRounded
 	}
 	cmp.England = AggregateView{Code: "E92000001", Name: "England", Value: Figure{eng.Value, eng.OK, false}, Councils: eng.N}
-	if ind.PerChildren() {
+	if ind.PerChildren() || ind.PercentOf() != "" {
 		cmp.England.Total = Figure{eng.Total, eng.OK, false}
 	}
 	for _, code := range d.Regions {
 		a := regions[code]
 		av := AggregateView{Code: code, Name: d.RegionName[code], Value: Figure{a.Value, a.OK, false}, Councils: a.N}
-		if ind.PerChildren() {
+		if ind.PerChildren() || ind.PercentOf() != "" {
 			av.Total = Figure{a.Total, a.OK, false}
 		}
 		cmp.Regions = append(cmp.Regions, av)
@@ -115,8 +115,8 @@ func (d *Snapshot) Compare(v Viewer, ind domain.Indicator, m domain.Month, counc
 		cmp.Councils = append(cmp.Councils, row)
 	}
 	slices.SortStableFunc(cmp.Councils, func(a, b CompareRow) int { return rankOrder(a) - rankOrder(b) })
-	cmp.Note = fmt.Sprintf("%s, %s. Source: monthly returns. Rank 1 is %s; quartile band A is the best quarter of councils%s. England and regional figures are sums of counts over sums of children, not averages of rates.",
-		ind.Label, m.Label(), RankMeaning(ind), neutralNote(ind))
+	cmp.Note = fmt.Sprintf("%s, %s. Source: monthly returns. Rank 1 is %s; quartile band A is the best quarter of councils%s. %s",
+		ind.Label, m.Label(), RankMeaning(ind), neutralNote(ind), AggregateNote(ind))
 	if ind.PerChildren() {
 		cmp.Note += " Rates are per 10,000 children aged 0 to 17, using the ONS mid-year estimate for the year in which the month's financial year began."
 		cmp.PopulationNote = d.CarriedNote(m, st.Count)
@@ -131,6 +131,19 @@ func (d *Snapshot) Compare(v Viewer, ind domain.Indicator, m domain.Month, counc
 		}
 	}
 	return cmp
+}
+
+// AggregateNote says how England and regional figures of an indicator are
+// made.
+func AggregateNote(ind domain.Indicator) string {
+	switch {
+	case ind.PercentOf() != "":
+		return fmt.Sprintf("Each figure is %s as a percentage of the same month's %s; England and regional figures are the sum of %s over the sum of %s, not averages of percentages.",
+			strings.ToLower(ind.Label), ind.DenominatorNoun(), strings.ToLower(ind.Label), ind.DenominatorNoun())
+	case ind.PerChildren():
+		return "England and regional figures are sums of counts over sums of children, not averages of rates."
+	}
+	return "England and regional figures are means of the councils' figures weighted by their children's population."
 }
 
 // CarriedNote says which population estimates are carried forward for the

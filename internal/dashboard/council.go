@@ -155,11 +155,11 @@ func (d *Snapshot) CouncilComparison(v Viewer, ind domain.Indicator, council int
 			cc.Predecessors = append(cc.Predecessors, pred.Name)
 		}
 	}
-	cc.Note = "Source: monthly returns; England and regional figures are sums of counts over sums of children. " +
+	cc.Note = "Source: monthly returns. " + AggregateNote(ind) + " " +
 		"The shaded band is the middle half of the council's ten statistical neighbours (DfE 2025 model), between their lower and upper quartiles; LAIT shows their mean instead."
 	if len(d.Neighbours[council]) == 0 {
 		cc.NoNeighbours = co.Name + " has no statistical neighbours: DfE's 2025 model covers only the councils that exist now, so the chart compares it with its region and England alone."
-		cc.Note = "Source: monthly returns; England and regional figures are sums of counts over sums of children. " + cc.NoNeighbours
+		cc.Note = "Source: monthly returns. " + AggregateNote(ind) + " " + cc.NoNeighbours
 	}
 	if len(cc.Predecessors) > 0 {
 		cc.Note += " Dashed context lines are the figures of the councils " + co.Name + " replaced (" + strings.Join(cc.Predecessors, ", ") + "), up to their last month."
@@ -186,6 +186,8 @@ func (d *Snapshot) CouncilComparison(v Viewer, ind domain.Indicator, council int
 // ones.
 func OfficialNote(ind domain.Indicator) string {
 	switch {
+	case ind.PercentOf() != "":
+		return "the year's percentage, at the March that ends the year"
 	case ind.Kind == domain.KindFlow:
 		return "the year's total divided by 12, at the March that ends the year"
 	case ind.Unit != domain.UnitCount:
@@ -208,6 +210,12 @@ func (d *Snapshot) OfficialByMonth(ind domain.Indicator, council int) map[int]fl
 			continue
 		}
 		v := *o.Value
+		if ind.PercentOf() != "" {
+			// DfE publishes the year's percentage: it is already in the
+			// displayed unit.
+			out[m.Index()] = v
+			continue
+		}
 		if ind.Kind == domain.KindFlow {
 			v /= 12
 		}
@@ -248,7 +256,12 @@ func (d *Snapshot) CouncilFigures(n int, v Viewer) (*CouncilFigures, error) {
 		s.each(func(idx int, v float64) {
 			obs = append(obs, domain.Observation{Council: n, Indicator: ind.Code, Month: MonthOfIndex(idx).String(), Value: v})
 		})
-		pts := analytics.Present(ind, obs, cf.Pops)
+		var of func(domain.Month) (float64, bool)
+		if code := ind.PercentOf(); code != "" {
+			den := d.Values[code][n]
+			of = func(m domain.Month) (float64, bool) { return den.at(m.Index()) }
+		}
+		pts := analytics.PresentOf(ind, obs, cf.Pops, of)
 		for i := range pts {
 			if v.Suppressed(ind, n, pts[i].Value) {
 				pts[i].Suppressed, pts[i].Displayed, pts[i].Display = true, false, 0

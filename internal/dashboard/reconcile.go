@@ -71,8 +71,12 @@ func (d *Snapshot) OfficialOf(code string, council int) []domain.OfficialValue {
 // difference that would give it back (SECURITY D1).
 func (d *Snapshot) Reconcile(ind domain.Indicator, council int, v Viewer, official []domain.OfficialValue, tol float64) []ReconcileRow {
 	series := d.Values[ind.Code][council].toSeries()
+	var of analytics.Series
+	if code := ind.PercentOf(); code != "" {
+		of = d.Values[code][council].toSeries()
+	}
 	var out []ReconcileRow
-	for _, r := range analytics.Reconcile(ind, series, official, tol) {
+	for _, r := range analytics.ReconcileOf(ind, series, of, official, tol) {
 		if r.End.Before(domain.FirstMonth) {
 			continue
 		}
@@ -80,7 +84,7 @@ func (d *Snapshot) Reconcile(ind domain.Indicator, council int, v Viewer, offici
 			Flagged: r.Flagged, Marker: r.Marker, Complete: r.Complete(), Official: figureOf(r.Official),
 			MonthlyTotal: figureOf(r.MonthlyTotal), Difference: figureOf(r.Difference), DifferencePercent: figureOf(r.DifferencePercent)}
 		withheld := false
-		if r.MonthlyTotal != nil && v.Suppressed(ind, council, *r.MonthlyTotal) {
+		if r.MonthlyTotal != nil && ind.PercentOf() == "" && v.Suppressed(ind, council, *r.MonthlyTotal) {
 			withheld = true
 		}
 		for _, m := range domain.MonthsBetween(r.First, r.End) {
@@ -121,7 +125,8 @@ func figureOf(p *float64) Figure {
 }
 
 // reconText writes a figure of the indicator for a table: counts whole
-// with thousands separators, rates and ratios to one decimal place; signed
+// with thousands separators, rates, percentages and ratios to one decimal
+// place; signed
 // for a difference.
 func reconText(ind domain.Indicator, f Figure, signed bool) string {
 	switch {
@@ -132,7 +137,7 @@ func reconText(ind domain.Indicator, f Figure, signed bool) string {
 	}
 	size := math.Abs(f.Value)
 	text := strconv.FormatFloat(RoundTo(size, 1), 'f', 1, 64)
-	if ind.Unit == domain.UnitCount {
+	if ind.Unit == domain.UnitCount && ind.PercentOf() == "" {
 		text = FormatCount(size)
 	}
 	if !signed {

@@ -6,7 +6,8 @@ import (
 )
 
 // ShownSeries is a council's series as displayed, in full: rates per
-// 10,000 children for per-child indicators. For what a particular viewer
+// 10,000 children for per-child indicators, percentages of referrals for
+// re-referrals. For what a particular viewer
 // may see, use ViewerSeries. It is worked out on each call rather than
 // kept: every council's would double the snapshot's memory, and the
 // pressure points, its main user, are kept per month.
@@ -43,15 +44,24 @@ func (d *Snapshot) ViewerSeries(ind domain.Indicator, council int, v Viewer) ana
 }
 
 // Combined is the displayed figure of several councils together in month
-// m: summed counts over summed children for a rate, a population-weighted
-// mean otherwise. It needs every one of them to have a figure v may see
-// (and, for a rate, a population).
+// m: summed counts over summed children for a rate, summed counts over the
+// summed other counts for a percentage of another indicator, a
+// population-weighted mean otherwise. It needs every one of them to have a
+// figure v may see (and, for a rate, a population).
 func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m domain.Month, v Viewer) (float64, bool) {
 	var num, weight float64
 	for _, c := range councils {
 		raw, ok := d.Values[ind.Code][c.Number].at(m.Index())
 		if !ok || !c.ExistedIn(m) || v.Suppressed(ind, c.Number, raw) {
 			return 0, false
+		}
+		if code := ind.PercentOf(); code != "" {
+			of, ok := d.Values[code][c.Number].at(m.Index())
+			if !ok {
+				return 0, false
+			}
+			num, weight = num+raw, weight+of
+			continue
 		}
 		pop, _, _, hasPop := d.Pops[c.Number].PopulationFor(m)
 		switch {
@@ -64,6 +74,9 @@ func (d *Snapshot) Combined(ind domain.Indicator, councils []domain.Council, m d
 		default:
 			num, weight = num+raw, weight+1
 		}
+	}
+	if ind.PercentOf() != "" {
+		return analytics.PercentOf(num, weight)
 	}
 	if weight == 0 {
 		return 0, false

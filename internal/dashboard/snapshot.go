@@ -244,9 +244,18 @@ func MonthOfIndex(idx int) domain.Month {
 }
 
 // Display turns a stored value into what is shown: a rate per 10,000
-// children for per-child indicators (DfE's population convention), the
-// value itself otherwise.
+// children for per-child indicators (DfE's population convention), a
+// percentage of the other indicator's count for the same council and month
+// for an indicator shown as one (none when that count is 0 or missing),
+// the value itself otherwise.
 func (d *Snapshot) Display(ind domain.Indicator, council int, m domain.Month, v float64) (float64, bool) {
+	if code := ind.PercentOf(); code != "" {
+		of, ok := d.Values[code][council].at(m.Index())
+		if !ok {
+			return 0, false
+		}
+		return analytics.PercentOf(v, of)
+	}
 	if !ind.PerChildren() {
 		return v, true
 	}

@@ -9,7 +9,7 @@ import (
 // existed then.
 type MonthStats struct {
 	Month   domain.Month
-	Display map[int]float64 // shown value: rate per 10,000 or the value itself
+	Display map[int]float64 // shown value: rate per 10,000, percentage of another indicator, or the value itself
 	Count   map[int]float64 // stored value, also for councils with no population
 	Ranks   map[int]int
 	Bands   analytics.Bands
@@ -47,6 +47,7 @@ func (d *Snapshot) MonthStats(ind domain.Indicator, m domain.Month) *MonthStats 
 	type acc struct {
 		counts []float64
 		pops   []int64
+		of     []float64
 	}
 	england, byRegion := acc{}, map[string]*acc{}
 	for n, s := range d.Values[ind.Code] {
@@ -64,13 +65,16 @@ func (d *Snapshot) MonthStats(ind domain.Indicator, m domain.Month) *MonthStats 
 		}
 		st.Display[n], st.Count[n] = shown, v
 		pop, _, _, _ := d.Pops[n].PopulationFor(m)
-		england.counts, england.pops = append(england.counts, v), append(england.pops, pop)
+		// An indicator shown as a percentage of another aggregates over
+		// the other's counts, which Display has just found.
+		of, _ := d.Values[ind.PercentOf()][n].at(m.Index())
+		england.counts, england.pops, england.of = append(england.counts, v), append(england.pops, pop), append(england.of, of)
 		r := byRegion[c.RegionCode]
 		if r == nil {
 			r = &acc{}
 			byRegion[c.RegionCode] = r
 		}
-		r.counts, r.pops = append(r.counts, v), append(r.pops, pop)
+		r.counts, r.pops, r.of = append(r.counts, v), append(r.pops, pop), append(r.of, of)
 	}
 	st.Ranks = analytics.Rank(st.Display, ind.Polarity)
 	st.Bands, st.BandsOK = analytics.BandsOfMap(st.Display)
@@ -79,9 +83,9 @@ func (d *Snapshot) MonthStats(ind domain.Indicator, m domain.Month) *MonthStats 
 			st.Band[n] = analytics.QuartileBand(v, st.Bands, ind.Polarity)
 		}
 	}
-	st.England, st.EnglandRounded = aggregateOf(ind, england.counts, england.pops)
+	st.England, st.EnglandRounded = aggregateOf(ind, england.counts, england.pops, england.of)
 	for code, r := range byRegion {
-		st.Region[code], st.RegionRounded[code] = aggregateOf(ind, r.counts, r.pops)
+		st.Region[code], st.RegionRounded[code] = aggregateOf(ind, r.counts, r.pops, r.of)
 	}
 	d.mu.Lock()
 	d.stats[key] = st
@@ -90,9 +94,26 @@ func (d *Snapshot) MonthStats(ind domain.Indicator, m domain.Month) *MonthStats 
 }
 
 // aggregateOf computes a regional or national figure: sums of counts over
-// sums of population for rates, a population-weighted mean otherwise. The
-// second result rounds the total count to the nearest 10 first (D1).
-func aggregateOf(ind domain.Indicator, counts []float64, pops []int64) (Aggregate, Aggregate) {
+// sums of population for rates, sums of counts over sums of the other
+// indicator's counts (of) for a percentage of another, a
+// population-weighted mean otherwise. The second result rounds the total
+// counts to the nearest 10 first (D1).
+func aggregateOf(ind domain.Indicator, counts []float64, pops []int64, of []float64) (Aggregate, Aggregate) {
+	if ind.PercentOf() != "" {
+		v, n, ok := analytics.AggregatePercent(counts, of)
+		var total, totalOf float64
+		for i, c := range counts {
+			total += c
+			totalOf += of[i]
+		}
+		full := Aggregate{Value: v, Total: total, N: n, OK: ok}
+		rounded := full
+		rounded.Total = analytics.RoundTo10(total)
+		if r, ok := analytics.PercentOf(rounded.Total, analytics.RoundTo10(totalOf)); ok {
+			rounded.Value = r
+		}
+		return full, rounded
+	}
 	if !ind.PerChildren() {
 		v, n, ok := analytics.WeightedMeanCoverage(counts, pops)
 		a := Aggregate{Value: v, N: n, OK: ok}

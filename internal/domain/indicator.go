@@ -21,10 +21,15 @@ const (
 	Neutral      = "neutral"
 )
 
-// Denominators.
+// Denominators. Besides these, a denominator may name another count
+// indicator of the catalogue: the indicator is then shown as a percentage
+// of that one for the same council and month (re-referrals as a
+// percentage of referrals, as DfE publishes them).
 const (
 	DenomChildren = "children_0_17" // rate per 10,000 children aged 0-17
 	DenomNone     = "none"
+	// DenomReferrals shows an indicator as a percentage of referrals.
+	DenomReferrals = "CSC_REFERRALS"
 )
 
 // Areas of the catalogue, in display order.
@@ -78,11 +83,43 @@ type Indicator struct {
 // children aged 0 to 17.
 func (i Indicator) PerChildren() bool { return i.Denominator == DenomChildren }
 
+// PercentOf is the code of the indicator this one is shown as a
+// percentage of, or "" when it is shown otherwise. Its stored figures stay
+// counts; the displayed figure for a month is its count over the other
+// indicator's count for the same council and month, times 100.
+func (i Indicator) PercentOf() string {
+	switch i.Denominator {
+	case DenomChildren, DenomNone, "":
+		return ""
+	}
+	return i.Denominator
+}
+
+// ShownAsPercent reports whether the displayed figure is a percentage,
+// either stored as one or worked out as a share of another indicator: its
+// changes are then in percentage points.
+func (i Indicator) ShownAsPercent() bool { return i.Unit == UnitPercent || i.PercentOf() != "" }
+
+// denominatorNouns names, in the plural, the indicators others may be a
+// percentage of.
+var denominatorNouns = map[string]string{DenomReferrals: "referrals"}
+
+// DenominatorNoun names what a percentage-of indicator is a percentage of:
+// "referrals".
+func (i Indicator) DenominatorNoun() string {
+	if n, ok := denominatorNouns[i.PercentOf()]; ok {
+		return n
+	}
+	return i.PercentOf()
+}
+
 // DisplayUnit is the unit a chart axis shows for the indicator.
 func (i Indicator) DisplayUnit() string {
 	switch {
 	case i.PerChildren():
 		return "per 10,000 children"
+	case i.PercentOf() != "":
+		return "% of " + i.DenominatorNoun()
 	case i.Unit == UnitPercent:
 		return "%"
 	case i.Unit == UnitRatio:

@@ -6,7 +6,8 @@ import "github.com/resilience-dashboard/resilience/internal/domain"
 // Position 1 to 24. It is the source of data/reference/indicators.csv.
 //
 // Conventions: counts are shown per 10,000 children aged 0 to 17 and demand
-// counts are higher-is-worse, as in LAIT; percentages and the caseload ratio
+// counts are higher-is-worse, as in LAIT, except re-referrals, shown as a
+// percentage of the month's referrals as DfE publishes them; percentages and the caseload ratio
 // have no denominator. Definitions follow DfE's (children in need census,
 // social work workforce census, LAIT data dictionary) where a published
 // measure matches, restated for a month rather than a year, so that a
@@ -32,8 +33,8 @@ func Catalogue() []domain.Indicator {
 			Definition: "Number of referrals received by children's social care during the month. A referral is 'a request for services to be provided by children's social care services' for a child whose case is not already open; if a child is referred more than once, each referral is counted (DfE children in need census).",
 			Unit:       domain.UnitCount, Kind: domain.KindFlow, Polarity: domain.HigherWorse, Denominator: domain.DenomChildren, Required: true},
 		{Code: "CSC_REREFERRALS", Area: domain.AreaSocial, Label: "Re-referrals within 12 months",
-			Definition: "Number of the month's referrals concerning a child who had been referred within the 12 months before (DfE children in need census). Part of the referrals count.",
-			Unit:       domain.UnitCount, Kind: domain.KindFlow, Polarity: domain.HigherWorse, Denominator: domain.DenomChildren, SubsetOf: "CSC_REFERRALS"},
+			Definition: "Number of the month's referrals concerning a child who had been referred within the 12 months before (DfE children in need census). Part of the referrals count. Shown as a percentage of the month's referrals, the measure DfE publishes.",
+			Unit:       domain.UnitCount, Kind: domain.KindFlow, Polarity: domain.HigherWorse, Denominator: domain.DenomReferrals, SubsetOf: "CSC_REFERRALS"},
 		{Code: "CSC_ASSESSMENTS", Area: domain.AreaSocial, Label: "Social care assessments completed",
 			Definition: "Number of children's social care assessments completed during the month. An assessment of a referred child's needs decides what services to provide, and should be completed within 45 working days of the referral.",
 			Unit:       domain.UnitCount, Kind: domain.KindFlow, Polarity: domain.HigherWorse, Denominator: domain.DenomChildren},

@@ -391,7 +391,7 @@ func (l *loader) indicator(t *table) error {
 	i.Unit, err[4] = oneOf(t, "unit", domain.UnitCount, domain.UnitPercent, domain.UnitRatio)
 	i.Kind, err[5] = oneOf(t, "kind", domain.KindFlow, domain.KindStock)
 	i.Polarity, err[6] = oneOf(t, "polarity", domain.HigherWorse, domain.HigherBetter, domain.Neutral)
-	i.Denominator, err[7] = oneOf(t, "denominator", domain.DenomChildren, domain.DenomNone)
+	i.Denominator, err[7] = textCell(t, "denominator")
 	i.Required, err[8] = flagCell(t, "required")
 	pos, err[9] = intCell(t, "position", 1, 10000)
 	if e := firstErr(err[:]...); e != nil {
@@ -399,8 +399,8 @@ func (l *loader) indicator(t *table) error {
 	}
 	i.SubsetOf = t.get("subset_of")
 	i.Position = int(pos)
-	if i.Denominator == domain.DenomChildren && i.Unit != domain.UnitCount {
-		return t.errorf("%s: only counts can be per 10,000 children", i.Code)
+	if i.Denominator != domain.DenomNone && i.Unit != domain.UnitCount {
+		return t.errorf("%s: only counts can be per 10,000 children or a percentage of another count", i.Code)
 	}
 	if e := firstErr(l.unique(t, "code "+i.Code), l.unique(t, "position "+strconv.Itoa(i.Position))); e != nil {
 		return e
@@ -418,6 +418,13 @@ func (l *loader) indicatorsDone(t *table) error {
 		unit[i.Code] = i.Unit
 	}
 	for k, i := range l.d.Indicators {
+		// A denominator is children, none, or another count indicator
+		// (shown as a percentage of it).
+		if of := i.PercentOf(); of != "" {
+			if u, ok := unit[of]; !ok || of == i.Code || u != domain.UnitCount {
+				return l.atLine(t, k, "denominator %q is not %s, %s or another count indicator", of, domain.DenomChildren, domain.DenomNone)
+			}
+		}
 		if i.SubsetOf == "" {
 			continue
 		}

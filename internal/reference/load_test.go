@@ -241,7 +241,7 @@ func TestCatalogueHas24ValidIndicators(t *testing.T) {
 			!slices.Contains([]string{domain.UnitCount, domain.UnitPercent, domain.UnitRatio}, ind.Unit) ||
 			!slices.Contains([]string{domain.KindFlow, domain.KindStock}, ind.Kind) ||
 			!slices.Contains([]string{domain.HigherWorse, domain.HigherBetter, domain.Neutral}, ind.Polarity) ||
-			!slices.Contains([]string{domain.DenomChildren, domain.DenomNone}, ind.Denominator) {
+			!slices.Contains([]string{domain.DenomChildren, domain.DenomNone, domain.DenomReferrals}, ind.Denominator) {
 			t.Errorf("%s has an invalid enum: %+v", ind.Code, ind)
 		}
 		if ind.Label == "" || len(ind.Definition) < 40 {
@@ -263,6 +263,11 @@ func TestCatalogueHas24ValidIndicators(t *testing.T) {
 		if !codes[code].Required {
 			t.Errorf("%s should be required", code)
 		}
+	}
+	// Re-referrals are shown as DfE publishes them: a percentage of
+	// referrals.
+	if rr := codes["CSC_REREFERRALS"]; rr.PercentOf() != "CSC_REFERRALS" || rr.DisplayUnit() != "% of referrals" || !rr.ShownAsPercent() {
+		t.Errorf("CSC_REREFERRALS: percent of %q, unit %q; want a percentage of referrals", rr.PercentOf(), rr.DisplayUnit())
 	}
 	for code, total := range map[string]string{"CSC_CPP": "CSC_CIN", "CSC_CLA": "CSC_CIN", "CSC_REREFERRALS": "CSC_REFERRALS", "EHE_NEW_HEALTH": "EHE_NEW"} {
 		if codes[code].SubsetOf != total {

@@ -29,8 +29,11 @@ type OfficialMeasure struct {
 var officialMeasures = []OfficialMeasure{
 	{"cin_at31", "At31_episodes", "CSC_CIN", "03-31", true},
 	{"referrals", "referral_count", "CSC_REFERRALS", "03-31", true},
-	{"rereferrals", "rereferral_count", "CSC_REREFERRALS", "03-31", true},
-	{"rereferral_percent", "rereferral_percent", "", "03-31", false},
+	// Re-referrals are shown, as DfE publishes them, as a percentage of
+	// referrals, so DfE's percentage is the figure that sits beside them;
+	// the count is kept for analysts.
+	{"rereferrals", "rereferral_count", "", "03-31", true},
+	{"rereferral_percent", "rereferral_percent", "CSC_REREFERRALS", "03-31", false},
 	// Plans started in the year is an annual flow; no monthly indicator
 	// counts plan starts, so it has none.
 	{"cpp_started", "CPP_start", "", "03-31", true},

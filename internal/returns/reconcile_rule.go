@@ -87,7 +87,28 @@ func (v *validator) reconcileYear(council, pos int, ind domain.Indicator, o doma
 	if latest < 0 {
 		return // the upload carries none of the year's months
 	}
-	rows := analytics.Reconcile(ind, series, []domain.OfficialValue{o}, tol)
+	// An indicator shown as a percentage of another (re-referrals of
+	// referrals) meets DfE's percentage with the other's figures too.
+	var of analytics.Series
+	if code := ind.PercentOf(); code != "" {
+		of = analytics.Series{}
+		ofPos := -1
+		for k, other := range v.vc.Catalogue.Indicators {
+			if other.Code == code {
+				ofPos = k
+			}
+		}
+		for _, m := range domain.MonthsBetween(first, end) {
+			if j, ok := v.seen.get(council, ofPos, m.Index()); ofPos >= 0 && ok && !v.bad[j] && v.f.hasValue(j) {
+				of.Set(m, v.f.list[j].value)
+			} else if v.vc.Held != nil {
+				if x, ok := v.vc.Held(council, code, m); ok {
+					of.Set(m, x)
+				}
+			}
+		}
+	}
+	rows := analytics.ReconcileOf(ind, series, of, []domain.OfficialValue{o}, tol)
 	if len(rows) != 1 || !rows[0].Flagged {
 		return
 	}
@@ -98,14 +119,25 @@ func (v *validator) reconcileYear(council, pos int, ind domain.Indicator, o doma
 	at := v.at(latest)
 	when := "in the year to " + humanISODate(r.PeriodEnd)
 	what := fmt.Sprintf("the monthly figures for %s to %s add up to %s", r.First.Label(), r.End.Label(), reconcileNumber(ind, *r.MonthlyTotal))
+	published, diff := reconcileNumber(ind, *r.Official), signed(reconcileNumber(ind, *r.Difference), *r.Difference)
+	if ind.PercentOf() != "" {
+		// DfE publishes the year's percentage: the months' counts are
+		// compared as one, and the difference is in percentage points.
+		pct := func(x float64) string {
+			return strconv.FormatFloat(round1(math.Abs(x)), 'f', 1, 64) + ind.DisplayUnit()
+		}
+		what = fmt.Sprintf("the monthly figures for %s to %s come to %s", r.First.Label(), r.End.Label(), pct(*r.MonthlyTotal))
+		published = pct(*r.Official)
+		diff = signed(strconv.FormatFloat(round1(math.Abs(*r.Difference)), 'f', 1, 64), *r.Difference) + " points"
+	}
 	if !analytics.ReconcileSums(ind) {
 		when = "at " + humanISODate(r.PeriodEnd)
 		what = fmt.Sprintf("the figure for %s is %s", r.End.Label(), reconcileNumber(ind, *r.MonthlyTotal))
 	}
 	v.out.put(RuleReconcile, at.Sheet, at.Cell(), &at, "",
 		fmt.Sprintf("%s for %s %s: %s, but DfE published %s, a difference of %s (%s%%), beyond the %s%% tolerance. Check the monthly figures, or explain the difference.",
-			name(ind), v.councilName(council), when, what, reconcileNumber(ind, *r.Official),
-			signed(reconcileNumber(ind, *r.Difference), *r.Difference), signed(strconv.FormatFloat(math.Abs(round1(*r.DifferencePercent)), 'f', 1, 64), *r.DifferencePercent),
+			name(ind), v.councilName(council), when, what, published,
+			diff, signed(strconv.FormatFloat(math.Abs(round1(*r.DifferencePercent)), 'f', 1, 64), *r.DifferencePercent),
 			formatNumber(100*tol)))
 }
 
@@ -123,7 +155,7 @@ func (v *validator) councilName(n int) string {
 // reconcileNumber writes a figure of the indicator: counts whole, rates
 // and ratios to one decimal place.
 func reconcileNumber(ind domain.Indicator, x float64) string {
-	if ind.Unit == domain.UnitCount {
+	if ind.Unit == domain.UnitCount && ind.PercentOf() == "" {
 		return formatNumber(math.Round(math.Abs(x)))
 	}
 	return formatNumber(round1(math.Abs(x)))

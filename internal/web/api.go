@@ -42,9 +42,13 @@ func (s *Server) apiCouncils(c *gin.Context) {
 }
 
 type apiPoint struct {
-	Month             string            `json:"month"`
-	Value             dashboard.Figure  `json:"value"`
-	RatePer10k        *dashboard.Figure `json:"rate_per_10000_children,omitempty"`
+	Month      string            `json:"month"`
+	Value      dashboard.Figure  `json:"value"`
+	RatePer10k *dashboard.Figure `json:"rate_per_10000_children,omitempty"`
+	// Percent is, for an indicator shown as a percentage of another
+	// (re-referrals of referrals), the value over the other's value for
+	// the same month, times 100.
+	Percent           *dashboard.Figure `json:"percent_of,omitempty"`
 	PopulationYear    int               `json:"population_year,omitempty"`
 	PopulationCarried bool              `json:"population_carried_forward,omitempty"`
 }
@@ -86,6 +90,10 @@ func (s *Server) apiSeries(c *gin.Context) {
 		case ind.PerChildren() && p.Displayed:
 			ap.RatePer10k = &dashboard.Figure{Value: p.Display, OK: true, Suppressed: false}
 			ap.PopulationYear, ap.PopulationCarried = p.PopYear, p.Carried
+		case ind.PercentOf() != "" && p.Suppressed:
+			ap.Percent = &dashboard.Figure{Suppressed: true}
+		case ind.PercentOf() != "" && p.Displayed:
+			ap.Percent = &dashboard.Figure{Value: p.Display, OK: true}
 		}
 		out = append(out, ap)
 	}
@@ -108,7 +116,7 @@ func (s *Server) apiSeries(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{
 		"comparators": comparators,
 		"comparators_note": "Neighbours are the council's ten DfE statistical neighbours; region and England are sums of counts over sums of children " +
-			"(population-weighted means for percentages and ratios).",
+			"(sums of counts over sums of referrals for a percentage of referrals; population-weighted means for other percentages and ratios).",
 		"council":        d.Council,
 		"indicator":      ind,
 		"display_unit":   ind.DisplayUnit(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/dashboard"
 
@@ -19,10 +20,13 @@ import (
 // the conditions over versions, the challenges, and (for those who may
 // read it) the evidence.
 type assessmentView struct {
-	Council        int
-	Has            bool
-	Version        int
-	Date           string
+	Council int
+	Has     bool
+	Version int
+	Date    string
+	// Old says the latest self-assessment is over 12 months old: the
+	// page and the radar's title say so beside its date.
+	Old            bool
 	Score          string
 	Enablers       string
 	CanEdit        bool
@@ -100,6 +104,7 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dashboard.Snapshot,
 	}
 	latest := versions[len(versions)-1]
 	v.Has, v.Version, v.Date = true, latest.Version, humanDate(latest.Date())
+	v.Old = assessmentOld(latest.Date(), s.now())
 	v.Score = scoreText(analytics.ConditionsScore(latest, f))
 	v.Enablers = scoreText(analytics.EnablersScore(latest, f))
 
@@ -118,9 +123,12 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dashboard.Snapshot,
 
 	// The radar: conditions and enablers, where higher is stronger.
 	var axes []string
-	own, nbMed, allMed := charts.Profile{Name: "This council", Colour: charts.Palette[0]},
-		charts.Profile{Name: "Neighbours' median", Colour: charts.Palette[1], Dashed: true},
-		charts.Profile{Name: "All councils' median", Colour: charts.Palette[2], Dashed: true}
+	own, nbMed, allMed := charts.Profile{Name: d.ByNumber[council].Name, Style: charts.RadarOwn},
+		charts.Profile{Name: "Neighbours' median", Style: charts.RadarNeighbours},
+		charts.Profile{Name: "All councils' median", Style: charts.RadarAll}
+	if own.Name == "" {
+		own.Name = "This council"
+	}
 	for _, kind := range []string{domain.ItemCondition, domain.ItemEnabler} {
 		for _, it := range f.ItemsOf(kind) {
 			axes = append(axes, it.Label)
@@ -140,11 +148,16 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dashboard.Snapshot,
 			v.RadarRows = append(v.RadarRows, row)
 		}
 	}
+	levels := make([]string, 0, domain.MaxRating)
+	for r := domain.MinRating; r <= domain.MaxRating; r++ {
+		levels = append(levels, domain.RatingLabel(domain.ItemCondition, r))
+	}
 	if v.RadarOption, err = charts.RadarOption(charts.Radar{
 		Title:    "Enabling conditions and practical enablers",
-		Subtitle: fmt.Sprintf("Self-assessment of %s (1 not in place to 4 strong), against the medians of %d neighbours and %d councils", v.Date, v.NeighboursN, v.AllN),
+		Subtitle: fmt.Sprintf("%s. Against the medians of %d neighbours and %d councils; 1 not in place to 4 strong", v.AssessedText(), v.NeighboursN, v.AllN),
 		Axes:     axes,
 		Profiles: []charts.Profile{own, nbMed, allMed},
+		Levels:   levels,
 	}); err != nil {
 		return nil, err
 	}
@@ -223,6 +236,22 @@ func challengesForArea(all []challengeView, d *dashboard.Snapshot, area string) 
 		}
 	}
 	return out
+}
+
+// AssessedText says when the self-assessment was made, and that it is old
+// when it is: "Assessed 15 Jul 2022 — over 12 months ago".
+func (v *assessmentView) AssessedText() string {
+	if v.Old {
+		return "Assessed " + v.Date + " — over 12 months ago"
+	}
+	return "Assessed " + v.Date
+}
+
+// assessmentOld reports whether a self-assessment dated iso (YYYY-MM-DD)
+// is more than 12 months before now.
+func assessmentOld(iso string, now time.Time) bool {
+	t, err := time.Parse(time.DateOnly, iso)
+	return err == nil && t.Before(now.AddDate(-1, 0, 0))
 }
 
 func ptr(v float64) *float64 { return &v }

@@ -321,7 +321,17 @@ func (s *Server) comparisonFor(c *gin.Context) (*dashboard.Comparison, bool) {
 }
 
 func compareHeader(cmp *dashboard.Comparison) []string {
-	return []string{"la_number", "council", "region", "month", "indicator_code", "value", "rate_per_10000_children", "rank", "quartile_band", "source"}
+	return []string{"la_number", "council", "region", "month", "indicator_code", "value", shownColumn(cmp.Indicator), "rank", "quartile_band", "source"}
+}
+
+// shownColumn heads the column of the figure worked out from the stored
+// count: a rate per 10,000 children, or a percentage of another
+// indicator (re-referrals as a percentage of referrals).
+func shownColumn(ind domain.Indicator) string {
+	if ind.PercentOf() != "" {
+		return "percent_of_" + ind.DenominatorNoun()
+	}
+	return "rate_per_10000_children"
 }
 
 func compareRows(cmp *dashboard.Comparison) [][]string {
@@ -331,8 +341,12 @@ func compareRows(cmp *dashboard.Comparison) [][]string {
 			continue
 		}
 		rank := fmt.Sprint(r.Rank)
+		worked := r.Rate
+		if cmp.Indicator.PercentOf() != "" {
+			worked = r.Shown
+		}
 		out = append(out, []string{strconv.Itoa(r.Number), r.Name, r.Region, cmp.Month, cmp.Indicator.Code,
-			r.Value.Text(2), r.Rate.Text(2), rank, r.Band, "monthly return"})
+			r.Value.Text(2), worked.Text(2), rank, r.Band, "monthly return"})
 	}
 	out = append(out, []string{"", "England", "", cmp.Month, cmp.Indicator.Code, cmp.England.Total.Text(0), cmp.England.Value.Text(2), "", "", "aggregate of monthly returns"})
 	for _, a := range cmp.Regions {

@@ -372,8 +372,14 @@ func TestCarriedForwardPopulationIsSaid(t *testing.T) {
 	pw := env.addUser("lga@carried.test", domain.RoleLGA, 0)
 	c := env.signIn("lga@carried.test", pw)
 	_, page, _ := env.get(c, "/councils/202?indicator=CSC_REFERRALS")
-	if tile := tileOf(page, "CSC_REFERRALS"); !strings.Contains(tile, "Apr 2025") || !strings.Contains(tile, "mid-2024 population estimate, carried forward") {
-		t.Errorf("referrals tile does not say its population is carried forward:\n%s", tile)
+	// The tiles say it once, under their heading, in full; no tile
+	// repeats it.
+	const caveat = "Rates per 10,000 children use the ONS mid-2024 population estimate, carried forward because it is the latest published: the mid-2025 estimate is not out yet."
+	if strings.Count(page, caveat) != 1 || strings.Count(page, "population estimate, carried forward") != 1 {
+		t.Errorf("the tiles' population caveat is not said once in full (%d times)", strings.Count(page, "population estimate, carried forward"))
+	}
+	if tile := tileOf(page, "CSC_REFERRALS"); !strings.Contains(tile, "Apr 2025") || strings.Contains(tile, "carried forward") {
+		t.Errorf("referrals tile repeats the caveat or lacks its month:\n%s", tile)
 	}
 	if tile := tileOf(page, "CSC_CLA"); strings.Contains(tile, "carried forward") {
 		t.Errorf("a tile for April 2024 (mid-2024 published) says carried forward:\n%s", tile)

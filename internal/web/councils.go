@@ -39,17 +39,23 @@ func (s *Server) loadCouncil(ctx context.Context, n int, v dashboard.Viewer) (*c
 }
 
 type councilPage struct {
-	Tiles      []dashboard.TileArea
-	Comparison *comparisonView
-	Indicators []domain.Indicator
-	Months     []monthOption
-	From, To   string
-	Council    domain.Council
-	Population string
-	PopYear    int
-	FirstMonth string
-	LastMonth  string
-	Neighbours []councilLink
+	Tiles []dashboard.TileArea
+	// TilesCaveat says once, for every tile, which population estimate
+	// is carried forward.
+	TilesCaveat string
+	// MinChangeBase is the smallest count a tile takes a percentage
+	// change from.
+	MinChangeBase int
+	Comparison    *comparisonView
+	Indicators    []domain.Indicator
+	Months        []monthOption
+	From, To      string
+	Council       domain.Council
+	Population    string
+	PopYear       int
+	FirstMonth    string
+	LastMonth     string
+	Neighbours    []councilLink
 	// Successors are the councils that replaced a former council;
 	// Predecessors those a council replaced, whose rates its main chart
 	// shows as context; Lifetime says when it existed.
@@ -91,13 +97,14 @@ func timelineKey(events []domain.TimelineEvent) []timelineItem {
 	return out
 }
 
-// humanDate writes an ISO date as "23 March 2020", or leaves it as it is.
+// humanDate writes an ISO date as "23 Mar 2020", the way every page
+// writes dates (months as "Mar 2020"), or leaves it as it is.
 func humanDate(iso string) string {
 	t, err := time.Parse("2006-01-02", iso)
 	if err != nil {
 		return iso
 	}
-	return t.Format("2 January 2006")
+	return t.Format("2 Jan 2006")
 }
 
 type areaView struct {
@@ -146,14 +153,14 @@ func (s *Server) councilPage(c *gin.Context) {
 		page.PopYear, page.Population = y, dashboard.FormatCount(float64(d.Pops[y]))
 	}
 	if !d.First.IsZero() {
-		page.FirstMonth, page.LastMonth = d.First.Start().Format("January 2006"), d.Last.Start().Format("January 2006")
+		page.FirstMonth, page.LastMonth = d.First.Label(), d.Last.Label()
 	}
 	for _, co := range ds.Links(ds.Neighbours[n]) {
 		page.Neighbours = append(page.Neighbours, councilLink{Number: co.Number, Name: co.Name})
 	}
 	page.Lifetime = d.Council.Lifetime()
 	if first := d.Council.FirstMonth(); !first.IsZero() {
-		page.Began = first.Start().Format("January 2006")
+		page.Began = first.Label()
 	}
 	for _, co := range ds.Links(d.Council.SuccessorNumbers()) {
 		page.Successors = append(page.Successors, councilLink{Number: co.Number, Name: co.Name})
@@ -163,6 +170,7 @@ func (s *Server) councilPage(c *gin.Context) {
 			page.Predecessors = append(page.Predecessors, councilLink{Number: p.Number, Name: p.Name})
 		}
 		page.Tiles = ds.Tiles(n, dashboard.ViewerOf(currentUser(c)))
+		page.TilesCaveat, page.MinChangeBase = dashboard.TilesCaveat(page.Tiles), dashboard.MinChangeBase
 		ind, ok := ds.ByCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]
 		if !ok {
 			s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no indicator with code %q.", c.Query("indicator")))
@@ -324,23 +332,29 @@ func (s *Server) councilAreaData(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	header := []string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source"}
+	header := []string{"la_number", "council", "month", "indicator_code", "indicator", "unit", "value", "rate_per_10000_children", "population_year", "source", "percent_of"}
 	var rows [][]string
 	for _, ind := range areaIndicators(d.Indicators, area) {
 		for _, p := range d.Points[ind.Code] {
-			rate, popYear, value := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64)
+			rate, popYear, value, pct := "", "", strconv.FormatFloat(p.Value, 'f', -1, 64), ""
 			if ind.PerChildren() && p.Displayed {
 				rate, popYear = strconv.FormatFloat(p.Display, 'f', 2, 64), strconv.Itoa(p.PopYear)
 			}
+			if ind.PercentOf() != "" && p.Displayed {
+				pct = strconv.FormatFloat(p.Display, 'f', 2, 64)
+			}
 			if p.Suppressed {
 				value, rate = analytics.SuppressedMarker, analytics.SuppressedMarker
+				if ind.PercentOf() != "" {
+					pct = analytics.SuppressedMarker
+				}
 			}
 			rows = append(rows, []string{strconv.Itoa(d.Council.Number), d.Council.Name, p.Month.String(), ind.Code, ind.Label,
-				ind.Unit, value, rate, popYear, "monthly return"})
+				ind.Unit, value, rate, popYear, "monthly return", pct})
 		}
 	}
 	s.sendTable(c, format, fmt.Sprintf("%d-%s", d.Council.Number, area), domain.AreaLabel(area)+": "+d.Council.Name,
-		"Source: monthly returns. Rates per 10,000 children aged 0 to 17 use the ONS mid-year estimate for the year the month's financial year began.", header, rows)
+		"Source: monthly returns. Rates per 10,000 children aged 0 to 17 use the ONS mid-year estimate for the year the month's financial year began. percent_of is re-referrals as a percentage of the same month's referrals.", header, rows)
 }
 
 // splitExt splits "social_care.csv" into "social_care" and "csv".

@@ -134,10 +134,10 @@ func TestPredecessorAndSuccessorProfiles(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("940: %d", code)
 	}
-	for _, want := range []string{"North Northamptonshire began in April 2021, succeeding",
+	for _, want := range []string{"North Northamptonshire began in Apr 2021, succeeding",
 		`href="/councils/928">Northamptonshire</a>`, "Northamptonshire (predecessor, to Mar 2021)",
 		"Dashed context lines are the figures of the councils North Northamptonshire replaced (Northamptonshire)",
-		"vs 2017–19 <span class=\"app-tile__unit\">(Northamptonshire's figures)</span>"} {
+		"vs 2017–19</span> <span class=\"app-tile__unit\">(Northamptonshire's figures)</span>"} {
 		if !contains(body, want) {
 			t.Errorf("North Northamptonshire's profile does not say %q", want)
 		}

@@ -86,6 +86,9 @@ func (s *Server) buildReconcileView(d *dashboard.Snapshot, ind domain.Indicator,
 
 // totalLabel heads the column of the monthly returns' figure.
 func totalLabel(ind domain.Indicator) string {
+	if ind.PercentOf() != "" {
+		return "Monthly returns, " + ind.DisplayUnit()
+	}
 	if analytics.ReconcileSums(ind) {
 		return "Monthly total"
 	}
@@ -94,6 +97,10 @@ func totalLabel(ind domain.Indicator) string {
 
 // reconcileMethod says in words how the monthly figures meet DfE's.
 func reconcileMethod(ind domain.Indicator) string {
+	if ind.PercentOf() != "" {
+		return "The monthly figure is the twelve months' " + strings.ToLower(ind.Label) + " over the same months' " + ind.DenominatorNoun() +
+			", as a percentage, for the financial year (April to March) that DfE's percentage covers."
+	}
 	if analytics.ReconcileSums(ind) {
 		return "The monthly total is the sum of the twelve monthly figures of the financial year (April to March) that DfE's figure covers."
 	}

@@ -75,6 +75,15 @@
           moveOverlap: "shiftY", hideOverlap: true };
       };
     });
+    // A radar axis may name its values ("3 Established"): the names
+    // travel as data, the formatter lives here.
+    var radar = option.radar;
+    (radar && radar.indicator || []).forEach(function (ind) {
+      var names = ind.axisLabel && ind.axisLabel.valueNames;
+      if (names) {
+        ind.axisLabel.formatter = function (v) { return Object.prototype.hasOwnProperty.call(names, String(v)) ? names[String(v)] : ""; };
+      }
+    });
     var linked = el.hasAttribute("data-chart-links");
     if (linked && option.tooltip) {
       option.tooltip.formatter = tipFormatter;
