@@ -16,10 +16,35 @@ var AssessmentDates = []string{"2020-10-15", "2021-07-15", "2022-07-15"}
 // assessmentAuthor is who the demo's assessments are recorded as saved by.
 const assessmentAuthor = "demonstration data generator"
 
+// RecentShare is the share of councils whose demo self-assessment has a
+// recent version as well, dated two to eight months before the demo's last
+// month, so that the product shows a realistic mix of current and
+// out-of-date assessments.
+const RecentShare = 0.7
+
 // datesFor is when a council assessed itself: the AssessmentDates it
 // existed for, up to last; a council that began after all of them (Cumberland,
-// from April 2023) assesses itself once, three months after it began.
-func datesFor(co domain.Council, last domain.Month) []string {
+// from April 2023) assesses itself once, three months after it began. About
+// RecentShare of councils (drawn from seed) have also reviewed it recently.
+func datesFor(co domain.Council, last domain.Month, seed int64) []string {
+	out := pandemicDates(co, last)
+	if last.IsZero() {
+		last = domain.MonthOf(time.Now()).Add(-1)
+	}
+	r := newRNG(seedFor(seed, co.Number, "assessment-recent"))
+	recent, back := r.float64() < RecentShare, 2+int(r.float64()*7)
+	if m := last.Add(-back); recent && co.ExistedIn(m) {
+		date := m.String() + "-15"
+		if len(out) == 0 || out[len(out)-1] < date {
+			out = append(out, date)
+		}
+	}
+	return out
+}
+
+// pandemicDates are the AssessmentDates a council existed for, up to last,
+// or for a council that began after them all, three months after it began.
+func pandemicDates(co domain.Council, last domain.Month) []string {
 	var out []string
 	for _, date := range AssessmentDates {
 		m, err := domain.ParseMonth(date[:7])
@@ -63,7 +88,7 @@ func Assessments(ref *reference.Data, opts Options) ([]domain.Assessment, error)
 		// councils; a separate pressure trait for the challenges.
 		strength := 2.6 + 0.55*r.norm()
 		pressure := 2.4 + 0.5*r.norm()
-		for v, date := range datesFor(co, opts.Last) {
+		for v, date := range datesFor(co, opts.Last, opts.Seed) {
 			a := domain.Assessment{Council: c, Status: domain.AssessmentSubmitted, By: assessmentAuthor,
 				At: date + "T12:00:00.000Z", Demo: true}
 			for _, it := range ref.Framework.Items {

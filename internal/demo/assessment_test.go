@@ -40,16 +40,31 @@ func TestAssessmentsCoverEveryCouncilAtEachDate(t *testing.T) {
 	for _, c := range ref.Councils {
 		if c.Current {
 			current++
-			want := datesFor(c, opts.Last)
+			want := datesFor(c, opts.Last, opts.Seed)
 			if got := perCouncil[c.Number]; len(want) == 0 || !reflect.DeepEqual(got, want) {
 				t.Errorf("council %d assessed on %v; want %v", c.Number, got, want)
 			}
 		}
 	}
 	for c, want := range map[int][]string{202: AssessmentDates, 940: AssessmentDates[1:], 942: {"2023-07-15"}} {
-		if got := perCouncil[c]; !reflect.DeepEqual(got, want) {
-			t.Errorf("council %d assessed on %v; want %v (its lifetime)", c, got, want)
+		if got := perCouncil[c]; len(got) < len(want) || !reflect.DeepEqual(got[:len(want)], want) {
+			t.Errorf("council %d assessed on %v; want %v first (its lifetime)", c, got, want)
 		}
+	}
+	// About RecentShare of councils have reviewed theirs in the eight
+	// months before the last month, and no later than two months before.
+	recent := 0
+	for _, dates := range perCouncil {
+		latest := dates[len(dates)-1]
+		if latest >= "2026-02-15" {
+			recent++
+			if latest > "2026-08-15" {
+				t.Errorf("a self-assessment dated %s, less than two months before Oct 2026", latest)
+			}
+		}
+	}
+	if share := float64(recent) / float64(len(perCouncil)); share < RecentShare-0.15 || share > RecentShare+0.15 {
+		t.Errorf("%d of %d councils assessed recently (%.2f); want about %.1f", recent, len(perCouncil), share, RecentShare)
 	}
 	if len(perCouncil) != current {
 		t.Errorf("%d councils assessed; %d are current", len(perCouncil), current)

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,10 @@ func newHomeEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Keep the pandemic rounds only, so every council's latest is the one
+	// of 15 Jul 2022 and out of date; a fresh one is added where a test
+	// needs it.
+	as = slices.DeleteFunc(as, func(a domain.Assessment) bool { return !slices.Contains(demo.AssessmentDates, a.Date()) })
 	if _, err := e.db.LoadDemoAssessments(context.Background(), as); err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,10 @@ import (
 // pageData is what the layout needs; Body is the page's own data, given to
 // its "content" template.
 type pageData struct {
-	Title       string
-	User        *domain.User
+	Title string
+	User  *domain.User
+	// CouncilName names the signed-in user's council in the header.
+	CouncilName string
 	Demo        bool
 	DemoBanner  string
 	Breadcrumbs []crumb
@@ -62,6 +64,11 @@ func newPages(static *staticFiles) (*pages, error) {
 // clean error page rather than half a page.
 func (s *Server) render(c *gin.Context, status int, name string, data pageData) {
 	data.User = currentUser(c)
+	if data.User != nil && data.User.Council != 0 {
+		if d, err := s.dataset(c.Request.Context()); err == nil {
+			data.CouncilName = d.ByNumber[data.User.Council].Name
+		}
+	}
 	data.Demo, _ = s.isDemo(c.Request.Context())
 	data.DemoBanner = demo.Banner
 	var buf bytes.Buffer
