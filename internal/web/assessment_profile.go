@@ -174,7 +174,7 @@ func (s *Server) buildAssessmentView(ctx context.Context, d *dashboard.Snapshot,
 	lines[len(conds)] = charts.Line{Name: "Conditions score", Dashed: true, Colour: "#0b0c0c"}
 	v.VersionCols = append(v.VersionCols, "Conditions score", "Practical enablers")
 	for _, a := range versions {
-		vs.Dates = append(vs.Dates, a.Date())
+		vs.Dates = append(vs.Dates, humanDate(a.Date()))
 		row := versionRow{Date: humanDate(a.Date()) + fmt.Sprintf(" (version %d)", a.Version)}
 		for i, it := range conds {
 			r := a.RatingOf(it.Code).Rating

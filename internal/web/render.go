@@ -112,6 +112,11 @@ func statusLabel(status string) string {
 // month as it is, several as "first to last (n months)".
 func monthSpan(months string) string {
 	f := strings.Fields(months)
+	for i, m := range f {
+		if mm, err := domain.ParseMonth(m); err == nil {
+			f[i] = mm.Label()
+		}
+	}
 	switch len(f) {
 	case 0:
 		return ""

@@ -572,7 +572,7 @@ func TestBulkReportShowsRowsAndMonthsPerCouncil(t *testing.T) {
 	first := last.Add(-1)
 	bulk := bulkWorkbook(t, []int{202, 301}, first, last)
 	perCouncil := bulkRowsPerCouncil(t, bulk)
-	span := fmt.Sprintf("%s to %s (2 months)", first, last)
+	span := fmt.Sprintf("%s to %s (2 months)", first.Label(), last.Label())
 
 	check := func(what, path string) {
 		t.Helper()
