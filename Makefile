@@ -17,7 +17,7 @@ build:
 ## test: every test, including the browser tests in headless Chromium, then
 ## a bounded fuzzing run of the return parser (SECURITY U7)
 test:
-	TEST_OUTPUT=$(TEST_OUTPUT) $(GO) test -race -count=1 -timeout 20m ./...
+	TEST_OUTPUT=$(TEST_OUTPUT) $(GO) test -race -count=1 -timeout 40m ./...
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=10x ./internal/returns/
 
 ## lint: gofmt, go vet and staticcheck must all be clean
