@@ -84,7 +84,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 }
 
 func (s *Server) renderAdminUsers(c *gin.Context, status int, page adminUsersPage) {
-	s.render(c, status, "admin-users", pageData{Title: "Users", Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+	s.render(c, status, "admin-users", pageData{Title: "Users", Breadcrumbs: []crumb{{"Home", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }
 
 // adminAddUser creates an account with a random first password, shown to

@@ -150,5 +150,5 @@ func (s *Server) renderAudit(c *gin.Context, status int, page adminAuditPage) {
 	if page.Errors != nil {
 		title = "Error: " + title
 	}
-	s.render(c, status, "admin-audit", pageData{Title: title, Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+	s.render(c, status, "admin-audit", pageData{Title: title, Breadcrumbs: []crumb{{"Home", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }

@@ -62,7 +62,7 @@ func (s *Server) renderAdminUser(c *gin.Context, status int, page adminUserPage)
 	if page.Errors != nil {
 		title = "Error: " + title
 	}
-	s.render(c, status, "admin-user", pageData{Title: title, Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}, {"Users", "/admin/users"}}, Body: page})
+	s.render(c, status, "admin-user", pageData{Title: title, Breadcrumbs: []crumb{{"Home", "/"}, {"Administration", "/admin/users"}, {"Users", "/admin/users"}}, Body: page})
 }
 
 func (s *Server) adminUser(c *gin.Context) {

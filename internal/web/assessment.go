@@ -201,7 +201,7 @@ func (s *Server) renderAssessment(c *gin.Context, status int, page assessmentFor
 	}
 	s.render(c, status, "assessment", pageData{
 		Title: title + " – " + page.Council.Name,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {page.Council.Name, fmt.Sprintf("/councils/%d", page.Council.Number)},
+		Breadcrumbs: []crumb{{"Home", "/"}, {page.Council.Name, fmt.Sprintf("/councils/%d", page.Council.Number)},
 			{"Self-assessment", fmt.Sprintf("/councils/%d/assessment", page.Council.Number)}},
 		Body: page,
 	})
@@ -381,7 +381,7 @@ func (s *Server) assessmentHistory(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "assessment-history", pageData{
 		Title: "Self-assessment history – " + co.Name,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)},
+		Breadcrumbs: []crumb{{"Home", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)},
 			{"Self-assessment", fmt.Sprintf("/councils/%d/assessment", n)}},
 		Body: page,
 	})

@@ -50,7 +50,7 @@ func (s *Server) renderReview(c *gin.Context, status int, page assessmentReviewP
 	n := page.Council.Number
 	s.render(c, status, "assessment-review", pageData{
 		Title: title + " – " + page.Council.Name,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {page.Council.Name, fmt.Sprintf("/councils/%d", n)},
+		Breadcrumbs: []crumb{{"Home", "/"}, {page.Council.Name, fmt.Sprintf("/councils/%d", n)},
 			{"Self-assessment", fmt.Sprintf("/councils/%d/assessment", n)}},
 		Body: page,
 	})

@@ -79,7 +79,7 @@ func (s *Server) comparePage(c *gin.Context) {
 		page.Neighbours, page.NbTable = s.neighboursOption(c, d, ind, m, council)
 	}
 	page.Table = buildCompareTable(cmp, ind, sortKey, dir)
-	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils: " + ind.Label + ", " + m.Label(), Breadcrumbs: []crumb{{"Councils", "/"}},
+	s.render(c, http.StatusOK, "compare", pageData{Title: "Compare councils: " + ind.Label + ", " + m.Label(), Breadcrumbs: []crumb{{"Home", "/"}},
 		Scripts: []string{"vendor/echarts/echarts.min.js", "js/charts.js"}, Body: page})
 }
 

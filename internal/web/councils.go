@@ -213,7 +213,7 @@ func (s *Server) councilPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "council", pageData{
 		Title:       d.Council.Name,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {d.Council.RegionName, "/?q=" + d.Council.RegionName}},
+		Breadcrumbs: []crumb{{"Home", "/"}, {d.Council.RegionName, "/?q=" + d.Council.RegionName}},
 		Scripts:     []string{"vendor/echarts/echarts.min.js", "js/charts.js"},
 		Body:        page,
 	})

@@ -79,7 +79,7 @@ func (s *Server) renderFramework(c *gin.Context, status int, page frameworkPage)
 		title = "Error: " + title
 	}
 	s.render(c, status, "admin-framework", pageData{Title: title,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+		Breadcrumbs: []crumb{{"Home", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }
 
 // adminSaveFramework saves the reworded framework as a new version. Items

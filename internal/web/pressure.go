@@ -412,7 +412,7 @@ func (s *Server) pressurePage(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "pressure", pageData{Title: "Pressure points", Breadcrumbs: []crumb{{"Councils", "/"}},
+	s.render(c, http.StatusOK, "pressure", pageData{Title: "Pressure points", Breadcrumbs: []crumb{{"Home", "/"}},
 		Scripts: []string{"vendor/echarts/echarts.min.js", "js/charts.js"}, Body: page})
 }
 

@@ -252,7 +252,7 @@ func (s *Server) reconciliationPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "reconciliation", pageData{
 		Title:       "Monthly returns against DfE's published figures",
-		Breadcrumbs: []crumb{{"Councils", "/"}, {"Pressure points", "/pressure"}},
+		Breadcrumbs: []crumb{{"Home", "/"}, {"Pressure points", "/pressure"}},
 		Body:        p,
 	})
 }

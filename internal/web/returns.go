@@ -42,7 +42,7 @@ func (s *Server) returnsHome(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "returns-home", pageData{Title: "Monthly returns", Breadcrumbs: []crumb{{"Councils", "/"}},
+	s.render(c, http.StatusOK, "returns-home", pageData{Title: "Monthly returns", Breadcrumbs: []crumb{{"Home", "/"}},
 		Body: returnsHomePage{Councils: councils, CanUpload: canSubmit(u), CanTrack: u.Role == domain.RoleLGA || u.Role == domain.RoleAdmin}})
 }
 
@@ -171,7 +171,7 @@ func (s *Server) councilReturns(c *gin.Context) {
 		page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Label(), Selected: m == pick})
 	}
 	s.render(c, http.StatusOK, "returns-council", pageData{Title: co.Name + " returns",
-		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)}},
+		Breadcrumbs: []crumb{{"Home", "/"}, {co.Name, fmt.Sprintf("/councils/%d", n)}},
 		Scripts:     []string{"js/upload.js"}, Body: page})
 }
 
@@ -289,7 +289,7 @@ func (s *Server) unchangedReport(c *gin.Context, existing int64) {
 	u := currentUser(c)
 	if err != nil || sub.Demo || (u.Role.Scoped() && sub.Council != u.Council) {
 		s.render(c, http.StatusOK, "returns-unchanged", pageData{Title: "Nothing changed",
-			Breadcrumbs: []crumb{{"Councils", "/"}, {"Returns", "/returns"}}, Body: unchangedPage{Message: unchangedMessage}})
+			Breadcrumbs: []crumb{{"Home", "/"}, {"Returns", "/returns"}}, Body: unchangedPage{Message: unchangedMessage}})
 		return
 	}
 	s.renderReportInfo(c, http.StatusOK, sub, payload, "", fmt.Sprintf("%s It is held as upload %d, shown below.", unchangedMessage, sub.ID))
@@ -455,7 +455,7 @@ func (s *Server) renderReportInfo(c *gin.Context, status int, sub *domain.Submis
 				Months: strings.Join(o.Months, " "), Rows: o.Rows, Errors: o.Errors, Queries: o.Queries})
 		}
 	}
-	crumbs := []crumb{{"Councils", "/"}}
+	crumbs := []crumb{{"Home", "/"}}
 	if page.Council != nil {
 		crumbs = append(crumbs, crumb{page.Council.Name, fmt.Sprintf("/councils/%d", page.Council.Number)},
 			crumb{"Returns", fmt.Sprintf("/councils/%d/returns", page.Council.Number)})

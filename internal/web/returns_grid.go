@@ -335,5 +335,5 @@ func (s *Server) returnMonth(c *gin.Context, co domain.Council, q string) {
 		}
 	}
 	s.render(c, http.StatusOK, "returns-month", pageData{Title: co.Name + " return for " + m.Label(),
-		Breadcrumbs: []crumb{{"Councils", "/"}, {co.Name, fmt.Sprintf("/councils/%d", co.Number)}, {"Returns", base}}, Body: page})
+		Breadcrumbs: []crumb{{"Home", "/"}, {co.Name, fmt.Sprintf("/councils/%d", co.Number)}, {"Returns", base}}, Body: page})
 }

@@ -85,7 +85,7 @@ func (s *Server) renderTimeline(c *gin.Context, status int, page timelinePage) {
 	if page.Errors != nil {
 		title = "Error: " + title
 	}
-	s.render(c, status, "admin-timeline", pageData{Title: title, Breadcrumbs: []crumb{{"Councils", "/"}, {"Administration", "/admin/users"}}, Body: page})
+	s.render(c, status, "admin-timeline", pageData{Title: title, Breadcrumbs: []crumb{{"Home", "/"}, {"Administration", "/admin/users"}}, Body: page})
 }
 
 // Hints of the timeline form's date inputs.

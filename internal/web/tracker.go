@@ -313,7 +313,7 @@ func (s *Server) trackerPage(c *gin.Context) {
 	}
 	page.Total = len(res.Councils)
 	s.render(c, http.StatusOK, "returns-tracker", pageData{Title: "Returns tracker, " + f.Month.Label(),
-		Breadcrumbs: []crumb{{"Councils", "/"}, {"Returns", "/returns"}}, Body: page})
+		Breadcrumbs: []crumb{{"Home", "/"}, {"Returns", "/returns"}}, Body: page})
 }
 
 // trackerCSV downloads the tracker's rows with the page's filters, cells
