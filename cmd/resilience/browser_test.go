@@ -707,8 +707,9 @@ func TestBrowserSuccessorAndPredecessorProfiles(t *testing.T) {
 }
 
 // chartScales reads every drawn chart's option back from echarts and
-// reports, for each chart, the series that draw nothing and every pair of
-// series on one value axis whose scales differ more than tenfold. A
+// reports, for each chart, the series that draw nothing, two differently
+// named series drawn in one colour, and every pair of series on one value
+// axis whose scales differ more than tenfold. A
 // series' scale is its largest absolute value as drawn (a stacked series
 // counts from the top of the one beneath it); a series that draws only
 // marked areas or lines (the timeline's shading) carries no scale.
@@ -758,6 +759,22 @@ const chartScales = `Array.from(document.querySelectorAll('[data-chart-option]')
       if (n > 0 && max > 0) { (scales[a[0]] = scales[a[0]] || []).push([name, max]); }
     });
     if (!drew && !marks) { problems.push('chart ' + (ci + 1) + ': series "' + name + '" draws nothing'); }
+  });
+  // No two differently named series drawn in one colour: each series'
+  // colour is its line's (or, for bars and points, its items').
+  var colours = {};
+  (opt.series || []).forEach(function (s, si) {
+    if (s.type === 'heatmap' || s.type === 'radar' || s.type === 'pie' || s.type === 'gauge') { return; }
+    var ls = s.lineStyle || {}, is = s.itemStyle || {};
+    if (ls.opacity === 0 || (s.type === 'line' && ls.width === 0)) { return; }
+    var c = (s.type === 'line' ? ls.color : is.color) || ls.color || is.color;
+    if (typeof c !== 'string' || !(s.data || []).length) { return; }
+    c = c.toLowerCase();
+    var name = s.name || ('series ' + (si + 1));
+    if (colours[c] && colours[c] !== name) {
+      problems.push('chart ' + (ci + 1) + ' (' + el.getAttribute('data-chart-option') + '): "' + colours[c] + '" and "' + name + '" share the colour ' + c);
+    }
+    colours[c] = colours[c] || name;
   });
   Object.keys(scales).forEach(function (axis) {
     var list = scales[axis];

@@ -117,7 +117,7 @@ func MultiplesOption(m Multiples) (map[string]any, error) {
 		}
 		s := map[string]any{"type": "line", "name": p.Title, "xAxisIndex": i, "yAxisIndex": i, "data": data,
 			"showSymbol": false, "connectNulls": false, "z": CouncilZ,
-			"lineStyle": map[string]any{"width": 2, "color": Palette[0]}, "itemStyle": map[string]any{"color": Palette[0]}}
+			"lineStyle": map[string]any{"width": 2, "color": PaletteColour(i)}, "itemStyle": map[string]any{"color": PaletteColour(i)}}
 		series = append(series, s)
 		opt := map[string]any{"series": []any{s}}
 		addTimeline(opt, 0, m.Events, index, len(m.Months), false)
