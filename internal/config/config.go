@@ -81,6 +81,10 @@ type Config struct {
 	// MaxUploadMB caps the size of an uploaded or imported file, in MB
 	// (2^20 bytes).
 	MaxUploadMB int
+	// UploadLostAfter is how long an upload's heartbeat may be silent
+	// before it is taken for lost, its server stopped: it is then marked
+	// failed, nothing from it having been stored.
+	UploadLostAfter time.Duration
 }
 
 // Default returns the settings used when nothing is configured. Every
@@ -106,6 +110,7 @@ func Default() Config {
 		SessionIdleTimeout:    30 * time.Minute,
 		SessionLifetime:       12 * time.Hour,
 		MaxUploadMB:           25,
+		UploadLostAfter:       15 * time.Second,
 	}
 }
 

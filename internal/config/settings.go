@@ -288,6 +288,13 @@ var settings = []Setting{
 			return nil
 		},
 		get: func(c *Config) string { return strconv.Itoa(c.MaxUploadMB) }},
+	{Flag: "upload-lost-after", Env: "RESILIENCE_UPLOAD_LOST_AFTER", Commands: []string{Serve},
+		Usage: "an upload whose server has not written for this long is taken as lost and marked failed: 15s",
+		set: func(c *Config, s string) (err error) {
+			c.UploadLostAfter, err = duration(s, 2*time.Second, 10*time.Minute, "write how long an upload may go without news as a duration from 2s to 10m, for example 15s")
+			return err
+		},
+		get: func(c *Config) string { return durationText(c.UploadLostAfter) }},
 	{Flag: "no-demo", Env: "RESILIENCE_NO_DEMO", Commands: []string{Serve}, Bool: true,
 		Usage: "do not load demonstration data (nor its demo accounts) into an empty database",
 		set: func(c *Config, s string) (err error) {

@@ -67,9 +67,20 @@ type Model struct {
 	// started says how the first snapshot was made: "checkpoint" or
 	// "figures".
 	started string
-	// Logger hears of a checkpoint that could not be kept; nil is quiet.
+	// Logger hears of a checkpoint that could not be kept, and of each
+	// data version taken in; nil is quiet.
 	Logger *slog.Logger
+	// loads counts the snapshots made by reading the figures afresh (a
+	// start, or a change too large to apply); updates those brought up to
+	// date by applying only what changed.
+	loads, updates atomic.Int64
 }
+
+// Counts reports how many snapshots the model has loaded afresh and how
+// many it has brought up to date incrementally, so a test (or an
+// operator) can tell a change from another instance was applied, not
+// rebuilt.
+func (m *Model) Counts() (loads, updates int64) { return m.loads.Load(), m.updates.Load() }
 
 // New returns a model over db; the first Snapshot loads it.
 func New(db *store.DB, cfg Config) *Model {
@@ -119,11 +130,13 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 				return nil, err
 			}
 			m.started = "figures"
+			m.loads.Add(1)
 			m.current.Store(d)
 			m.checkpoint(ctx, d)
 			return d, nil
 		}
 		d, m.started = cp, "checkpoint"
+		m.loads.Add(1)
 	}
 	version, err := m.db.DataVersion(ctx)
 	if err != nil {
@@ -138,6 +151,14 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	m.current.Store(next)
+	if taken < 0 {
+		m.loads.Add(1)
+	} else {
+		m.updates.Add(1)
+	}
+	if m.Logger != nil {
+		m.Logger.Info("read model brought up to date", "from", d.Version, "to", version, "incremental", taken >= 0, "council_months", taken)
+	}
 	// Published first, warmed after: the caller (an upload waiting to
 	// answer) does not wait for it, and a reader who comes first computes
 	// what it needs itself.

@@ -8,6 +8,9 @@ const (
 	AuditReturnUnchanged       = "return_" + StatusUnchanged
 	AuditReturnSuperseded      = "return_" + StatusSuperseded
 	AuditReturnExplainedInPart = "return_explained_in_part"
+	// AuditUploadLost is an upload whose server stopped before it
+	// finished: nothing from it was stored.
+	AuditUploadLost = "return_upload_lost"
 )
 
 // auditActionWords is the one map from an audit action's code to the
@@ -29,6 +32,7 @@ var auditActionWords = []struct{ Code, Words string }{
 	{AuditReturnExplainedInPart, "Return queries explained in part"},
 	{AuditReturnUnchanged, "Return identical to the one held"},
 	{AuditReturnSuperseded, "Return replaced by a later upload"},
+	{AuditUploadLost, "Upload stopped with its server (nothing stored)"},
 	{AuditAssessmentDraft, "Self-assessment draft saved"},
 	{AuditAssessmentSubmitted, "Self-assessment submitted"},
 	{AuditFrameworkChanged, "Framework changed"},

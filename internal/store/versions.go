@@ -41,6 +41,11 @@ func bumpDataVersion(ctx context.Context, tx *txx, kinds ...string) error {
 // to and including version upto. ok is false when the log cannot say (a
 // version it does not record), and the caller must read everything again.
 func (db *DB) ChangesSince(ctx context.Context, since, upto string) (kinds []string, ok bool, err error) {
+	if strings.TrimSpace(since) == "" {
+		// A database nothing has changed yet has no data version: the
+		// first change is version 1, and the log holds it.
+		since = "0"
+	}
 	from, err1 := strconv.ParseInt(strings.TrimSpace(since), 10, 64)
 	to, err2 := strconv.ParseInt(strings.TrimSpace(upto), 10, 64)
 	if err1 != nil || err2 != nil || to < from {

@@ -59,18 +59,22 @@ func newTestEnvOn(t *testing.T, cfg Config, dialect string) *testEnv {
 	if dialect == "postgres" {
 		addr = pgtest.URL(t)
 	}
-	return newTestEnvAt(t, cfg, addr, func(ref *reference.Data, emit func(domain.Observation) error) error {
-		for _, n := range []int{202, 301} {
-			for _, m := range []string{"2024-01", "2024-02", "2024-03", "2024-04"} {
-				for _, ind := range ref.Indicators {
-					if err := emit(domain.Observation{Council: n, Indicator: ind.Code, Month: m, Value: 40}); err != nil {
-						return err
-					}
+	return newTestEnvAt(t, cfg, addr, testFigures)
+}
+
+// testFigures are the test environment's figures: 40 for every indicator
+// of two councils over four months.
+func testFigures(ref *reference.Data, emit func(domain.Observation) error) error {
+	for _, n := range []int{202, 301} {
+		for _, m := range []string{"2024-01", "2024-02", "2024-03", "2024-04"} {
+			for _, ind := range ref.Indicators {
+				if err := emit(domain.Observation{Council: n, Indicator: ind.Code, Month: m, Value: 40}); err != nil {
+					return err
 				}
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // newTestEnvWith is newTestEnv with the figures that figures emits.

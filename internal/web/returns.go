@@ -235,7 +235,7 @@ func (s *Server) uploadReturn(c *gin.Context) {
 		s.handleError(c, err)
 		return
 	}
-	j := s.startJob(s.intakeRequest(c, path, name, "web"), currentUser(c).ID, c.GetString(requestIDKey))
+	j := s.startJob(c.Request.Context(), s.intakeRequest(c, path, name, "web"), currentUser(c).ID, c.GetString(requestIDKey))
 	c.Redirect(http.StatusSeeOther, "/returns/jobs/"+j.ID)
 }
 
@@ -244,12 +244,14 @@ type jobPage struct {
 	Snapshot jobSnapshot
 }
 
-func (s *Server) userJob(c *gin.Context) *job {
-	j := s.jobs.get(c.Param("id"))
-	if j == nil || j.UserID != currentUser(c).ID {
-		return nil
+// userJob finds the signed-in user's job of the address, on whichever
+// instance it runs; nil when there is none (or it is someone else's).
+func (s *Server) userJob(c *gin.Context) (*store.UploadJob, error) {
+	r, err := s.uploadJob(c.Request.Context(), c.Param("id"))
+	if err != nil || r == nil || r.UserID != currentUser(c).ID {
+		return nil, err
 	}
-	return j
+	return r, nil
 }
 
 // returnJob shows an upload's progress; when it has finished, it goes on
@@ -259,19 +261,25 @@ func (s *Server) userJob(c *gin.Context) *job {
 // an internal failure (a panic included) shows only the reference it was
 // logged under, the upload's request ID.
 func (s *Server) returnJob(c *gin.Context) {
-	j := s.userJob(c)
+	j, err := s.userJob(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
 	if j == nil {
 		s.handleError(c, errJobGone)
 		return
 	}
-	snap := j.snapshot()
+	snap := snapshotOf(j)
 	switch {
 	case snap.Finished && snap.Submission != 0:
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/returns/submissions/%d", snap.Submission))
 	case snap.Finished && snap.Unchanged:
 		s.unchangedReport(c, snap.Existing)
+	case snap.Finished && j.Error == errUploadLost.Message:
+		s.showError(c, withHeading(j.Err(), lostHeading), j.RequestID)
 	case snap.Finished:
-		s.showError(c, j.failure(), j.RequestID)
+		s.showError(c, j.Err(), j.RequestID)
 	default:
 		s.render(c, http.StatusOK, "returns-job", pageData{Title: "Checking your return", Scripts: []string{"js/upload.js"},
 			Body: jobPage{ID: j.ID, Snapshot: snap}})
@@ -303,13 +311,17 @@ type unchangedPage struct{ Message string }
 // server does not know (after a restart) it answers 404 with a message
 // the page shows instead of polling on.
 func (s *Server) returnJobProgress(c *gin.Context) {
-	j := s.userJob(c)
+	c.Header("Cache-Control", "no-store")
+	j, err := s.userJob(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
 	if j == nil {
-		c.Header("Cache-Control", "no-store")
 		s.handleError(c, errJobGone)
 		return
 	}
-	snap := j.snapshot()
+	snap := snapshotOf(j)
 	if snap.Finished && snap.Submission != 0 {
 		snap.Next = fmt.Sprintf("/returns/submissions/%d", snap.Submission)
 	} else if snap.Finished {

@@ -47,6 +47,11 @@ type Server struct {
 	limits    returns.Limits
 	intake    *intake.Service
 	jobs      jobs
+	// instance names this process among those sharing the database;
+	// lostAfter is how long a job's heartbeat may be silent before it is
+	// taken for lost.
+	instance  string
+	lostAfter time.Duration
 	model     *dashboard.Model
 	cache     *responseCache
 	// panicHook, set only by tests, is called at each step of an upload
@@ -72,6 +77,9 @@ func NewServer(cfg Config, db *store.DB) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: opts, db: db, engine: gin.New(), pages: pg, static: static, cache: newResponseCache(400)}
+	s.instance, s.lostAfter = newInstanceID(), opts.settings.UploadLostAfter
+	// Uploads a stopped server left unfinished are marked failed.
+	s.sweepLostJobs()
 	s.model = dashboard.New(db, dashboard.Config{BaselineYears: opts.BaselineYears, Pressure: opts.Pressure, Matrix: opts.Matrix})
 	s.model.Logger = opts.Logger
 	s.intake = intake.New(db, opts.settings)
