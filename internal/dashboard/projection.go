@@ -433,3 +433,9 @@ func (d *Snapshot) Outlooks(ind domain.Indicator) ([]Outlook, domain.Month) {
 	})
 	return out, month
 }
+
+// ShownAt is council's displayed figure of ind in month m (a rate per
+// 10,000 children, a percentage of another indicator, or the figure).
+func (d *Snapshot) ShownAt(ind domain.Indicator, council int, m domain.Month) (float64, bool) {
+	return d.shown(Viewer{}, ind, council, m)
+}
