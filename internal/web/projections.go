@@ -309,3 +309,28 @@ func trimSlash(s string) string {
 	}
 	return s
 }
+
+// apiNarrative answers a council's key lines of enquiry.
+func (s *Server) apiNarrative(c *gin.Context) {
+	n, err := councilNumber(c)
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	d, err := s.dataset(c.Request.Context())
+	if err != nil {
+		s.handleError(c, err)
+		return
+	}
+	co, ok := d.ByNumber[n]
+	if !ok {
+		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n))
+		return
+	}
+	sentences := d.Narrative(dashboard.ViewerOf(currentUser(c)), n, s.now(), s.reconcileTolerance())
+	if sentences == nil {
+		sentences = []dashboard.Sentence{}
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"council": co, "sentences": sentences})
+}

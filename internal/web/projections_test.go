@@ -174,3 +174,53 @@ func TestExceptionsAPIAndFeed(t *testing.T) {
 		t.Errorf("since=Sept: %d", status)
 	}
 }
+
+// The profile carries the key lines of enquiry near the top, the
+// exceptions section, and the LGA's projections page its tables; the
+// narrative API gives each sentence with its link and figures.
+func TestProfileEnquiryAndProjectionsPage(t *testing.T) {
+	e := newHomeEnv(t)
+	lga := e.signIn("lga@page.test", e.addUser("lga@page.test", domain.RoleLGA, 0))
+	status, body, _ := e.get(lga, "/councils/202?indicator=CSC_CLA")
+	if status != http.StatusOK {
+		t.Fatalf("profile: %d", status)
+	}
+	enquiry, headlines := strings.Index(body, `id="enquiry"`), strings.Index(body, `id="headlines"`)
+	if enquiry < 0 || headlines < 0 || enquiry > headlines {
+		t.Errorf("key lines of enquiry at %d, headlines at %d: want the enquiry first", enquiry, headlines)
+	}
+	for _, want := range []string{`id="exceptions"`, `id="projection"`, "Children looked after in 12 months (Sep 2027)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("profile lacks %q", want)
+		}
+	}
+	doc := loadOpenAPI(t)
+	status, body, _ = e.get(lga, "/api/v1/councils/202/narrative")
+	checkResponse(t, "narrative", doc.Paths.Find("/api/v1/councils/{number}/narrative").Get, status, body)
+	var got struct {
+		Sentences []struct {
+			Text, Href string
+			Figures    []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sentences) < 3 {
+		t.Errorf("%d sentences: %.500s", len(got.Sentences), body)
+	}
+	for _, s := range got.Sentences {
+		if !strings.ContainsAny(s.Text, "0123456789") || len(s.Figures) == 0 || !strings.HasPrefix(s.Href, "/councils/202") {
+			t.Errorf("sentence %+v", s)
+		}
+	}
+	status, body, _ = e.get(lga, "/projections?indicator=CSC_CLA")
+	if status != http.StatusOK {
+		t.Fatalf("projections page: %d", status)
+	}
+	for _, want := range []string{"Projected to rise most", "Projected to enter the worst band", "How accurate the projections have been", "/exceptions.atom?since="} {
+		if !strings.Contains(body, want) {
+			t.Errorf("projections page lacks %q", want)
+		}
+	}
+}

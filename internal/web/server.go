@@ -205,8 +205,12 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/api/v1/councils/:number/assessment", signedIn, s.cached(s.apiAssessment))
 
 	s.handle(http.MethodGet, "/api/v1/councils/:number/projection", signedIn, s.cached(s.apiProjection))
+	s.handle(http.MethodGet, "/api/v1/councils/:number/narrative", signedIn, s.cached(s.apiNarrative))
 	s.handle(http.MethodGet, "/api/v1/exceptions", lgaOnly, s.cached(s.apiExceptions))
 	s.handle(http.MethodGet, "/exceptions.atom", lgaOnly, s.exceptionsAtom)
+	s.handle(http.MethodGet, "/projections", lgaOnly, s.cached(s.projectionsPageHandler))
+	s.handle(http.MethodGet, "/projections.csv", lgaOnly, s.projectionsExport("csv"))
+	s.handle(http.MethodGet, "/projections.xlsx", lgaOnly, s.projectionsExport("xlsx"))
 }
 
 // sessionless reports whether a path is served without loading a session:
