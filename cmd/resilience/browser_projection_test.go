@@ -66,3 +66,22 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// The LGA's projections page and the profile's key lines of enquiry, as
+// an officer sees them (axe, no sideways overflow, screenshots).
+func TestBrowserProjectionsPage(t *testing.T) {
+	app := demoApp(t)
+	tb := newTab(t)
+	tb.signIn(t, app, domain.RoleLGA)
+	tb.open(t, app.URL()+"/projections?indicator=CSC_CLA")
+	tb.checkPage(t, app.URL(), "projections", 0)
+	tb.open(t, app.URL()+"/councils/202?indicator=CSC_REFERRALS")
+	tb.checkPage(t, app.URL(), "profile-enquiry", 8)
+	png, err := chromedp.Run(tb.ctx, chromedp.Screenshot(chromedp.CSS("#enquiry")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outputDir(t), "profile-enquiry-section.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

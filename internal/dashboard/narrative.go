@@ -279,9 +279,13 @@ func (d *Snapshot) assessmentSentence(co domain.Council, now time.Time) (Sentenc
 		return Sentence{}, false
 	}
 	months := monthsBetween(age.at, now)
-	text := fmt.Sprintf("The self-assessment of the enabling conditions was submitted on %s, %s (%d months).", age.Date, age.Ago, months)
+	when := fmt.Sprintf("%s (%d months)", age.Ago, months)
+	if strings.Contains(age.Ago, "month") || strings.Contains(age.Ago, "day") {
+		when = age.Ago
+	}
+	text := fmt.Sprintf("The self-assessment of the enabling conditions was submitted on %s, %s.", age.Date, when)
 	if age.Stale {
-		text = fmt.Sprintf("The self-assessment of the enabling conditions was submitted on %s, %s (%d months): more than %d months old, so due for review.", age.Date, age.Ago, months, domain.AssessmentStaleAfterMonths)
+		text = fmt.Sprintf("The self-assessment of the enabling conditions was submitted on %s, %s: more than %d months old, so due for review.", age.Date, when, domain.AssessmentStaleAfterMonths)
 	}
 	return Sentence{Topic: "assessment", Href: href, Text: text,
 		Figures: []NamedFigure{{Name: "months_old", Value: float64(months)}}}, true

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/resilience-dashboard/resilience/internal/charts"
@@ -113,12 +112,4 @@ func projectionLines(d *dashboard.Snapshot, ind domain.Indicator, council int, v
 		{Name: "Projection: 80% range", Values: hi80, Kind: charts.KindBandUpper, Band: "projection-80", Fill: projection80Fill},
 		{Name: "Projection", Values: line, Colour: charts.CouncilColour, Dashed: true},
 	}
-}
-
-// sentenceCase lowers the first letter of a label used mid-sentence.
-func sentenceCase(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
