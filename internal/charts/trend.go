@@ -46,6 +46,10 @@ type Line struct {
 	// Colour overrides the palette; Dashed draws a dashed line.
 	Colour string
 	Dashed bool
+	// Band names the band a KindBandLower or KindBandUpper line edges
+	// ("" for the neighbours' middle half), so a chart may draw several
+	// (a projection's 80% and 95% intervals); Fill is its colour.
+	Band, Fill string
 	// Selected marks the council the chart is about: drawn in
 	// CouncilColour (unless Colour says otherwise), thicker and over the
 	// other lines, which are drawn thinner and lighter.
@@ -84,19 +88,25 @@ func TrendOption(t Trend) (map[string]any, error) {
 		index[x[i]] = i
 	}
 	lines := bandAsDifference(t.Lines)
+	// A two-line subtitle (a projection's accuracy) moves the legend and
+	// the plot down by a line.
+	legendTop, gridTop := "46", "130"
+	if strings.Contains(t.Subtitle, "\n") {
+		legendTop, gridTop = "64", "148"
+	}
 	left, right := AxisFromZero(valuesOn(t.Lines, 0)...), AxisFromZero(valuesOn(t.Lines, 1)...)
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{Renderer: "canvas"}),
 		charts.WithTitleOpts(opts.Title{Title: t.Title, Subtitle: t.Subtitle}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "46", Left: "8"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: legendTop, Left: "8"}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "Save as image", Type: "png"},
 			DataZoom:    &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
 			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "Reset zoom"},
 		}}),
-		charts.WithGridOpts(opts.Grid{Left: "56", Right: "56", Top: "130", Bottom: "70", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "56", Right: "56", Top: gridTop, Bottom: "70", ContainLabel: opts.Bool(true)}),
 		charts.WithColorsOpts(opts.Colors(Palette)),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
@@ -175,11 +185,11 @@ func lineData(values []*float64, n int) []opts.LineData {
 // either edge is missing has no band.
 func bandAsDifference(ls []Line) []Line {
 	out := slices.Clone(ls)
-	lower := slices.IndexFunc(ls, func(l Line) bool { return l.Kind == KindBandLower })
 	for i, l := range out {
 		if l.Kind != KindBandUpper {
 			continue
 		}
+		lower := slices.IndexFunc(ls, func(b Line) bool { return b.Kind == KindBandLower && b.Band == l.Band })
 		diff := make([]*float64, len(l.Values))
 		for j, v := range l.Values {
 			if v == nil || lower < 0 || j >= len(ls[lower].Values) || ls[lower].Values[j] == nil {
@@ -294,10 +304,14 @@ func styleSeries(option map[string]any, lines []Line) {
 			delete(s, "showSymbol")
 		case KindBandLower, KindBandUpper:
 			style["opacity"] = 0
-			s["symbol"], s["tooltip"], s["silent"], s["stack"] = "none", map[string]any{"show": false}, true, "neighbours-band"
-			s["itemStyle"] = map[string]any{"color": BandLegend}
+			stack, fill, legend := "neighbours-band", BandFill, BandLegend
+			if l.Band != "" {
+				stack, fill, legend = "band-"+l.Band, l.Fill, l.Fill
+			}
+			s["symbol"], s["tooltip"], s["silent"], s["stack"] = "none", map[string]any{"show": false}, true, stack
+			s["itemStyle"] = map[string]any{"color": legend}
 			if l.Kind == KindBandUpper {
-				s["areaStyle"] = map[string]any{"color": BandFill, "opacity": 1}
+				s["areaStyle"] = map[string]any{"color": fill, "opacity": 1}
 			} else {
 				delete(s, "areaStyle")
 			}

@@ -171,12 +171,16 @@ func (m *Model) refreshLocked(ctx context.Context) (*Snapshot, error) {
 
 // warm computes, once a snapshot is published, what the first reader of
 // every kind would otherwise wait for: the pressure points of the month
-// the overview opens on, which draw on every council's series. It reads
+// the overview opens on, which draw on every council's series, and every
+// council's projections. It reads
 // only the snapshot, never the database.
 func (d *Snapshot) warm() {
 	if m, ok := d.PressureMonth(); ok {
 		d.Pressure(m)
 	}
+	// Projections: those of the councils the update did not touch came
+	// over from the snapshot before; the rest are made now.
+	d.ProjectAll()
 }
 
 // checkpoint keeps d's figures for the next start. A failure costs only

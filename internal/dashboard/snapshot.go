@@ -58,9 +58,10 @@ type Snapshot struct {
 	// predecessors maps a council to the former councils it replaced.
 	predecessors map[int][]domain.Council
 
-	mu       sync.Mutex
-	stats    map[statKey]*MonthStats
-	pressure map[int]*Pressure
+	mu          sync.Mutex
+	stats       map[statKey]*MonthStats
+	pressure    map[int]*Pressure
+	projections map[projKey]*Projected
 }
 
 type statKey struct {
@@ -139,6 +140,7 @@ func loadWithout(ctx context.Context, db *store.DB, cfg Config, version string, 
 func (d *Snapshot) initCaches() {
 	d.stats = map[statKey]*MonthStats{}
 	d.pressure = map[int]*Pressure{}
+	d.projections = map[projKey]*Projected{}
 }
 
 // loadCouncils reads the councils, populations and neighbours.

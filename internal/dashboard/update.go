@@ -224,6 +224,13 @@ func (d *Snapshot) carryCaches(old *Snapshot, touched map[int]map[int]bool, keep
 			d.stats[k] = st
 		}
 	}
+	// A council's projections rest on its own figures alone (and, for a
+	// percentage of another indicator, its own figures of that one).
+	for k, p := range old.projections {
+		if !councils[k.council] {
+			d.projections[k] = p
+		}
+	}
 	if keepPressure {
 		for idx, p := range old.pressure {
 			if idx < firstTouched {

@@ -47,15 +47,20 @@ type councilPage struct {
 	// change from.
 	MinChangeBase int
 	Comparison    *comparisonView
-	Indicators    []domain.Indicator
-	Months        []monthOption
-	From, To      string
-	Council       domain.Council
-	Population    string
-	PopYear       int
-	FirstMonth    string
-	LastMonth     string
-	Neighbours    []councilLink
+	// Exceptions are the council's months in the last year whose figure
+	// fell outside the range projected for it the month before.
+	Exceptions []exceptionRow
+	// Enquiry is the council's key lines of enquiry.
+	Enquiry    []dashboard.Sentence
+	Indicators []domain.Indicator
+	Months     []monthOption
+	From, To   string
+	Council    domain.Council
+	Population string
+	PopYear    int
+	FirstMonth string
+	LastMonth  string
+	Neighbours []councilLink
 	// Successors are the councils that replaced a former council;
 	// Predecessors those a council replaced, whose rates its main chart
 	// shows as context; Lifetime says when it existed.
@@ -186,6 +191,10 @@ func (s *Server) councilPage(c *gin.Context) {
 			page.Months = append(page.Months, monthOption{Value: m.String(), Label: m.Start().Format("Jan 2006")})
 		}
 		page.From, page.To = first.String(), last.String()
+		for _, e := range ds.ExceptionsOf(dashboard.ViewerOf(currentUser(c)), n, ds.Last.Add(-11)) {
+			page.Exceptions = append(page.Exceptions, exceptionRow{Month: e.Month.Label(), Reason: e.Reason(), Direction: e.Direction, Href: exceptionHref(e)})
+		}
+		page.Enquiry = ds.Narrative(dashboard.ViewerOf(currentUser(c)), n, s.now(), s.reconcileTolerance())
 	}
 	if ind, ok := ds.ByCode[c.DefaultQuery("indicator", "CSC_REFERRALS")]; ok {
 		page.Reconciliation = s.buildReconcileView(ds, ind, n, dashboard.ViewerOf(currentUser(c)))

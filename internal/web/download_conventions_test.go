@@ -29,6 +29,8 @@ var downloadRoutes = map[string]string{
 	"/pressure.xlsx":                        "/pressure.xlsx",
 	"/pressure/matrix.csv":                  "/pressure/matrix.csv",
 	"/pressure/matrix.xlsx":                 "/pressure/matrix.xlsx",
+	"/projections.csv":                      "/projections.csv?indicator=CSC_REFERRALS",
+	"/projections.xlsx":                     "/projections.xlsx?indicator=CSC_REFERRALS",
 }
 
 // namedIn are the downloads that carry Barking and Dagenham's name, which

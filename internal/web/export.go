@@ -134,6 +134,17 @@ var excelHeadings = map[string]string{
 	"kind":                      "Kind",
 	"item":                      "Item",
 	"rating":                    "Rating",
+	"last_12_months_mean":       "Mean of the last 12 months",
+	"next_12_months_mean":       "Mean of the next 12 months (projected)",
+	"change_percent":            "Change (%)",
+	"projected_in_12_months":    "Projected in 12 months",
+	"lower_80":                  "Likely from (80% range)",
+	"upper_80":                  "Likely to (80% range)",
+	"band_now":                  "Band now",
+	"band_projected":            "Band projected",
+	"relative_mae":              "Error against last year's figure (relative MAE)",
+	"coverage_80":               "80% range held",
+	"coverage_95":               "95% range held",
 }
 
 // excelHeading is a column's heading in a workbook: words for a known

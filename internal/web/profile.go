@@ -24,6 +24,9 @@ type comparisonView struct {
 	// Missing names the months in the period with no figure for the
 	// council; the chart leaves them blank rather than plotting zero.
 	Missing string
+	// Projection is the council's projection beyond its last figure, or
+	// why there is none.
+	Projection *projectionView
 }
 
 // buildComparisonChart draws a council's comparison for one indicator
@@ -32,7 +35,16 @@ func buildComparisonChart(c *gin.Context, d *dashboard.Snapshot, ind domain.Indi
 	cc := d.CouncilComparison(dashboard.ViewerOf(currentUser(c)), ind, council, first, last)
 	co := cc.Council
 	view := &comparisonView{CouncilComparison: cc, From: first.String(), To: last.String()}
-	var lines []charts.Line
+	var lines, projLine []charts.Line
+	months := cc.Months
+	proj := buildProjectionView(c, d, ind, council)
+	view.Projection = proj
+	if proj.OK && !last.Before(proj.last) {
+		// The projection continues the chart beyond the last figure:
+		// shaded 95% and 80% intervals under a dashed line.
+		ext, pl := projectionLines(d, ind, council, proj, months)
+		months, lines, projLine = ext, pl[:len(pl)-1], pl[len(pl)-1:]
+	}
 	// A council with no neighbours (a former council, say) has no band or
 	// median: the chart leaves them out rather than listing empty series.
 	if hasFigure(cc.Q1) && hasFigure(cc.Q3) {
@@ -55,12 +67,22 @@ func buildComparisonChart(c *gin.Context, d *dashboard.Snapshot, ind domain.Indi
 	if cc.Official && hasFigure(cc.OfficialValues) {
 		lines = append(lines, charts.Line{Name: "DfE official figure", Values: cc.OfficialValues, Kind: charts.KindPoints, Colour: charts.OfficialColour})
 	}
-	opt, err := charts.TrendOption(charts.Trend{Title: ind.Label, Subtitle: co.Name + " · " + ind.DisplayUnit(), Months: cc.Months,
+	// The dashed projection goes last: the timeline's shading rides on
+	// the first ordinary line, which must be one that is always there.
+	lines = append(lines, projLine...)
+	subtitle := co.Name + " · " + ind.DisplayUnit()
+	if proj.OK && len(months) > len(cc.Months) {
+		subtitle += "\nProjection: " + proj.Accuracy
+	}
+	opt, err := charts.TrendOption(charts.Trend{Title: ind.Label, Subtitle: subtitle, Months: months,
 		Lines: lines, AxisNames: [2]string{ind.DisplayUnit()}, Events: d.Timeline})
 	if err != nil {
 		return nil, err
 	}
 	view.ChartNote = cc.Note
+	if proj.OK && len(months) > len(cc.Months) {
+		view.ChartNote += " The dashed line beyond " + proj.last.Label() + " is the projection, with its 80% range shaded darker and its 95% range lighter; how accurate such projections have been is measured on the council's own figures (below)."
+	}
 	if len(d.Timeline) > 0 {
 		view.ChartNote += " Orange shading marks national lockdowns and grey shading the response phases, each named on the chart; dashed lines mark dated events."
 	}

@@ -45,12 +45,13 @@ func newPages(static *staticFiles) (*pages, error) {
 		"withQuery":    withQuery,
 		"errorFor":     errorFor,
 		"localTime":    localTime,
+		"dict":         dict,
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"home", "council", "error", "sign-in", "admin-users", "admin-audit",
 		"returns-home", "returns-council", "returns-month", "returns-job", "returns-report", "returns-unchanged", "compare",
 		"assessment", "assessment-history", "admin-framework", "pressure", "admin-timeline", "returns-tracker",
-		"reconciliation", "account-password", "admin-user", "assessment-review"} {
+		"reconciliation", "account-password", "admin-user", "assessment-review", "projections"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(assets.Templates, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
@@ -135,4 +136,16 @@ func errorFor(errs []fieldError, field string) string {
 		}
 	}
 	return ""
+}
+
+// dict builds a map from alternating keys and values, to pass several
+// values to a shared template.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
 }

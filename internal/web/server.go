@@ -211,6 +211,14 @@ func (s *Server) routes() {
 	s.handle(http.MethodGet, "/councils/:number/assessment/review", assessmentEditors, s.assessmentReview)
 	s.handle(http.MethodGet, "/councils/:number/ratings/:file", signedIn, s.councilRatingsData)
 	s.handle(http.MethodGet, "/api/v1/councils/:number/assessment", signedIn, s.cached(s.apiAssessment))
+
+	s.handle(http.MethodGet, "/api/v1/councils/:number/projection", signedIn, s.cached(s.apiProjection))
+	s.handle(http.MethodGet, "/api/v1/councils/:number/narrative", signedIn, s.cached(s.apiNarrative))
+	s.handle(http.MethodGet, "/api/v1/exceptions", lgaOnly, s.cached(s.apiExceptions))
+	s.handle(http.MethodGet, "/exceptions.atom", lgaOnly, s.exceptionsAtom)
+	s.handle(http.MethodGet, "/projections", lgaOnly, s.cached(s.projectionsPageHandler))
+	s.handle(http.MethodGet, "/projections.csv", lgaOnly, s.projectionsExport("csv"))
+	s.handle(http.MethodGet, "/projections.xlsx", lgaOnly, s.projectionsExport("xlsx"))
 }
 
 // sessionless reports whether a path is served without loading a session:
@@ -237,8 +245,12 @@ func (s *Server) refreshModel(c *gin.Context) {
 // Warm loads the read model, so the first page after a start does not
 // wait for it; the server calls it in the background as it starts.
 func (s *Server) Warm(ctx context.Context) {
-	if _, err := s.model.Snapshot(ctx); err != nil {
+	d, err := s.model.Snapshot(ctx)
+	if err != nil {
 		s.cfg.Logger.Warn("read model not loaded at start; the first page will load it", "err", err)
+	} else {
+		// Every council's projections, so pages find them made.
+		d.ProjectAll()
 	}
 	// Loading reads the checkpoint (or every figure) through buffers it
 	// no longer needs: give that memory back now rather than keep it.
