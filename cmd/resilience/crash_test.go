@@ -138,7 +138,7 @@ func TestKillDuringImportLosesNothing(t *testing.T) {
 	select {
 	case <-storing:
 		time.Sleep(20 * time.Millisecond)
-	case <-time.After(3 * time.Minute):
+	case <-time.After(15 * time.Minute):
 		cmd.Process.Kill()
 		t.Fatal("the child never reached the storing stage")
 	}
