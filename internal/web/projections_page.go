@@ -120,7 +120,7 @@ func (s *Server) projectionsPageHandler(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "projections", pageData{Title: "Projections: " + p.Indicator.Label,
-		Breadcrumbs: []crumb{{"Councils", "/"}, {"Pressure points", "/pressure"}}, Body: p})
+		Breadcrumbs: []crumb{{"Home", "/"}, {"Pressure points", "/pressure"}}, Body: p})
 }
 
 // projectionsExport downloads every council's outlook for the indicator.
