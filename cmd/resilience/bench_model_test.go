@@ -136,7 +136,7 @@ func timedGet(c *http.Client, u string) (time.Duration, error) {
 // templateReturn is council's return for month, its figures those held,
 // each count one higher: a resubmission that changes every figure and
 // raises no query.
-func templateReturn(b *testing.B, app *App, council int, month domain.Month, bump float64) []byte {
+func templateReturn(b testing.TB, app *App, council int, month domain.Month, bump float64) []byte {
 	b.Helper()
 	ctx := context.Background()
 	co, err := app.db.Council(ctx, council)
