@@ -176,6 +176,12 @@ PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 printf '%s\n' "$PASSWORD" | "$TMP/resilience" users add --database "$DB" --email "$EMAIL" --role lga --password-stdin >/dev/null
 curl -s -o /dev/null --max-time 10 -c "$TMP/cookies" \
 	--data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/sign-in" || die "signing in failed"
+# An account added with the CLI must choose its own password at its first
+# sign-in before it sees any page: choose one.
+NEW_PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+curl -s -o /dev/null --max-time 10 -b "$TMP/cookies" -c "$TMP/cookies" \
+	--data-urlencode "current-password=$PASSWORD" --data-urlencode "new-password=$NEW_PASSWORD" \
+	--data-urlencode "confirm-password=$NEW_PASSWORD" "$BASE/account/password" || die "choosing a password failed"
 SESSION=$(awk '$6 == "resilience_session" { print $7 }' "$TMP/cookies")
 [[ -n $SESSION ]] || die "signing in did not set resilience_session"
 COOKIE="Cookie: resilience_session=$SESSION"
