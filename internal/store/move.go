@@ -477,6 +477,9 @@ func resetIdentities(ctx context.Context, tx *txx) error {
 // MovedTables lists the tables a move copies from a SQLite database: its
 // tables but goose's and SQLite's own. Tests compare it with the report.
 func MovedTables(ctx context.Context, srcPath string) ([]string, error) {
+	if _, err := os.Stat(srcPath); err != nil {
+		return nil, err
+	}
 	src, err := openSQLiteReader(srcPath)
 	if err != nil {
 		return nil, err
