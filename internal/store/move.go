@@ -146,7 +146,7 @@ func MoveFromSQLite(ctx context.Context, srcPath string, dst *DB) (*MoveReport, 
 			return nil, fmt.Errorf("migrate: the PostgreSQL database is not empty: table %s holds %d rows; migrate only into a new, empty database", t, n)
 		}
 	}
-	order, err := foreignKeyOrder(ctx, tx, pgTables)
+	order, err := foreignKeyOrder(ctx, stx, tx, pgTables)
 	if err != nil {
 		return nil, err
 	}
@@ -222,9 +222,10 @@ func postgresTables(ctx context.Context, tx *txx) ([]string, error) {
 }
 
 // foreignKeyOrder sorts tables so each comes after those it refers to
-// (by the target's foreign keys), otherwise by name.
-func foreignKeyOrder(ctx context.Context, tx *txx, tables []string) ([]string, error) {
-	var refs []struct {
+// (by either side's foreign keys: on PostgreSQL the figures' references
+// are statement triggers, not foreign keys), otherwise by name.
+func foreignKeyOrder(ctx context.Context, stx *sqlx.Tx, tx *txx, tables []string) ([]string, error) {
+	var refs, liteRefs []struct {
 		From string `db:"from_table"`
 		To   string `db:"to_table"`
 	}
@@ -234,6 +235,11 @@ func foreignKeyOrder(ctx context.Context, tx *txx, tables []string) ([]string, e
 	if err != nil {
 		return nil, err
 	}
+	if err := stx.SelectContext(ctx, &liteRefs, `SELECT m.name AS from_table, f."table" AS to_table
+		FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`); err != nil {
+		return nil, err
+	}
+	refs = append(refs, liteRefs...)
 	needs := map[string][]string{}
 	for _, r := range refs {
 		if r.From != r.To {
