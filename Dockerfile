@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build: a static binary, no cgo (the SQLite driver is pure Go).
+# Build: a static binary, no cgo (the SQLite driver and pgx are pure Go).
+# The image runs on SQLite in /data by default, or on PostgreSQL with
+# -e RESILIENCE_DATABASE=postgres://… (the /data volume then stays unused).
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

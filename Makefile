@@ -31,12 +31,15 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: Go benchmarks (each once, so the national import runs once), one
+## bench: Go benchmarks (each once, so the national import runs once; those
+## touching the database on SQLite and on PostgreSQL side by side), one
 ## council's return 200 times for its p50 (P2), then P3 over HTTP with wrk
+## on each database
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=1x ./...
 	$(GO) test -run='^$$' -bench='^BenchmarkSubmitTemplate$$' -benchmem -benchtime=200x ./internal/intake/
-	bash scripts/bench-http.sh
+	bash scripts/bench-http.sh sqlite
+	bash scripts/bench-http.sh postgres
 
 ## refdata: regenerate data/reference from ../shared/reference
 refdata:

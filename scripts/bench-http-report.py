@@ -57,7 +57,7 @@ def main(path):
                 statics[cols[1]] = {"bytes": int(cols[3]), "enc": cols[4], "f": figures(cols[5:])}
 
     print()
-    print("P3: pages and APIs at national scale, each against the static-file route serving a")
+    print(f"P3 on {meta.get('database', 'sqlite')}: pages and APIs at national scale, each against the static-file route serving a")
     print("response of about the same size, same server, same run")
     print(f"  wrk -t{meta.get('threads')} -c{meta.get('connections')} -d{meta.get('duration')} --latency "
           f"-H 'Accept-Encoding: gzip' (after a {meta.get('warmup')} warm-up), server {meta.get('base')}")

@@ -21,14 +21,28 @@
 # against P3; it is a report, so the script exits non-zero only when it
 # cannot measure (build, start, sign-in or wrk failure), never on a FAIL.
 #
-# Run by `make bench`. Needs curl, python3 and wrk (installed with apt-get
-# when missing). Takes about 1-3 minutes. Knobs (environment):
+# The database is SQLite by default; `bench-http.sh postgres` runs the same
+# measurements on PostgreSQL: on the empty database BENCH_POSTGRES names
+# (postgres://…), or else on a throwaway server the script starts from the
+# machine's PostgreSQL binaries (/usr/lib/postgresql/*/bin, as the postgres
+# user when run as root), listening only on a Unix socket in its temporary
+# folder, and stops at the end.
+#
+# Run by `make bench` (once per database). Needs curl, python3 and wrk
+# (installed with apt-get when missing). Takes about 1-3 minutes. Knobs
+# (environment):
 #   BENCH_DURATION  wrk duration per run (default 10s)
 #   BENCH_WARMUP    warm-up before each measured run (default 2s)
+#   BENCH_POSTGRES  an empty PostgreSQL database for `bench-http.sh postgres`
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+DIALECT=${1:-sqlite}
+[[ $DIALECT == sqlite || $DIALECT == postgres ]] || {
+	echo "usage: bench-http.sh [sqlite|postgres]" >&2
+	exit 2
+}
 HOST=127.0.0.1 # never anything else
 THREADS=2
 CONNECTIONS=32
@@ -78,6 +92,16 @@ command -v wrk >/dev/null || die "wrk is not installed"
 # --- temp dir and clean-up -----------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")
 SERVER_PID=
+PG_DIR= PG_BIN=
+# as_postgres CMD...: runs a PostgreSQL program, as the postgres user when
+# we are root (initdb refuses root).
+as_postgres() {
+	if [[ $(id -u) == 0 ]]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
 cleanup() {
 	local rc=$?
 	if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -93,6 +117,10 @@ cleanup() {
 		printf -- '--- last lines of the server log ---\n' >&2
 		tail -n 20 "$TMP/server.err" >&2 || true
 	fi
+	if [[ -n $PG_DIR ]]; then
+		as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+		rm -rf "$PG_DIR"
+	fi
 	rm -rf "$TMP"
 	exit "$rc"
 }
@@ -104,8 +132,25 @@ trap 'exit 143' TERM
 log "building"
 go build -o "$TMP/resilience" ./cmd/resilience
 
-log "starting the server on $HOST with a fresh database (loads the national-scale demo)"
 DB="$TMP/bench.db"
+if [[ $DIALECT == postgres ]]; then
+	if [[ -n ${BENCH_POSTGRES:-} ]]; then
+		DB=$BENCH_POSTGRES
+	else
+		PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+		[[ -x $PG_BIN/initdb ]] || die "PostgreSQL is not installed (apt-get install postgresql), and BENCH_POSTGRES is not set"
+		PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bench-pg.XXXXXX")
+		[[ $(id -u) == 0 ]] && chown postgres: "$PG_DIR"
+		log "starting a throwaway PostgreSQL server in $PG_DIR"
+		as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync --encoding=UTF8 --locale=C >/dev/null ||
+			die "initdb failed"
+		as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 60 \
+			-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c max_connections=200" start >/dev/null ||
+			die "pg_ctl start failed: $(tail -n 5 "$PG_DIR/log" 2>/dev/null)"
+		DB="postgres://postgres@/postgres?host=$PG_DIR&sslmode=disable"
+	fi
+fi
+log "starting the server on $HOST with a fresh $DIALECT database (loads the national-scale demo)"
 "$TMP/resilience" serve -addr "$HOST:0" -database "$DB" >"$TMP/server.out" 2>"$TMP/server.err" &
 SERVER_PID=$!
 BASE=
@@ -131,6 +176,12 @@ PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 printf '%s\n' "$PASSWORD" | "$TMP/resilience" users add --database "$DB" --email "$EMAIL" --role lga --password-stdin >/dev/null
 curl -s -o /dev/null --max-time 10 -c "$TMP/cookies" \
 	--data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/sign-in" || die "signing in failed"
+# An account added with the CLI must choose its own password at its first
+# sign-in before it sees any page: choose one.
+NEW_PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+curl -s -o /dev/null --max-time 10 -b "$TMP/cookies" -c "$TMP/cookies" \
+	--data-urlencode "current-password=$PASSWORD" --data-urlencode "new-password=$NEW_PASSWORD" \
+	--data-urlencode "confirm-password=$NEW_PASSWORD" "$BASE/account/password" || die "choosing a password failed"
 SESSION=$(awk '$6 == "resilience_session" { print $7 }' "$TMP/cookies")
 [[ -n $SESSION ]] || die "signing in did not set resilience_session"
 COOKIE="Cookie: resilience_session=$SESSION"
@@ -265,6 +316,7 @@ closest_static() {
 # --- the pages ------------------------------------------------------------------
 RESULTS="$TMP/results.tsv"
 {
+	printf '#meta\tdatabase=%s\n' "$DIALECT"
 	printf '#meta\tbase=%s\tthreads=%s\tconnections=%s\tduration=%s\twarmup=%s\tmonth=%s\n' \
 		"$BASE" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$MONTH"
 	printf '#meta\tdemo=%s\n' "$(grep -o 'observations=[0-9]* to=[0-9-]*' "$TMP/server.err" | head -n 1 || true)"

@@ -27,6 +27,7 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/auth"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
@@ -136,7 +137,7 @@ func timedGet(c *http.Client, u string) (time.Duration, error) {
 // templateReturn is council's return for month, its figures those held,
 // each count one higher: a resubmission that changes every figure and
 // raises no query.
-func templateReturn(b *testing.B, app *App, council int, month domain.Month, bump float64) []byte {
+func templateReturn(b testing.TB, app *App, council int, month domain.Month, bump float64) []byte {
 	b.Helper()
 	ctx := context.Background()
 	co, err := app.db.Council(ctx, council)
@@ -279,7 +280,15 @@ func send(c *http.Client, req *http.Request) (int, apiReport, error) {
 // upload query on DfE's figures off: the demo only approximates them.
 func nationalApp(b *testing.B, dir string) *App {
 	b.Helper()
-	app := &App{Config: testConfig(filepath.Join(dir, "resilience.db")), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+	return nationalAppOn(b, filepath.Join(dir, "resilience.db"))
+}
+
+// nationalAppOn is nationalApp on a database of one's choosing: a SQLite
+// file or a postgres:// address. A second app on the same PostgreSQL
+// database finds it seeded and shares it.
+func nationalAppOn(b *testing.B, database string) *App {
+	b.Helper()
+	app := &App{Config: testConfig(database), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now, Stdout: io.Discard}
 	app.Config.ReconcileQuery = false
 	app.Config.MaxUploadMB = 100
 	if err := app.Start(context.Background()); err != nil {
@@ -289,12 +298,33 @@ func nationalApp(b *testing.B, dir string) *App {
 	return app
 }
 
+// benchDatabase is a new database for a benchmark on the dialect: a
+// SQLite file in a temporary folder, or a PostgreSQL database of its own
+// (pgtest: RESILIENCE_TEST_POSTGRES, or a throwaway server).
+func benchDatabase(b *testing.B, d store.Dialect) string {
+	b.Helper()
+	if d == store.Postgres {
+		return pgtest.URL(b)
+	}
+	return filepath.Join(b.TempDir(), "resilience.db")
+}
+
+// benchDialects are the databases the server benchmarks run on, as
+// sub-benchmarks named sqlite and postgres.
+var benchDialects = []store.Dialect{store.SQLite, store.Postgres}
+
 // BenchmarkPagesAfterAcceptedReturns is PERFORMANCE P3c over HTTP: at
 // national scale, after each of 20 accepted returns, the first profile,
-// compare and pressure pages.
+// compare and pressure pages; on SQLite and on PostgreSQL.
 func BenchmarkPagesAfterAcceptedReturns(b *testing.B) {
+	for _, d := range benchDialects {
+		b.Run(string(d), func(b *testing.B) { pagesAfterAcceptedReturns(b, d) })
+	}
+}
+
+func pagesAfterAcceptedReturns(b *testing.B, d store.Dialect) {
 	for b.Loop() {
-		app := nationalApp(b, b.TempDir())
+		app := nationalAppOn(b, benchDatabase(b, d))
 		lga := benchClient(b, app, domain.RoleLGA)
 		last := domain.LastComplete(time.Now())
 		// Each page once, so the process's own first-time costs (the first
@@ -330,7 +360,7 @@ func BenchmarkPagesAfterAcceptedReturns(b *testing.B) {
 				*x.into = append(*x.into, d)
 			}
 		}
-		report(b, "P3c: the first pages after each of 20 accepted returns, national scale", []target{
+		report(b, fmt.Sprintf("P3c on %s: the first pages after each of 20 accepted returns, national scale", d), []target{
 			{what: "profile after a return, median", got: quantile(profile, 0.5), unit: "ms", atMost: 50},
 			{what: "profile after a return, p99", got: quantile(profile, 0.99), unit: "ms", atMost: 100},
 			{what: "compare after a return, median", got: quantile(compare, 0.5), unit: "ms", atMost: 50},
@@ -393,16 +423,33 @@ func nationalBulk(b *testing.B, dir string) string {
 
 // BenchmarkUploadsBesideReaders is PERFORMANCE P6: four uploads at once,
 // one of them the national bulk file, while 32 connections read the
-// profile, compare and pressure pages and their APIs for 30 seconds.
+// profile, compare and pressure pages and their APIs for 30 seconds. On
+// SQLite one server takes it all; on PostgreSQL two servers share one
+// database, the readers and the uploads spread over both, as behind a
+// load balancer.
 func BenchmarkUploadsBesideReaders(b *testing.B) {
+	for _, d := range benchDialects {
+		b.Run(string(d), func(b *testing.B) { uploadsBesideReaders(b, d) })
+	}
+}
+
+func uploadsBesideReaders(b *testing.B, d store.Dialect) {
 	for b.Loop() {
 		dir := b.TempDir()
-		app := nationalApp(b, dir)
+		database := benchDatabase(b, d)
+		apps := []*App{nationalAppOn(b, database)}
+		if d == store.Postgres {
+			apps = append(apps, nationalAppOn(b, database))
+		}
+		app := apps[0]
 		bulk, err := os.ReadFile(nationalBulk(b, dir))
 		if err != nil {
 			b.Fatal(err)
 		}
-		lga := benchClient(b, app, domain.RoleLGA)
+		clients := make([]*http.Client, len(apps))
+		for i, a := range apps {
+			clients[i] = benchClient(b, a, domain.RoleLGA)
+		}
 		last := domain.LastComplete(time.Now())
 		files := [][]byte{bulk}
 		for _, n := range []int{202, 886, 330} {
@@ -419,16 +466,19 @@ func BenchmarkUploadsBesideReaders(b *testing.B) {
 			wg      sync.WaitGroup
 			upTimes = make([]time.Duration, len(files))
 			upErrs  = make([]error, len(files))
+			perApp  = make([]atomic.Int64, len(apps))
 		)
 		for r := range readers {
 			wg.Go(func() {
+				k := r % len(apps)
 				var mine []time.Duration
 				for i := r; time.Now().Before(stop); i++ {
-					d, err := timedGet(lga, app.URL()+urls[i%len(urls)])
+					d, err := timedGet(clients[k], apps[k].URL()+urls[i%len(urls)])
 					if err != nil {
 						errs.Add(1)
 						continue
 					}
+					perApp[k].Add(1)
 					mine = append(mine, d)
 				}
 				mu.Lock()
@@ -439,8 +489,9 @@ func BenchmarkUploadsBesideReaders(b *testing.B) {
 		var up sync.WaitGroup
 		for i, f := range files {
 			up.Go(func() {
+				k := i % len(apps)
 				start := time.Now()
-				_, upErrs[i] = upload(lga, app.URL(), fmt.Sprintf("upload-%d.xlsx", i), f)
+				_, upErrs[i] = upload(clients[k], apps[k].URL(), fmt.Sprintf("upload-%d.xlsx", i), f)
 				upTimes[i] = time.Since(start)
 			})
 		}
@@ -451,8 +502,13 @@ func BenchmarkUploadsBesideReaders(b *testing.B) {
 				b.Errorf("upload %d: %v", i, err)
 			}
 		}
-		report(b, fmt.Sprintf("P6: four uploads (one the national bulk file) beside %d readers for %s, national scale", readers, duration), []target{
+		instances := "one server"
+		if len(apps) == 2 {
+			instances = fmt.Sprintf("two servers on one database (reads %d and %d)", perApp[0].Load(), perApp[1].Load())
+		}
+		report(b, fmt.Sprintf("P6 on %s, %s: four uploads (one the national bulk file) beside %d readers for %s, national scale", d, instances, readers, duration), []target{
 			{what: "reads answered with an error (5xx, timeout)", got: float64(errs.Load()), unit: "", atMost: 0},
+			{what: "uploads failed", got: float64(countErrs(upErrs)), unit: "", atMost: 0},
 			{what: "read p99", got: quantile(lat, 0.99), unit: "ms", atMost: 200},
 			{what: "read median", got: quantile(lat, 0.5), unit: "ms", optional: true},
 			{what: "read worst", got: quantile(lat, 1), unit: "ms", optional: true},
@@ -460,6 +516,16 @@ func BenchmarkUploadsBesideReaders(b *testing.B) {
 			{what: "national bulk upload, stored", got: upTimes[0].Seconds(), unit: "s", optional: true},
 		})
 	}
+}
+
+func countErrs(errs []error) int {
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // binary builds the command once for the start-up benchmarks.

@@ -54,7 +54,7 @@ func TestDockerIgnoreKeepsContextSmallAndSafe(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"go.mod", "go.sum", "data/data.go", "data/reference/councils.csv", "cmd/resilience/main.go",
-		"assets/static/js/upload.js", "assets/templates/layout.html", "internal/store/migrations/sqlite/00002_users.sql", "Dockerfile"} {
+		"assets/static/js/upload.js", "assets/templates/layout.html", "internal/store/migrations/sqlite/00002_users.sql", "internal/store/migrations/postgres/00002_users.sql", "Dockerfile"} {
 		if ignored(p) {
 			t.Errorf("%s is left out of the Docker build; the image needs it", p)
 		}

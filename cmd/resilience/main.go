@@ -9,6 +9,7 @@
 //	resilience refdata --from ../shared/reference [--to data/reference]
 //	resilience healthcheck [-addr :8080] [-url http://127.0.0.1:8080/healthz]
 //	resilience backup [-database data/resilience.db] [-o FILE]
+//	resilience migrate [-database data/resilience.db] --to postgres://…
 //
 // Every setting (RESILIENCE_ADDR, RESILIENCE_DATABASE and the others in
 // the README's configuration table) has its default, its environment
@@ -53,6 +54,7 @@ Commands:
   users        add, disable, enable or list accounts
   healthcheck  ask a running server's /healthz (for container health checks)
   backup       write a checked copy of the database (safe while the server runs)
+  migrate      copy a SQLite database into an empty PostgreSQL database
 
 Run 'resilience <command> -h' for a command's flags.
 `
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHealthcheck(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

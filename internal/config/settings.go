@@ -22,6 +22,7 @@ const (
 	Users       = "users"
 	Backup      = "backup"
 	Healthcheck = "healthcheck"
+	Migrate     = "migrate"
 	Template    = "template"
 	Refdata     = "refdata"
 )
@@ -136,7 +137,7 @@ var settings = []Setting{
 		Usage: "address to listen on (healthcheck asks this port on 127.0.0.1)",
 		set:   func(c *Config, s string) error { c.Addr = s; return nil },
 		get:   func(c *Config) string { return c.Addr }},
-	{Flag: "database", Env: "RESILIENCE_DATABASE", Commands: []string{Serve, Import, Users, Backup},
+	{Flag: "database", Env: "RESILIENCE_DATABASE", Commands: []string{Serve, Import, Users, Backup, Migrate},
 		Usage: "SQLite database file, or a postgres:// address",
 		set:   func(c *Config, s string) error { c.Database = s; return nil },
 		get:   func(c *Config) string { return c.Database }},

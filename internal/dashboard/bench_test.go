@@ -11,16 +11,22 @@ import (
 	"github.com/resilience-dashboard/resilience/data"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
-// nationalDB is a database with the national-scale demo: every council,
-// indicator and month from January 2017 to last month.
-func nationalDB(b *testing.B) *store.DB {
+// nationalDBOn is a database with the national-scale demo: every council,
+// indicator and month from January 2017 to last month; on SQLite or,
+// for PostgreSQL, a database of its own on the test server (pgtest).
+func nationalDBOn(b *testing.B, d store.Dialect) *store.DB {
 	b.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "national.db"))
+	addr := filepath.Join(b.TempDir(), "national.db")
+	if d == store.Postgres {
+		addr = pgtest.URL(b)
+	}
+	db, err := store.Open(ctx, addr)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,10 +58,16 @@ func percentiles(ds []time.Duration) (p50, p99, worst time.Duration) {
 // BenchmarkFirstPagesAfterAReturn measures PERFORMANCE P3c at national
 // scale in the read model: after each of 20 accepted returns, the time to
 // bring the model up to date and answer the first profile (tiles and main
-// chart), compare and pressure pages from it.
+// chart), compare and pressure pages from it; on SQLite and on
+// PostgreSQL (sub-benchmarks sqlite and postgres).
 func BenchmarkFirstPagesAfterAReturn(b *testing.B) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(d), func(b *testing.B) { firstPagesAfterAReturn(b, nationalDBOn(b, d)) })
+	}
+}
+
+func firstPagesAfterAReturn(b *testing.B, db *store.DB) {
 	ctx := context.Background()
-	db := nationalDB(b)
 	for b.Loop() {
 		m := New(db, Config{})
 		start := time.Now()

@@ -16,6 +16,7 @@ import (
 	"github.com/resilience-dashboard/resilience/data"
 	"github.com/resilience-dashboard/resilience/internal/demo"
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/pgtest"
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/returns"
 	"github.com/resilience-dashboard/resilience/internal/store"
@@ -37,7 +38,22 @@ func nationalMonths() int {
 
 func openBenchDB(b *testing.B, ref *reference.Data) (*store.DB, *Service) {
 	b.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	return openBenchDBOn(b, ref, store.SQLite)
+}
+
+// benchDialects are the databases P1 is measured on, side by side.
+var benchDialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// openBenchDBOn opens a new database of the dialect with the reference
+// data loaded: SQLite in a temporary folder, or a database of its own on
+// the test PostgreSQL server (pgtest).
+func openBenchDBOn(b *testing.B, ref *reference.Data, d store.Dialect) (*store.DB, *Service) {
+	b.Helper()
+	addr := filepath.Join(b.TempDir(), "bench.db")
+	if d == store.Postgres {
+		addr = pgtest.URL(b)
+	}
+	db, err := store.Open(context.Background(), addr)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,7 +64,8 @@ func openBenchDB(b *testing.B, ref *reference.Data) (*store.DB, *Service) {
 	return db, &Service{DB: db, Limits: returns.DefaultLimits(), Now: func() time.Time { return benchNow }}
 }
 
-// BenchmarkImportNational (PERFORMANCE P1) imports a long-format workbook
+// BenchmarkImportNational (PERFORMANCE P1) imports, on SQLite and on
+// PostgreSQL (sub-benchmarks sqlite and postgres), a long-format workbook
 // of the national-scale demo and, in the same run, times a bare excelize
 // Rows() loop over the same file; it reports both rates, their ratio
 // (target ≥ 0.7) and the import's peak RSS (target ≤ 150 MB).
@@ -88,6 +105,14 @@ func BenchmarkImportNational(b *testing.B) {
 	}
 	buf = bytes.Buffer{}
 	explanations := learnQueries(b, ref, path)
+	for _, d := range benchDialects {
+		b.Run(string(d), func(b *testing.B) { importNational(b, ref, d, path, rows, explanations) })
+	}
+}
+
+// importNational is P1 on one database. On PostgreSQL the peak RSS is
+// the importing process's own; the server's memory is its own business.
+func importNational(b *testing.B, ref *reference.Data, d store.Dialect, path string, rows int, explanations map[string]string) {
 	b.ResetTimer()
 	var bareSecs, importSecs float64
 	var peak int64
@@ -99,7 +124,7 @@ func BenchmarkImportNational(b *testing.B) {
 			b.Fatalf("bare loop read %d rows; want %d", n, rows+1)
 		}
 		b.StopTimer()
-		_, svc := openBenchDB(b, ref)
+		_, svc := openBenchDBOn(b, ref, d)
 		debug.FreeOSMemory()
 		resetPeakRSS()
 		b.StartTimer()
@@ -121,6 +146,9 @@ func BenchmarkImportNational(b *testing.B) {
 	b.ReportMetric(importRate, "import-rows/s")
 	b.ReportMetric(importRate/bareRate, "ratio")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+	verdict := func(ok bool) string { return map[bool]string{true: "PASS", false: "FAIL"}[ok] }
+	b.Logf("P1 on %s: import %.0f rows/s, bare excelize loop %.0f rows/s, ratio %.2f (≥ 0.7: %s), peak RSS %.0f MB (≤ 150: %s)",
+		d, importRate, bareRate, importRate/bareRate, verdict(importRate/bareRate >= 0.7), float64(peak)/(1<<20), verdict(float64(peak)/(1<<20) <= 150))
 }
 
 // learnQueries reads and checks the file as Submit does, writing nothing,
