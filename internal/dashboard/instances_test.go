@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -12,8 +11,6 @@ import (
 	"github.com/resilience-dashboard/resilience/internal/reference"
 	"github.com/resilience-dashboard/resilience/internal/store"
 )
-
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // Two instances' read models over one PostgreSQL database, each through a
 // connection pool of its own: a return stored through one reaches the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/resilience-dashboard/resilience/internal/domain"
+	"github.com/resilience-dashboard/resilience/internal/store"
 )
 
 // BenchmarkProjectAll measures PERFORMANCE P8: projecting every current
@@ -17,7 +18,7 @@ import (
 // rest over.
 func BenchmarkProjectAll(b *testing.B) {
 	ctx := context.Background()
-	db := nationalDB(b)
+	db := nationalDBOn(b, store.SQLite)
 	m := New(db, Config{})
 	d, err := m.Snapshot(ctx)
 	if err != nil {
