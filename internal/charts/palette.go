@@ -52,6 +52,9 @@ var (
 	RegionColour     = Palette[2]
 	EnglandColour    = Palette[1]
 	OfficialColour   = Palette[3] // diamonds, outlined in CouncilColour
+	// ProjectionColour draws the projection beyond the council's last
+	// month: its own hue, so it never passes for a figure held.
+	ProjectionColour = Palette[7]
 	// ContextColours draw predecessors' lines beside a successor council.
 	ContextColours = []string{Palette[6], Palette[8], Palette[9]}
 	// BandFill shades the neighbours' middle half: translucent, so

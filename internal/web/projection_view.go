@@ -110,6 +110,6 @@ func projectionLines(d *dashboard.Snapshot, ind domain.Indicator, council int, v
 		{Name: "Projection: 95% range", Values: hi95, Kind: charts.KindBandUpper, Band: "projection-95", Fill: projection95Fill},
 		{Name: "Projection: 80% range", Values: lo80, Kind: charts.KindBandLower, Band: "projection-80", Fill: projection80Fill},
 		{Name: "Projection: 80% range", Values: hi80, Kind: charts.KindBandUpper, Band: "projection-80", Fill: projection80Fill},
-		{Name: "Projection", Values: line, Colour: charts.CouncilColour, Dashed: true},
+		{Name: "Projection", Values: line, Colour: charts.ProjectionColour, Dashed: true},
 	}
 }
