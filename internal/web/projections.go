@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -88,21 +89,12 @@ func projectionIndicator(c *gin.Context, d *dashboard.Snapshot) (domain.Indicato
 // apiProjection answers one council's projection of one indicator with
 // its backtest.
 func (s *Server) apiProjection(c *gin.Context) {
-	n, err := councilNumber(c)
+	d, co, err := s.snapshotCouncil(c)
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	d, err := s.dataset(c.Request.Context())
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	co, ok := d.ByNumber[n]
-	if !ok {
-		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n))
-		return
-	}
+	n := co.Number
 	ind, err := projectionIndicator(c, d)
 	if err != nil {
 		s.handleError(c, err)
@@ -294,7 +286,7 @@ func (s *Server) exceptionsAtom(c *gin.Context) {
 // base URL, or the request's own host.
 func (s *Server) baseURL(c *gin.Context) string {
 	if b := s.cfg.settings.BaseURL; b != "" {
-		return trimSlash(b)
+		return strings.TrimRight(b, "/")
 	}
 	scheme := "http"
 	if c.Request.TLS != nil {
@@ -303,30 +295,32 @@ func (s *Server) baseURL(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
+// snapshotCouncil is the read model's snapshot and the council the
+// request's path names, or an error naming the number.
+func (s *Server) snapshotCouncil(c *gin.Context) (*dashboard.Snapshot, domain.Council, error) {
+	n, err := councilNumber(c)
+	if err != nil {
+		return nil, domain.Council{}, err
 	}
-	return s
+	d, err := s.dataset(c.Request.Context())
+	if err != nil {
+		return nil, domain.Council{}, err
+	}
+	co, ok := d.ByNumber[n]
+	if !ok {
+		return nil, domain.Council{}, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n)
+	}
+	return d, co, nil
 }
 
 // apiNarrative answers a council's key lines of enquiry.
 func (s *Server) apiNarrative(c *gin.Context) {
-	n, err := councilNumber(c)
+	d, co, err := s.snapshotCouncil(c)
 	if err != nil {
 		s.handleError(c, err)
 		return
 	}
-	d, err := s.dataset(c.Request.Context())
-	if err != nil {
-		s.handleError(c, err)
-		return
-	}
-	co, ok := d.ByNumber[n]
-	if !ok {
-		s.handleError(c, domain.Errorf(domain.ENOTFOUND, "There is no council with DfE number %d.", n))
-		return
-	}
+	n := co.Number
 	sentences := d.Narrative(dashboard.ViewerOf(currentUser(c)), n, s.now(), s.reconcileTolerance())
 	if sentences == nil {
 		sentences = []dashboard.Sentence{}
