@@ -63,6 +63,9 @@ URLS=(
 	"/api/v1/compare?indicator=$INDICATOR&month=$MONTH"
 	"/api/v1/councils"
 	"/api/v1/pressure"
+	"/projections?indicator=$INDICATOR"
+	"/api/v1/councils/$COUNCIL/projection?indicator=$INDICATOR&horizon=12"
+	"/api/v1/councils/$COUNCIL/narrative"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
