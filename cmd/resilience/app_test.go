@@ -99,7 +99,7 @@ var userSeq atomic.Int64
 
 // newAccount creates an account with the role (council 202 when scoped)
 // and returns its email and password.
-func newAccount(t *testing.T, app *App, role domain.Role) (string, string) {
+func newAccount(t testing.TB, app *App, role domain.Role) (string, string) {
 	t.Helper()
 	email := fmt.Sprintf("%s-%d@test.invalid", role, userSeq.Add(1))
 	password := auth.RandomPassword()

@@ -80,19 +80,7 @@ func quantile(ds []time.Duration, q float64) float64 {
 // benchClient signs in as a new account of the role on the app's database.
 func benchClient(b *testing.B, app *App, role domain.Role) *http.Client {
 	b.Helper()
-	email := fmt.Sprintf("bench-%s-%d@test.invalid", role, userSeq.Add(1))
-	password := auth.RandomPassword()
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := &domain.User{Email: email, Role: role, PasswordHash: hash}
-	if role.Scoped() {
-		u.Council = 202
-	}
-	if err := app.db.CreateUser(context.Background(), u, domain.AuditEntry{Actor: "bench"}); err != nil {
-		b.Fatal(err)
-	}
+	email, password := newAccount(b, app, role)
 	return signInClient(b, app.URL(), email, password)
 }
 
